@@ -1,0 +1,74 @@
+/*
+ * Salesforce record ids and conversation identifiers: validation and 15→18 normalisation.
+ * Pure functions, no I/O, so bad input can be refused before any request is made.
+ */
+
+/** Key prefix of MessagingSession records (seen in Connect `relatedRecords`; see api-notes §4). */
+export const MESSAGING_SESSION_PREFIX = '0Mw';
+
+const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
+const ID_15 = /^[a-zA-Z0-9]{15}$/;
+const ID_18 = /^[a-zA-Z0-9]{15}[A-Z0-5]{3}$/;
+
+export type IdProblem = 'length' | 'characters' | 'prefix' | 'checksum';
+
+export type IdCheck = { ok: true; id18: string } | { ok: false; problem: IdProblem };
+
+/** The 3-character case-safe suffix of a 15-character id. */
+export function checksumSuffix(id15: string): string {
+  let suffix = '';
+  for (let chunk = 0; chunk < 3; chunk++) {
+    let bits = 0;
+    for (let i = 0; i < 5; i++) {
+      const c = id15.charCodeAt(chunk * 5 + i);
+      if (c >= 65 && c <= 90) bits |= 1 << i;
+    }
+    suffix += SUFFIX_ALPHABET[bits];
+  }
+  return suffix;
+}
+
+/** Turns a 15-character id into its 18-character form. The input must already be 15 alphanumerics. */
+export function to18(id15: string): string {
+  return id15 + checksumSuffix(id15);
+}
+
+/**
+ * Checks a record id: 15 or 18 alphanumerics, the expected key prefix (case-sensitive),
+ * and for 18 characters a suffix that matches the case of the first 15.
+ */
+export function checkRecordId(value: string, prefix: string): IdCheck {
+  if (value.length !== 15 && value.length !== 18) return { ok: false, problem: 'length' };
+  if (value.length === 15 ? !ID_15.test(value) : !/^[a-zA-Z0-9]{18}$/.test(value)) {
+    return { ok: false, problem: 'characters' };
+  }
+  if (!value.startsWith(prefix)) return { ok: false, problem: 'prefix' };
+  const head = value.slice(0, 15);
+  if (value.length === 18 && (!ID_18.test(value) || value.slice(15) !== checksumSuffix(head))) {
+    return { ok: false, problem: 'checksum' };
+  }
+  return { ok: true, id18: to18(head) };
+}
+
+export const MAX_CONVERSATION_ID_LENGTH = 255;
+
+export type ConversationIdProblem = 'empty' | 'length' | 'characters';
+
+/**
+ * A ConversationIdentifier is a string of up to 255 characters (Conversation.ConversationIdentifier).
+ * In practice it is a UUID, but only the documented limits are enforced, plus no whitespace or
+ * control characters, which would never survive a query string intact.
+ */
+export function checkConversationId(value: string): ConversationIdProblem | undefined {
+  if (value.length === 0) return 'empty';
+  if (value.length > MAX_CONVERSATION_ID_LENGTH) return 'length';
+  // eslint-disable-next-line no-control-regex
+  if (/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/u.test(value)) return 'characters';
+  return undefined;
+}
+
+/** A short, printable rendering of user input for an error message: control characters escaped, length capped. */
+export function printable(value: string, max = 80): string {
+  const escaped = JSON.stringify(value).slice(1, -1);
+  return escaped.length > max ? `${escaped.slice(0, max)}…` : escaped;
+}
