@@ -1,0 +1,158 @@
+/*
+ * One page of entries over HTTP: got with timeouts, retries (retry.ts), the proxy settings from the environment,
+ * one token refresh on 401, and errors mapped to named errors. The token never leaves this module in an error:
+ * got's errors (which carry the request headers) are never rethrown or attached as a cause.
+ */
+import got, { HTTPError, ParseError, RequestError, TimeoutError, type Got } from 'got';
+import { ProxyAgent } from 'proxy-agent';
+import { ENTRIES_PATH, assertSafeForToken, displayUrl } from '../apiUrl.js';
+import { ExitCode, fail } from '../messages.js';
+import { DEFAULT_RETRY_POLICY, RETRY_ERROR_CODES, RETRY_STATUS_CODES, retryDelay, type RetryPolicy } from './retry.js';
+import type { FetchPage, PageRequest } from './paging.js';
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+export type EntriesHttpOptions = {
+  baseUrl: URL;
+  conversationIdentifier: string;
+  /** The current access token; read anew for every request so a refresh takes effect. */
+  getToken: () => string;
+  /** Refreshes the org's access token (called at most once per page, on a 401). */
+  refresh: () => Promise<void>;
+  timeoutMs?: number;
+  retry?: RetryPolicy;
+};
+
+export type HttpStats = { requests: number; retries: number; refreshes: number };
+
+let proxyAgent: ProxyAgent | undefined;
+/** HTTPS_PROXY, HTTP_PROXY and NO_PROXY, as the sf CLI's own plugins honour them. */
+const agent = (): ProxyAgent => (proxyAgent ??= new ProxyAgent());
+
+export function createEntriesFetcher(options: EntriesHttpOptions): { fetchPage: FetchPage; stats: HttpStats } {
+  const policy = options.retry ?? DEFAULT_RETRY_POLICY;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const stats: HttpStats = { requests: 0, retries: 0, refreshes: 0 };
+  let attempts: string[] = [];
+
+  const http: Got = got.extend({
+    agent: { http: agent(), https: agent() },
+    followRedirect: false,
+    responseType: 'json',
+    headers: { accept: 'application/json', 'user-agent': 'sf-plugin-conversation' },
+    timeout: { lookup: 10_000, connect: 10_000, secureConnect: 10_000, socket: timeoutMs, response: timeoutMs, read: timeoutMs },
+    retry: {
+      limit: policy.limit,
+      methods: ['GET'],
+      statusCodes: RETRY_STATUS_CODES,
+      errorCodes: RETRY_ERROR_CODES,
+      maxRetryAfter: policy.maxRetryAfterMs,
+      calculateDelay: ({ attemptCount, retryAfter }) => retryDelay(attemptCount, retryAfter, policy),
+    },
+    hooks: {
+      beforeRequest: [() => void stats.requests++],
+      beforeRetry: [
+        (error): void => {
+          stats.retries++;
+          attempts.push(describe(error, timeoutMs));
+        },
+      ],
+    },
+  });
+
+  const fetchPage = async (request: PageRequest): Promise<unknown> => {
+    const url = pageUrl(options, request);
+    attempts = [];
+    let refreshed = false;
+    for (;;) {
+      try {
+        // eslint-disable-next-line no-await-in-loop -- a retry after a token refresh
+        const response = await http.get(url, { headers: { authorization: `Bearer ${options.getToken()}` } });
+        return response.body;
+      } catch (error) {
+        if (error instanceof HTTPError && error.response.statusCode === 401 && !refreshed) {
+          refreshed = true;
+          stats.refreshes++;
+          const before = options.getToken();
+          // eslint-disable-next-line no-await-in-loop
+          await options.refresh();
+          // The same token again would get the same answer: retry only with a new one.
+          if (options.getToken() !== before) {
+            attempts.push('HTTP 401, token refreshed');
+            continue;
+          }
+        }
+        throw toNamedError(error, options, attempts, timeoutMs);
+      }
+    }
+  };
+  return { fetchPage, stats };
+}
+
+function pageUrl(options: EntriesHttpOptions, request: PageRequest): URL {
+  if (request.pageUrl) {
+    const next = new URL(request.pageUrl, options.baseUrl);
+    if (next.origin !== options.baseUrl.origin) {
+      throw fail('InsecureApiUrl', ExitCode.ApiFailed, [displayUrl(next), 'a next-page link in the API response']);
+    }
+    assertSafeForToken(next, 'a next-page link in the API response');
+    return next;
+  }
+  const url = new URL(options.baseUrl.href.replace(/\/$/, '') + ENTRIES_PATH);
+  url.searchParams.set('conversationIdentifier', options.conversationIdentifier);
+  url.searchParams.set('recordLimit', String(request.recordLimit));
+  url.searchParams.set('queryDirection', request.queryDirection);
+  if (request.startTimestamp !== undefined) url.searchParams.set('startTimestamp', String(request.startTimestamp));
+  if (request.endTimestamp !== undefined) url.searchParams.set('endTimestamp', String(request.endTimestamp));
+  if (request.pageToken) url.searchParams.set('pageToken', request.pageToken);
+  return url;
+}
+
+/** One failed attempt, in words, for the final error. */
+export function describe(error: unknown, timeoutMs: number): string {
+  if (error instanceof HTTPError) {
+    const retryAfter = error.response.headers['retry-after'];
+    return `HTTP ${error.response.statusCode}${retryAfter ? ` (Retry-After: ${String(retryAfter)})` : ''}`;
+  }
+  if (error instanceof TimeoutError) return `no answer within ${timeoutMs} ms (${error.event})`;
+  if (error instanceof ParseError) return 'a response that was not valid JSON';
+  const code = (error as { code?: string }).code;
+  return code ? `network error ${code}` : 'network error';
+}
+
+function toNamedError(error: unknown, options: EntriesHttpOptions, attempts: string[], timeoutMs: number): Error {
+  // Named errors raised below this layer (a bad next-page link) pass through unchanged.
+  if (!(error instanceof RequestError)) return error as Error;
+  const where = displayUrl(options.baseUrl);
+  const conversation = options.conversationIdentifier;
+  const all = [...attempts, describe(error, timeoutMs)];
+  if (error instanceof ParseError) {
+    return fail('ApiBadResponse', ExitCode.ApiFailed, [where, conversation, error.response.statusCode, all.length]);
+  }
+  if (error instanceof HTTPError) {
+    const status = error.response.statusCode;
+    const said = serverSaid(error.response.body, options.getToken());
+    if (status === 401) return fail('ApiUnauthorized', ExitCode.Auth, [where, status, said]);
+    if (status === 403) return fail('ApiForbidden', ExitCode.Auth, [where, conversation, said]);
+    if (status === 404) return fail('ConversationNotFound', ExitCode.NotFound, [where, conversation, said]);
+    if (status < 500 && status !== 429) return fail('ApiRequestRejected', ExitCode.ApiFailed, [where, conversation, status, said]);
+  }
+  return fail('ApiUnavailable', ExitCode.ApiFailed, [where, conversation, all.length, all.join(', ')]);
+}
+
+/** The server's own error text, shortened, and without the token should a server ever echo it. */
+export function serverSaid(body: unknown, token: string): string {
+  const first = Array.isArray(body) ? (body[0] as unknown) : body;
+  let text = '';
+  if (first && typeof first === 'object') {
+    const o = first as Record<string, unknown>;
+    const code = o.errorCode ?? o.error ?? o.code;
+    const message = o.message ?? o.error_description ?? o.errorMessage;
+    text = [code, message].filter((v) => typeof v === 'string' && v).join(': ');
+  } else if (typeof first === 'string') {
+    text = first;
+  }
+  text = text.replace(/\s+/g, ' ').trim();
+  if (token) text = text.split(token).join('[token]');
+  return text ? ` The API said: ${text.slice(0, 300)}` : '';
+}

@@ -1,0 +1,54 @@
+/*
+ * Loading the target org from the sf keychain, and the API version its queries use.
+ */
+import { Org, type Connection } from '@salesforce/core';
+import { ExitCode, fail } from './messages.js';
+
+/** `MessagingSession.ConversationId` (and so `Conversation.ConversationIdentifier`) exists from 55.0. */
+export const MIN_API_VERSION = '55.0';
+
+/** A raw access token can be passed where a username is expected; never echo one (conventions, snag 12). */
+const looksLikeToken = (value: string): boolean => /^00D\w{12,15}!/.test(value) || value.split('.').length === 3;
+
+export const compareVersions = (a: string, b: string): number => Number(a) - Number(b);
+
+export async function loadOrg(targetOrg: string | undefined): Promise<Org> {
+  try {
+    return await Org.create({ aliasOrUsername: targetOrg });
+  } catch (error) {
+    const e = error as Error;
+    if (e.name === 'NoUsernameFoundError' || e.name === 'NoUsernameFound') {
+      throw fail('NoTargetOrg', ExitCode.Auth);
+    }
+    let detail = e.message ?? String(error);
+    if (targetOrg && looksLikeToken(targetOrg)) detail = detail.split(targetOrg).join('[access token]');
+    throw fail('OrgNotFound', ExitCode.Auth, [detail]);
+  }
+}
+
+/**
+ * The org's connection at the requested API version (already checked to be 55.0 or later), or the org's own
+ * version raised to 55.0 when it is older. Returns the warning's tokens when it had to raise it.
+ */
+export function connectionFor(org: Org, apiVersion?: string): { conn: Connection; warning?: [string] } {
+  const conn = org.getConnection(apiVersion);
+  const version = conn.getApiVersion();
+  if (compareVersions(version, MIN_API_VERSION) < 0) {
+    conn.setApiVersion(MIN_API_VERSION);
+    return { conn, warning: [version] };
+  }
+  return { conn };
+}
+
+/** True when an error from a Connection call means the org's authorization is no longer usable. */
+export function isAuthFailure(error: unknown): boolean {
+  const e = error as { name?: string; errorCode?: string; statusCode?: number };
+  return (
+    e?.errorCode === 'INVALID_SESSION_ID' ||
+    e?.name === 'INVALID_SESSION_ID' ||
+    e?.name === 'invalid_grant' ||
+    e?.errorCode === 'invalid_grant' ||
+    e?.name === 'RefreshTokenAuthError' ||
+    e?.statusCode === 401
+  );
+}
