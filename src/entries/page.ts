@@ -37,8 +37,10 @@ export function readPage(body: unknown): Page {
   const links = isObject(body.links) ? body.links : {};
   const page: Page = { entries };
   if (more !== false) {
-    page.nextPageToken = TOKENS.map((key) => nonEmptyString(body[key])).find(Boolean);
-    page.nextPageUrl = [...LINKS.map((key) => body[key]), links.next].map(nonEmptyString).find(Boolean);
+    const token = TOKENS.map((key) => nonEmptyString(body[key])).find(Boolean);
+    const link = [...LINKS.map((key) => body[key]), links.next].map(nonEmptyString).find(Boolean);
+    if (token) page.nextPageToken = token;
+    if (link) page.nextPageUrl = link;
   }
   if (!listKey) page.unrecognised = Object.keys(body).slice(0, 10);
   return page;

@@ -1,0 +1,76 @@
+import { expect } from 'chai';
+import type { SfError } from '@salesforce/core';
+import { checkInput, type GetEntriesInput } from '../../src/getEntries.js';
+import { resolveApiBaseUrl } from '../../src/apiUrl.js';
+import { to18 } from '../../src/ids.js';
+
+const LOOPBACK_ENV = { SF_CONVERSATION_API_URL: 'http://127.0.0.1:1' };
+
+function rejects(input: GetEntriesInput): SfError {
+  try {
+    checkInput({ env: LOOPBACK_ENV, ...input });
+  } catch (error) {
+    return error as SfError;
+  }
+  throw new Error(`accepted ${JSON.stringify(input)}`);
+}
+
+describe('input checks (before any request)', () => {
+  it('normalises a good 15-char session id and accepts an 18-char one', () => {
+    expect(checkInput({ sessionId: '0Mw5g00000AbCdE', env: LOOPBACK_ENV }).sessionId18).to.equal(to18('0Mw5g00000AbCdE'));
+  });
+
+  it('rejects generated bad session ids with exit code 2, naming the value and the reason', () => {
+    const good = to18('0Mw5g00000AbCdE');
+    const bad = [
+      '',
+      ' ',
+      good.slice(0, 14),
+      good + 'A',
+      good.slice(0, 17) + (good[17] === 'A' ? 'B' : 'A'),
+      "0Mw5g00000AbC'E",
+      '0Mw5g00000AbCd\u00e9',
+      '001' + good.slice(3),
+      good.toLowerCase(),
+      "' OR Id != '",
+    ];
+    for (const value of bad) {
+      const error = rejects({ sessionId: value });
+      expect(error.name, value).to.equal('InvalidSessionIdError');
+      expect(error.exitCode).to.equal(2);
+      expect(error.message).to.include(JSON.stringify(value).slice(1, -1).slice(0, 40));
+      expect(error.actions?.length).to.be.greaterThan(0);
+    }
+    expect(rejects({ sessionId: good.slice(0, 17) + 'Z' }).message).to.include(good);
+  });
+
+  it('rejects bad conversation ids, dates, windows, limits, API versions and timeouts', () => {
+    expect(rejects({ conversationId: '' }).name).to.equal('InvalidConversationIdError');
+    expect(rejects({ conversationId: 'a b' }).name).to.equal('InvalidConversationIdError');
+    expect(rejects({ conversationId: 'x'.repeat(256) }).message).to.include('256');
+    expect(rejects({ conversationId: 'c', start: 'yesterday' }).message).to.include('--start "yesterday"');
+    expect(rejects({ conversationId: 'c', end: '2026-02-30' }).name).to.equal('InvalidInstantError');
+    expect(rejects({ conversationId: 'c', start: '2026-11-25', end: '2026-11-24' }).name).to.equal('EmptyWindowError');
+    for (const limit of [0, -1, 1.5]) expect(rejects({ conversationId: 'c', limit }).name).to.equal('InvalidLimitError');
+    expect(rejects({ conversationId: 'c', apiVersion: '54.0' }).name).to.equal('ApiVersionTooLowError');
+    expect(rejects({ conversationId: 'c', env: { ...LOOPBACK_ENV, SF_CONVERSATION_HTTP_TIMEOUT: 'soon' } }).name).to.equal('InvalidTimeoutError');
+  });
+
+  it('refuses to send the token over plain HTTP except to loopback', () => {
+    expect(resolveApiBaseUrl({}).href).to.equal('https://api.salesforce.com/');
+    expect(resolveApiBaseUrl({ SF_CONVERSATION_API_URL: 'https://gw.example.com/sfapi/' }).href).to.equal('https://gw.example.com/sfapi');
+    for (const ok of ['http://127.0.0.1:8080', 'http://localhost:1', 'http://[::1]:9', 'http://127.3.4.5']) {
+      expect(resolveApiBaseUrl({ SF_CONVERSATION_API_URL: ok }).protocol).to.equal('http:');
+    }
+    for (const bad of ['http://api.salesforce.com', 'http://10.0.0.1', 'http://localhost.evil.com', 'http://127.0.0.1.nip.io']) {
+      expect(() => resolveApiBaseUrl({ SF_CONVERSATION_API_URL: bad }), bad).to.throw(/Refusing to send/);
+    }
+    expect(() => resolveApiBaseUrl({ SF_CONVERSATION_API_URL: 'ftp://x' })).to.throw(/not a valid http/);
+    expect(() => resolveApiBaseUrl({ SF_CONVERSATION_API_URL: 'https://user:secret@' })).to.throw(/not a valid/);
+    try {
+      resolveApiBaseUrl({ SF_CONVERSATION_API_URL: 'http://user:secret@example.com/' });
+    } catch (error) {
+      expect((error as Error).message).not.to.include('secret');
+    }
+  });
+});
