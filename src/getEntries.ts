@@ -51,35 +51,46 @@ type Checked = {
   timeoutMs: number;
 };
 
+function checkSessionId(value: string): string {
+  const check = checkRecordId(value, MESSAGING_SESSION_PREFIX);
+  if (check.ok) return check.id18;
+  const tokens = check.problem === 'length' ? [value.length] : check.problem === 'checksum' ? [to18(value.slice(0, 15))] : [];
+  const reason = messages.getMessage(`reason.${check.problem}`, tokens.map(String));
+  throw fail('InvalidSessionId', ExitCode.InvalidInput, [printable(value), reason]);
+}
+
+const CONVERSATION_ID_REASONS = { empty: 'reason.empty', length: 'reason.tooLong', characters: 'reason.whitespace' };
+
+function checkConversationIdentifier(value: string): string {
+  const problem = checkConversationId(value);
+  if (!problem) return value;
+  const reason = messages.getMessage(CONVERSATION_ID_REASONS[problem], [String(value.length)]);
+  throw fail('InvalidConversationId', ExitCode.InvalidInput, [printable(value), reason]);
+}
+
+function checkInstant(flag: 'start' | 'end', value?: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseInstant(value);
+  if (ms === undefined) throw fail('InvalidInstant', ExitCode.InvalidInput, [flag, printable(value)]);
+  return ms;
+}
+
+function checkTimeout(env: NodeJS.ProcessEnv): number {
+  const raw = env[TIMEOUT_ENV]?.trim();
+  const timeoutMs = raw ? Number(raw) : DEFAULT_TIMEOUT_MS;
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 600_000) {
+    throw fail('InvalidTimeout', ExitCode.InvalidInput, [printable(raw ?? '')]);
+  }
+  return timeoutMs;
+}
+
 /** Every check that needs no network. Throws a named error (exit code 2) for the first bad value. */
 export function checkInput(input: GetEntriesInput): Checked {
   const env = input.env ?? process.env;
-  let sessionId18: string | undefined;
-  if (input.sessionId !== undefined) {
-    const check = checkRecordId(input.sessionId, MESSAGING_SESSION_PREFIX);
-    if (!check.ok) {
-      const tokens = check.problem === 'length' ? [input.sessionId.length] : check.problem === 'checksum' ? [to18(input.sessionId.slice(0, 15))] : [];
-      const reason = messages.getMessage(`reason.${check.problem}`, tokens.map(String));
-      throw fail('InvalidSessionId', ExitCode.InvalidInput, [printable(input.sessionId), reason]);
-    }
-    sessionId18 = check.id18;
-  }
-  if (input.conversationId !== undefined) {
-    const problem = checkConversationId(input.conversationId);
-    if (problem) {
-      const key = problem === 'empty' ? 'reason.empty' : problem === 'length' ? 'reason.tooLong' : 'reason.whitespace';
-      const reason = messages.getMessage(key, [String(input.conversationId.length)]);
-      throw fail('InvalidConversationId', ExitCode.InvalidInput, [printable(input.conversationId), reason]);
-    }
-  }
-  const instant = (flag: 'start' | 'end', value?: string): number | undefined => {
-    if (value === undefined) return undefined;
-    const ms = parseInstant(value);
-    if (ms === undefined) throw fail('InvalidInstant', ExitCode.InvalidInput, [flag, printable(value)]);
-    return ms;
-  };
-  const start = instant('start', input.start);
-  const end = instant('end', input.end);
+  const sessionId18 = input.sessionId === undefined ? undefined : checkSessionId(input.sessionId);
+  const conversationId = input.conversationId === undefined ? undefined : checkConversationIdentifier(input.conversationId);
+  const start = checkInstant('start', input.start);
+  const end = checkInstant('end', input.end);
   if (start !== undefined && end !== undefined && start > end) {
     throw fail('EmptyWindow', ExitCode.InvalidInput, [new Date(start).toISOString(), new Date(end).toISOString()]);
   }
@@ -89,12 +100,7 @@ export function checkInput(input: GetEntriesInput): Checked {
   if (input.apiVersion && compareVersions(input.apiVersion, MIN_API_VERSION) < 0) {
     throw fail('ApiVersionTooLow', ExitCode.InvalidInput, [input.apiVersion]);
   }
-  const rawTimeout = env[TIMEOUT_ENV]?.trim();
-  const timeoutMs = rawTimeout ? Number(rawTimeout) : DEFAULT_TIMEOUT_MS;
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 600_000) {
-    throw fail('InvalidTimeout', ExitCode.InvalidInput, [printable(rawTimeout ?? '')]);
-  }
-  return { sessionId18, conversationId: input.conversationId, start, end, limit: input.limit, baseUrl: resolveApiBaseUrl(env), timeoutMs };
+  return { sessionId18, conversationId, start, end, limit: input.limit, baseUrl: resolveApiBaseUrl(env), timeoutMs: checkTimeout(env) };
 }
 
 /** A warning for the ways paging can end short of the whole conversation. */

@@ -50,7 +50,7 @@ export function createEntriesFetcher(options: EntriesHttpOptions): { fetchPage: 
       calculateDelay: ({ attemptCount, retryAfter }) => retryDelay(attemptCount, retryAfter, policy),
     },
     hooks: {
-      beforeRequest: [() => void stats.requests++],
+      beforeRequest: [(): void => void stats.requests++],
       beforeRetry: [
         (error): void => {
           stats.retries++;

@@ -71,6 +71,30 @@ export function sortOldestFirst(entries: ConversationEntry[]): ConversationEntry
   return keyed.map((k) => k.entry);
 }
 
+/** Where to go after a page that had something new: the next request, or why to stop. */
+function nextRequest(
+  page: ReturnType<typeof readPage>,
+  request: PageRequest,
+  base: PageRequest
+): PageRequest | StopReason {
+  if (page.nextPageToken && page.nextPageToken !== request.pageToken) return { ...base, pageToken: page.nextPageToken };
+  if (page.nextPageUrl && page.nextPageUrl !== request.pageUrl) return { ...base, pageUrl: page.nextPageUrl };
+  if (page.nextPageToken ?? page.nextPageUrl) return 'done';
+  if (page.entries.length < request.recordLimit) return 'short';
+
+  // Time-window paging from the boundary entry, the last one in the server's own order.
+  const boundary = page.entries[page.entries.length - 1];
+  if (isDescending(page.entries)) {
+    // The server ignored queryDirection and pages newest first: move the window's end back instead.
+    const times = entryTimes(boundary);
+    if (!times.length) return 'no-timestamp';
+    return { ...base, endTimestamp: Math.min(Math.max(...times) + 1, base.endTimestamp ?? Number.MAX_SAFE_INTEGER) };
+  }
+  const from = earliestTime(boundary);
+  if (from === undefined) return 'no-timestamp';
+  return { ...base, startTimestamp: Math.max(from - 1, base.startTimestamp ?? 0) };
+}
+
 export async function collectEntries(fetchPage: FetchPage, options: CollectOptions = {}): Promise<Collected> {
   const { start, end, limit } = options;
   const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
@@ -109,28 +133,8 @@ export async function collectEntries(fetchPage: FetchPage, options: CollectOptio
     if (page.entries.length === 0) return finish('empty');
     if (fresh === 0) return finish(page.entries.length >= request.recordLimit ? 'stuck' : 'no-new');
     if (limit !== undefined && inWindowCount >= limit) return finish('limit');
-    if (page.nextPageToken && page.nextPageToken !== request.pageToken) {
-      request = { ...base, pageToken: page.nextPageToken };
-      continue;
-    }
-    if (page.nextPageUrl && page.nextPageUrl !== request.pageUrl) {
-      request = { ...base, pageUrl: page.nextPageUrl };
-      continue;
-    }
-    if (page.nextPageToken ?? page.nextPageUrl) return finish('done');
-    if (page.entries.length < request.recordLimit) return finish('short');
-
-    // Time-window paging from the boundary entry, the last one in the server's own order.
-    const boundary = page.entries[page.entries.length - 1];
-    if (isDescending(page.entries)) {
-      // The server ignored queryDirection and pages newest first: move the window's end back instead.
-      const times = entryTimes(boundary);
-      if (!times.length) return finish('no-timestamp');
-      request = { ...base, endTimestamp: Math.min(Math.max(...times) + 1, end ?? Number.MAX_SAFE_INTEGER) };
-    } else {
-      const from = earliestTime(boundary);
-      if (from === undefined) return finish('no-timestamp');
-      request = { ...base, startTimestamp: Math.max(from - 1, start ?? 0) };
-    }
+    const next = nextRequest(page, request, base);
+    if (typeof next === 'string') return finish(next);
+    request = next;
   }
 }

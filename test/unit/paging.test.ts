@@ -38,7 +38,7 @@ function server(all: Entry[], semantics: Semantics = {}) {
         (inclusive ? e.serverReceivedTimestamp >= start : e.serverReceivedTimestamp > start) &&
         (req.endTimestamp === undefined || e.serverReceivedTimestamp <= req.endTimestamp)
     );
-    const fromEnd = semantics.ignoreDirection || req.queryDirection !== 'FromStart';
+    const fromEnd = (semantics.ignoreDirection ?? false) || req.queryDirection !== 'FromStart';
     const page = fromEnd ? window.slice(-limit).reverse() : window.slice(0, limit);
     return { conversationEntries: page };
   };

@@ -39,6 +39,7 @@ describe('server error text', () => {
     expect(serverSaid([{ errorCode: 'INVALID_SESSION_ID', message: 'Session expired' }], 'tok')).to.equal(
       ' The API said: INVALID_SESSION_ID: Session expired'
     );
+    // eslint-disable-next-line camelcase -- the OAuth error field's own name
     expect(serverSaid({ error: 'invalid_grant', error_description: 'expired' }, 'tok')).to.equal(' The API said: invalid_grant: expired');
     expect(serverSaid({ message: 'bad token 00Dxx!SECRET here' }, '00Dxx!SECRET')).to.equal(' The API said: bad token [token] here');
     expect(serverSaid(undefined, 'tok')).to.equal('');
