@@ -64,7 +64,7 @@ const CONVERSATION_ID_REASONS = { empty: 'reason.empty', length: 'reason.tooLong
 function checkConversationIdentifier(value: string): string {
   const problem = checkConversationId(value);
   if (!problem) return value;
-  const reason = messages.getMessage(CONVERSATION_ID_REASONS[problem], [String(value.length)]);
+  const reason = messages.getMessage(CONVERSATION_ID_REASONS[problem], problem === 'length' ? [String(value.length)] : []);
   throw fail('InvalidConversationId', ExitCode.InvalidInput, [printable(value), reason]);
 }
 

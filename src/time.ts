@@ -50,6 +50,17 @@ export function entryTime(entry: unknown): number | undefined {
 }
 
 /**
+ * The server's own clock for an entry, for ordering: server-received time, else transcripted, else client time.
+ * Ordering by one clock matters: when only some entries carry `transcriptedTimestamp`, mixing clocks would reorder
+ * entries received in the same millisecond. Display uses entryTime().
+ */
+export function orderTime(entry: unknown): number | undefined {
+  if (!entry || typeof entry !== 'object') return undefined;
+  const e = entry as Stamped;
+  return toEpochMs(e.serverReceivedTimestamp) ?? toEpochMs(e.transcriptedTimestamp) ?? toEpochMs(e.clientTimestamp);
+}
+
+/**
  * The earliest of an entry's timestamps. Which field the API's time window filters on is not documented
  * (api-notes §1.2), so the next window starts no later than any of them: nothing after the boundary is skipped.
  */

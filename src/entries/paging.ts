@@ -7,7 +7,7 @@
  *    de-duplicated rather than skipped, whether the server's bound is inclusive or exclusive.
  * It stops on an empty page, a short page, a page with nothing new, the caller's limit, or the page cap.
  */
-import { earliestTime, entryTime, entryTimes } from '../time.js';
+import { earliestTime, entryTimes, orderTime } from '../time.js';
 import { entryKey, readPage, type ConversationEntry } from './page.js';
 
 /** The largest page the API accepts (Connect documents 1–1000; UNCONFIRMED for the new API). */
@@ -55,16 +55,16 @@ const inWindow = (entry: ConversationEntry, start?: number, end?: number): boole
 };
 
 const isDescending = (entries: ConversationEntry[]): boolean => {
-  const first = entryTime(entries[0]);
-  const last = entryTime(entries[entries.length - 1]);
+  const first = orderTime(entries[0]);
+  const last = orderTime(entries[entries.length - 1]);
   return first !== undefined && last !== undefined && first > last;
 };
 
-/** Sorts oldest first; ties and entries without a time keep their arrival order. */
+/** Sorts oldest first by the server's clock; ties and entries without a time keep their arrival order. */
 export function sortOldestFirst(entries: ConversationEntry[]): ConversationEntry[] {
   let carried = 0;
   const keyed = entries.map((entry, index) => {
-    carried = entryTime(entry) ?? carried;
+    carried = orderTime(entry) ?? carried;
     return { entry, index, time: carried };
   });
   keyed.sort((a, b) => a.time - b.time || a.index - b.index);

@@ -165,3 +165,12 @@ describe('paging', () => {
     expect(ids(sortOldestFirst([a, b, c, d]))).to.deep.equal(['b', 'c', 'd', 'a']);
   });
 });
+
+describe('ordering by one clock', () => {
+  it('keeps server order when only some entries carry transcriptedTimestamp', () => {
+    const a = { identifier: 'a', serverReceivedTimestamp: 1_800_000_000_000, transcriptedTimestamp: 1_800_000_000_012 };
+    const b = { identifier: 'b', serverReceivedTimestamp: 1_800_000_000_000 };
+    const c = { identifier: 'c', serverReceivedTimestamp: 1_800_000_000_005, transcriptedTimestamp: 1_800_000_000_017 };
+    expect(sortOldestFirst([a, b, c]).map((e) => e.identifier)).to.deep.equal(['a', 'b', 'c']);
+  });
+});

@@ -1,0 +1,79 @@
+/*
+ * Run the emulator on its own:
+ *   tsx test/emulator/cli.ts [--port N] [--latency MS] [--paging window|token] [--fault-rate R]
+ * Prints the URL, the seeded ids and how to point a CLI at it, then serves until Ctrl-C.
+ * The access token is printed because this is a local, throw-away test org and the hint needs it.
+ */
+import { parseArgs } from 'node:util';
+import { CONVERSATIONS, LONG_ENTRY_COUNT, SESSIONS } from './seed.js';
+import { startEmulator } from './server.js';
+import type { PagingModel } from './server.js';
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\nUsage: tsx test/emulator/cli.ts [--port N] [--latency MS] [--paging window|token] [--fault-rate R]\n`);
+  process.exit(2);
+}
+
+function numberFlag(value: string | undefined, name: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) fail(`--${name} must be a number from ${min} to ${max}`);
+  return n;
+}
+
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      port: { type: 'string' },
+      latency: { type: 'string' },
+      paging: { type: 'string' },
+      'fault-rate': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  }).values;
+} catch (error) {
+  fail(error instanceof Error ? error.message : String(error));
+}
+if (parsed.help) fail('Starts the local Salesforce org emulator.');
+if (parsed.paging !== undefined && parsed.paging !== 'window' && parsed.paging !== 'token') fail('--paging must be window or token');
+
+const emulator = await startEmulator({
+  port: numberFlag(parsed.port, 'port', 0, 65_535),
+  latencyMs: numberFlag(parsed.latency, 'latency', 0, 600_000),
+  paging: parsed.paging as PagingModel | undefined,
+  faultRate: numberFlag(parsed['fault-rate'], 'fault-rate', 0, 1),
+});
+
+const lines = [
+  `Salesforce org emulator listening on ${emulator.url}`,
+  `  instance URL and entries API base: ${emulator.url}`,
+  `  username: ${emulator.username}  org id: ${emulator.orgId}`,
+  '',
+  'Seeded MessagingSession ids:',
+  `  short (10 entries):          ${SESSIONS.short}   conversation ${CONVERSATIONS.short}`,
+  `  long (${LONG_ENTRY_COUNT} entries):         ${SESSIONS.long}   conversation ${CONVERSATIONS.long}`,
+  `  no Conversation linked:      ${SESSIONS.noConversation}`,
+  `  valid id, not in the org:    ${SESSIONS.unknown}`,
+  '',
+  'To use it from a CLI (throw-away local token; use a separate HOME to keep your real ~/.sf untouched):',
+  `  export SF_CONVERSATION_API_URL=${emulator.url}`,
+  `  SF_ACCESS_TOKEN='${emulator.accessToken}' sf org login access-token --instance-url ${emulator.url} --alias emu --no-prompt`,
+  `  sf conversation entries get --target-org emu --session-id ${SESSIONS.short}`,
+  `  (or, without linking the plugin: ./bin/dev.js conversation entries get --target-org emu --session-id ${SESSIONS.short})`,
+  '',
+  'Press Ctrl-C to stop.',
+];
+process.stdout.write(`${lines.join('\n')}\n`);
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  process.stdout.write(`\n${signal}: stopping the emulator (${emulator.requests.length} requests served)\n`);
+  await emulator.stop();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

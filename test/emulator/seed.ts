@@ -1,0 +1,377 @@
+/*
+ * The emulated org's data: ids, MessagingSession records, and the conversations' entries.
+ * Everything is deterministic so tests can assert exact values.
+ */
+import { to18 } from '../../src/ids.js';
+import type { ApiEntry, Json, Participant } from './entries.js';
+import { escapeHtml } from './entries.js';
+import { base62, stableUuid } from './prng.js';
+
+export type { ApiEntry } from './entries.js';
+
+export const ORG_ID = to18('00D5g000004AbCd');
+export const USER_ID = to18('0055g00000AbCdE');
+export const USERNAME = 'emulator.user@conversation-emulator.example';
+export const ORG_NAME = 'Conversation Emulator Org';
+/** The connected app the emulator's refresh tokens belong to. */
+export const CLIENT_ID = '3MVG9EmulatorConnectedAppClientId.PlatformCLI.Local';
+
+// 15-char heads; the exported ids are the 18-char case-safe forms.
+const SHORT_HEAD = '0Mw5g00000AbCdE';
+const NO_CONVERSATION_HEAD = '0Mw5g00000AbCdF';
+const LONG_HEAD = '0Mw5g00000AbCdG';
+
+export const SESSIONS = {
+  short: to18(SHORT_HEAD),
+  noConversation: to18(NO_CONVERSATION_HEAD),
+  long: to18(LONG_HEAD),
+  /** Well-formed (right checksum) but not in the org. */
+  unknown: to18('0Mw5g00000ZzYxW'),
+} as const;
+
+export const CONVERSATIONS = {
+  short: '6f2c1e0a-3b7d-4c55-9a1e-2d4b8f0c7a11',
+  long: '9b8e7d6c-5a4b-4c3d-8e2f-1a0b9c8d7e6f',
+} as const;
+
+export const LONG_ENTRY_COUNT = 2500;
+
+/**
+ * Groups of consecutive entries (0-based indexes into the long conversation, inclusive) that share one
+ * serverReceivedTimestamp. 997..1003 and 1997..2003 straddle the 1000-entry page boundaries when paging
+ * FromStart; 497..503 and 1497..1503 straddle them when paging FromEnd. A client that pages by timestamp
+ * must de-duplicate (by identifier) to get exactly LONG_ENTRY_COUNT entries.
+ */
+export const LONG_TIE_GROUPS: ReadonlyArray<readonly [number, number]> = [
+  [497, 503],
+  [997, 1003],
+  [1497, 1503],
+  [1997, 2003],
+];
+
+/** Extra sessions (each with a small 3-entry conversation) so SOQL results can exceed one 2000-record batch. */
+export const BULK_SESSION_COUNT = 2100;
+
+export type SessionRecord = {
+  id18: string;
+  conversationRecordId: string | null;
+  conversationIdentifier: string | null;
+  startTime: string;
+  channelType: string;
+  status: string;
+};
+
+const SHORT_BASE = 1_736_508_000_000; // 2025-01-10T11:20:00Z, near the captured Connect example
+const LONG_BASE = 1_736_600_000_000;
+const BULK_BASE = 1_736_700_000_000;
+
+/** Salesforce REST dateTime format, e.g. 2025-01-10T11:20:00.000+0000. */
+function sfDateTime(ms: number): string {
+  return new Date(ms).toISOString().replace('Z', '+0000');
+}
+
+function bulkHead(i: number): string {
+  return `0Mw5g00001${base62(i, 5)}`;
+}
+
+export const BULK_SESSIONS: readonly string[] = Array.from({ length: BULK_SESSION_COUNT }, (_, i) => to18(bulkHead(i)));
+
+function bulkConversationId(i: number): string {
+  return stableUuid(`bulk-conversation-${i}`);
+}
+
+// Conversation record ids use the Conversation key prefix '0dw'. GUESS: prefix taken from org experience, not a doc.
+export const SESSION_RECORDS: readonly SessionRecord[] = [
+  {
+    id18: SESSIONS.short,
+    conversationRecordId: to18('0dw5g00000AbCdE'),
+    conversationIdentifier: CONVERSATIONS.short,
+    startTime: sfDateTime(SHORT_BASE),
+    channelType: 'WhatsApp',
+    status: 'Ended',
+  },
+  {
+    id18: SESSIONS.noConversation,
+    conversationRecordId: null,
+    conversationIdentifier: null,
+    startTime: sfDateTime(SHORT_BASE + 3_600_000),
+    channelType: 'EmbeddedMessaging',
+    status: 'Waiting',
+  },
+  {
+    id18: SESSIONS.long,
+    conversationRecordId: to18('0dw5g00000AbCdG'),
+    conversationIdentifier: CONVERSATIONS.long,
+    startTime: sfDateTime(LONG_BASE),
+    channelType: 'EmbeddedMessaging',
+    status: 'Ended',
+  },
+  ...BULK_SESSIONS.map((id18, i) => ({
+    id18,
+    conversationRecordId: to18(`0dw5g00001${base62(i, 5)}`),
+    conversationIdentifier: bulkConversationId(i),
+    startTime: sfDateTime(BULK_BASE + i * 60_000),
+    channelType: 'Text',
+    status: 'Ended',
+  })),
+];
+
+const BY_HEAD = new Map(SESSION_RECORDS.map((r) => [r.id18.slice(0, 15), r]));
+
+/** The session whose id (15 or 18 chars) matches, comparing the case-sensitive 15-char head. */
+export function findSession(id: string): SessionRecord | undefined {
+  return BY_HEAD.get(id.slice(0, 15));
+}
+
+// ---- participants (GUESS: appType/role/subject values modelled on the captured Connect example) ----
+const END_USER: Participant = {
+  appType: 'iamessage',
+  role: 'EndUser',
+  subject: 'v2/iamessage/UNAUTH/NA/uid:cee38146-1f0b-4d8e-9a55-6b7c2f1d0e42',
+};
+const BOT: Participant = { appType: 'chatbot', role: 'Chatbot', subject: '0Xx5g000000xpJh' };
+const AGENT: Participant = { appType: 'agent', role: 'Agent', subject: '0055g00000AgEnT' };
+// GUESS: system-generated entries (status changes, routing) carry a 'System' sender.
+const SYSTEM: Participant = { appType: 'conversation', role: 'System', subject: 'System' };
+
+type EntrySpec = {
+  label: string;
+  at: number; // serverReceivedTimestamp
+  sender: Participant;
+  entryType?: string;
+  payload: { [key: string]: Json };
+  text?: string; // raw text; messageText is its HTML-escaped form
+  session?: string; // 15-char session id for relatedRecords
+  transcripted?: boolean;
+};
+
+function staticText(text: string): { [key: string]: Json } {
+  return { messageType: 'StaticContentMessage', staticContent: { formatType: 'Text', text } };
+}
+
+/**
+ * GUESS: entryPayload layout. The field names (abstractMessage.messageType, staticContent.{formatType,text,
+ * attachments[].name}, choices.optionItems[], choicesResponse.selectedOptions[]) come from third-party parsing
+ * (api-notes §1.3); the surrounding structure (ids, titleItem, operation/participant) is invented.
+ * GUESS: messageText is HTML-entity-escaped like Connect's (same backend), while the payload text is raw.
+ */
+function build(conversationIdentifier: string, spec: EntrySpec): ApiEntry {
+  const entry: ApiEntry = {
+    identifier: stableUuid(`${conversationIdentifier}/${spec.label}`),
+    entryType: spec.entryType ?? 'Message',
+    entryPayload: spec.payload,
+    sender: spec.sender,
+    clientTimestamp: spec.at - 47,
+    serverReceivedTimestamp: spec.at,
+    relatedRecords: spec.session ? [spec.session] : [],
+    clientDuration: 0,
+  };
+  if (spec.text !== undefined) entry.messageText = escapeHtml(spec.text);
+  if (spec.transcripted) entry.transcriptedTimestamp = spec.at + 12;
+  // Stable key order, close to what the third-party parsers show.
+  const ordered: ApiEntry = {
+    identifier: entry.identifier,
+    entryType: entry.entryType,
+    ...(entry.messageText !== undefined ? { messageText: entry.messageText } : {}),
+    entryPayload: entry.entryPayload,
+    sender: entry.sender,
+    clientTimestamp: entry.clientTimestamp,
+    serverReceivedTimestamp: entry.serverReceivedTimestamp,
+    ...(entry.transcriptedTimestamp !== undefined ? { transcriptedTimestamp: entry.transcriptedTimestamp } : {}),
+    relatedRecords: entry.relatedRecords,
+    clientDuration: entry.clientDuration,
+  };
+  return ordered;
+}
+
+function messagePayload(label: string, abstractMessage: { [key: string]: Json }): { [key: string]: Json } {
+  return { id: stableUuid(`payload/${label}`), abstractMessage: { id: stableUuid(`message/${label}`), ...abstractMessage } };
+}
+
+function shortConversation(): ApiEntry[] {
+  const c = CONVERSATIONS.short;
+  const s = SHORT_HEAD;
+  const t = (seconds: number): number => SHORT_BASE + seconds * 1000 + 137;
+  const specs: EntrySpec[] = [
+    {
+      label: 'hello',
+      at: t(0),
+      sender: END_USER,
+      payload: messagePayload('hello', staticText('Hi, I need help with my order')),
+      text: 'Hi, I need help with my order',
+      session: s,
+      transcripted: true,
+    },
+    {
+      label: 'bot-greeting',
+      at: t(2),
+      sender: BOT,
+      payload: messagePayload('bot-greeting', staticText("I'm here & ready to help.")),
+      text: "I'm here & ready to help.", // messageText: I&#39;m here &amp; ready to help.
+      transcripted: true,
+    },
+    {
+      label: 'bot-menu',
+      at: t(3),
+      sender: BOT,
+      payload: messagePayload('bot-menu', {
+        messageType: 'ChoicesMessage',
+        choices: {
+          formatType: 'Buttons',
+          text: 'What can I help you with?',
+          optionItems: [
+            { optionIdentifier: 'opt-billing', titleItem: { itemType: 'TitleItem', title: 'Billing' } },
+            { optionIdentifier: 'opt-delivery', titleItem: { itemType: 'TitleItem', title: 'Delivery' } },
+            { optionIdentifier: 'opt-agent', titleItem: { itemType: 'TitleItem', title: 'Talk to an agent' } },
+          ],
+        },
+      }),
+    },
+    {
+      label: 'menu-choice',
+      at: t(9),
+      sender: END_USER,
+      payload: messagePayload('menu-choice', {
+        messageType: 'ChoicesResponseMessage',
+        choicesResponse: {
+          formatType: 'Selections',
+          selectedOptions: [{ optionIdentifier: 'opt-agent', title: 'Talk to an agent' }],
+        },
+      }),
+      session: s,
+    },
+    {
+      label: 'receipt',
+      at: t(15),
+      sender: END_USER,
+      payload: messagePayload('receipt', {
+        messageType: 'StaticContentMessage',
+        staticContent: {
+          formatType: 'Attachments',
+          attachments: [
+            {
+              id: stableUuid('attachment/receipt'),
+              name: 'receipt-4471.pdf',
+              mimeType: 'application/pdf',
+              url: 'https://emulator.invalid/attachments/receipt-4471.pdf',
+            },
+          ],
+        },
+      }),
+      session: s,
+    },
+    {
+      label: 'routed',
+      at: t(20),
+      sender: SYSTEM,
+      entryType: 'RoutingWorkResult',
+      payload: { workItemId: to18('0Bz5g00000AbCdE'), workType: 'Accepted', routingType: 'Omni' },
+    },
+    {
+      label: 'agent-joined',
+      at: t(21),
+      sender: SYSTEM,
+      entryType: 'ParticipantChanged',
+      payload: {
+        entries: [
+          {
+            operation: 'add',
+            participant: { appType: AGENT.appType, role: AGENT.role, subject: AGENT.subject },
+            displayName: 'Alex Agent',
+          },
+        ],
+      },
+    },
+    {
+      label: 'agent-reply',
+      at: t(30),
+      sender: AGENT,
+      payload: messagePayload('agent-reply', staticText('Thanks, I can see the receipt. Your refund is on its way <3 "soon"')),
+      text: 'Thanks, I can see the receipt. Your refund is on its way <3 "soon"',
+      session: s,
+      transcripted: true,
+    },
+    {
+      label: 'thanks',
+      at: t(41),
+      sender: END_USER,
+      payload: messagePayload('thanks', staticText('Great, thank you!')),
+      text: 'Great, thank you!',
+      session: s,
+      transcripted: true,
+    },
+    {
+      label: 'ended',
+      at: t(60),
+      sender: SYSTEM,
+      entryType: 'SessionStatusChanged',
+      payload: { sessionId: s, previousStatus: 'Active', newStatus: 'Ended' },
+    },
+  ];
+  return specs.map((spec) => build(c, spec));
+}
+
+function longTimestamp(i: number): number {
+  for (const [first, last] of LONG_TIE_GROUPS) {
+    if (i >= first && i <= last) return LONG_BASE + first * 1000;
+  }
+  return LONG_BASE + i * 1000;
+}
+
+function longConversation(): ApiEntry[] {
+  const s = LONG_HEAD;
+  return Array.from({ length: LONG_ENTRY_COUNT }, (_, i) => {
+    const text = `Long conversation message ${i + 1} of ${LONG_ENTRY_COUNT}`;
+    return build(CONVERSATIONS.long, {
+      label: `m${i}`,
+      at: longTimestamp(i),
+      sender: i % 2 === 0 ? END_USER : AGENT,
+      payload: messagePayload(`long-${i}`, staticText(text)),
+      text,
+      session: s,
+      // Only some entries carry transcriptedTimestamp (12 ms after receipt), as in the short conversation: a client
+      // that orders by a mix of clocks instead of the server's own order reorders the tie groups.
+      transcripted: i % 2 === 0,
+    });
+  });
+}
+
+function bulkConversation(i: number, conversationIdentifier: string): ApiEntry[] {
+  const at = BULK_BASE + i * 60_000;
+  const head = bulkHead(i);
+  return [
+    { label: 'q', at, sender: END_USER, text: `Bulk question ${i}` },
+    { label: 'a', at: at + 5000, sender: AGENT, text: `Bulk answer ${i}` },
+    { label: 'q2', at: at + 9000, sender: END_USER, text: 'Thanks' },
+  ].map((spec) =>
+    build(conversationIdentifier, {
+      ...spec,
+      payload: messagePayload(`${conversationIdentifier}/${spec.label}`, staticText(spec.text)),
+      session: head,
+    })
+  );
+}
+
+const CONVERSATION_CACHE = new Map<string, readonly ApiEntry[]>([
+  [CONVERSATIONS.short, shortConversation()],
+  [CONVERSATIONS.long, longConversation()],
+]);
+const BULK_INDEX = new Map(BULK_SESSIONS.map((_, i) => [bulkConversationId(i), i]));
+
+/** The stored entries (shared, do not mutate), oldest first; undefined for an unknown conversation. */
+export function findConversation(conversationIdentifier: string): readonly ApiEntry[] | undefined {
+  const cached = CONVERSATION_CACHE.get(conversationIdentifier);
+  if (cached) return cached;
+  const bulk = BULK_INDEX.get(conversationIdentifier);
+  if (bulk === undefined) return undefined;
+  const entries = bulkConversation(bulk, conversationIdentifier);
+  CONVERSATION_CACHE.set(conversationIdentifier, entries);
+  return entries;
+}
+
+/** The full entry list (a fresh copy), oldest first, as the entries API returns it. Throws for an unknown id. */
+export function entriesOf(conversationIdentifier: string): ApiEntry[] {
+  const entries = findConversation(conversationIdentifier);
+  if (!entries) throw new Error(`The emulator has no conversation ${conversationIdentifier}`);
+  return structuredClone([...entries]);
+}

@@ -1,0 +1,111 @@
+/*
+ * An isolated sf home authorised against the local emulator. The auth file is created by
+ * @salesforce/core itself, in a child process (core caches home-dir state per process), with
+ * HOME/USERPROFILE pointing at a fresh temp directory, so the user's real ~/.sf and ~/.sfdx are never touched.
+ */
+import { spawn } from 'node:child_process';
+import { realpathSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type SfHome = { home: string; alias: string; env: NodeJS.ProcessEnv; cleanup(): Promise<void> };
+
+export type EmulatorCredentials = { url: string; accessToken: string; refreshToken: string; clientId: string };
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN_DIR = join(REPO, 'node_modules', '.bin');
+/** The directory of the Node 22 binary installed from npm (node_modules/node/bin). */
+export const NODE22_DIR = dirname(realpathSync(join(BIN_DIR, 'node')));
+export const TSX = join(BIN_DIR, 'tsx');
+const AUTHORIZE = join(REPO, 'test', 'helpers', 'authorize.ts');
+const HOME_PREFIX = 'sfhome-';
+
+/** Inherited variables that would point a CLI at some other org or token; dropped from the isolated env. */
+const LEAKY = /^(SF|SFDX)_(TARGET_ORG|TARGET_DEV_HUB|DEFAULTUSERNAME|DEFAULTDEVHUBUSERNAME|ACCESS_TOKEN|ORG_INSTANCE_URL|INSTANCE_URL|ORG_API_VERSION|API_VERSION|LOGIN_URL|SFDC_LOGIN_URL|DOMAIN_RETRY|USE_PROGRESS_BAR)$/;
+
+/** Environment for running a CLI (or any core-using child) against the isolated home. */
+export function isolatedEnv(home: string, emulatorUrl: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!LEAKY.test(key)) env[key] = value;
+  return {
+    ...env,
+    HOME: home,
+    USERPROFILE: home,
+    SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
+    SF_DISABLE_TELEMETRY: 'true',
+    SF_AUTOUPDATE_DISABLE: 'true',
+    SF_SKIP_NEW_VERSION_CHECK: 'true',
+    SF_CONVERSATION_API_URL: emulatorUrl,
+    PATH: [NODE22_DIR, BIN_DIR, process.env.PATH ?? ''].join(delimiter),
+  };
+}
+
+/** Replaces anything token-shaped (and the given secrets) so error text can be shown safely. */
+export function scrubSecrets(text: string, secrets: string[] = []): string {
+  let out = text.replace(/00D\w{12,15}![.\w]+/g, '<redacted token>');
+  for (const secret of secrets) if (secret) out = out.split(secret).join('<redacted token>');
+  return out;
+}
+
+export type ChildResult = { code: number | null; stdout: string; stderr: string };
+
+/** Runs `tsx <script> ...args` with the given env, feeding `stdin`; kills it after `timeoutMs`. */
+export function runTsx(script: string, args: string[], env: NodeJS.ProcessEnv, options: { cwd: string; stdin?: string; timeoutMs?: number }): Promise<ChildResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(TSX, [script, ...args], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout, stderr });
+    });
+    child.stdin.end(options.stdin ?? '');
+  });
+}
+
+export async function createSfHome(
+  emulator: EmulatorCredentials,
+  options: { alias?: string; refreshable?: boolean; setDefault?: boolean } = {}
+): Promise<SfHome> {
+  const alias = options.alias ?? 'emu';
+  const home = await mkdtemp(join(realpathSync(tmpdir()), HOME_PREFIX));
+  const env = isolatedEnv(home, emulator.url);
+  const cleanup = async (): Promise<void> => {
+    // Only ever delete a directory this helper created.
+    if (dirname(home) === realpathSync(tmpdir()) && home.split(sep).at(-1)?.startsWith(HOME_PREFIX)) {
+      await rm(home, { recursive: true, force: true });
+    }
+  };
+  const input = {
+    home,
+    url: emulator.url,
+    accessToken: emulator.accessToken,
+    refreshToken: emulator.refreshToken,
+    clientId: emulator.clientId,
+    alias,
+    refreshable: options.refreshable ?? false,
+    setDefault: options.setDefault ?? false,
+  };
+  let result: ChildResult;
+  try {
+    result = await runTsx(AUTHORIZE, [], env, { cwd: home, stdin: JSON.stringify(input) });
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+  if (result.code !== 0) {
+    await cleanup();
+    const detail = scrubSecrets(`${result.stderr}\n${result.stdout}`.trim(), [emulator.accessToken, emulator.refreshToken]);
+    throw new Error(`createSfHome: authorising the emulator org failed (exit ${String(result.code)}): ${detail}`);
+  }
+  return { home, alias, env, cleanup };
+}

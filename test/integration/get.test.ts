@@ -1,0 +1,234 @@
+/*
+ * `sf conversation entries get` end to end: the built command (bin/run.js) in a child process, a real sf auth file
+ * in an isolated home, and the local org emulator over loopback HTTP.
+ */
+import { expect } from 'chai';
+import { to18 } from '../../src/ids.js';
+import { startEmulator, type Emulator, type FaultKind } from '../emulator/server.js';
+import { CONVERSATIONS, LONG_ENTRY_COUNT, SESSIONS, entriesOf } from '../emulator/seed.js';
+import { createSfHome, type SfHome } from '../helpers/sfHome.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
+
+const ENTRIES_PATH = '/platform/engagement/v1.0/conversation-entries';
+
+describe('conversation entries get (integration)', function () {
+  this.timeout(120_000);
+  let emu: Emulator;
+  let home: SfHome;
+  const outputs: CliResult[] = [];
+  const tokensSeen = new Set<string>();
+
+  const get = async (args: string[], env: NodeJS.ProcessEnv = {}, sfHome: SfHome = home): Promise<CliResult> => {
+    tokensSeen.add(emu.accessToken);
+    const result = await runCli(['conversation', 'entries', 'get', ...args], { ...sfHome.env, ...env });
+    tokensSeen.add(emu.accessToken);
+    outputs.push(result);
+    return result;
+  };
+  const entriesRequests = (): number => emu.requests.filter((r) => r.path === ENTRIES_PATH).length;
+  const soqlRequests = (): number => emu.requests.filter((r) => r.path.endsWith('/query') && (r.query.q ?? '').includes('MessagingSession')).length;
+
+  before(async () => {
+    emu = await startEmulator();
+    home = await createSfHome(emu, { alias: 'emu', refreshable: true, setDefault: true });
+  });
+  beforeEach(() => {
+    emu.set({ paging: 'window', latencyMs: 0, faultRate: 0 });
+    emu.setSoqlFault(undefined);
+    emu.clearLog();
+  });
+  after(async () => {
+    // No output of any test ever contained an access token.
+    for (const result of outputs) {
+      for (const token of tokensSeen) {
+        expect(result.stdout + result.stderr, 'token in output').not.to.include(token);
+      }
+    }
+    await home?.cleanup();
+    await emu?.stop();
+  });
+
+  it('prints the transcript of a short conversation: one line per entry, decoded, oldest first', async () => {
+    const result = await get(['--session-id', SESSIONS.short, '--target-org', 'emu']);
+    expect(result.code, result.stderr).to.equal(0);
+    const lines = result.stdout.trimEnd().split('\n');
+    const expected = entriesOf(CONVERSATIONS.short);
+    expect(lines).to.have.length(expected.length);
+    for (const line of lines) expect(line).to.match(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d\d:\d\d {2}\S/);
+    expect(result.stdout).to.include("I'm here & ready");
+    expect(result.stdout).not.to.include('&#39;');
+    expect(result.stdout).to.match(/\[ParticipantChanged\]/);
+    expect(result.stderr).to.include(`${expected.length} entries`);
+    expect(result.stdout).not.to.match(/[┌│─]/); // no table
+    expect(soqlRequests()).to.equal(1);
+    expect(entriesRequests()).to.equal(1);
+  });
+
+  it('--json returns the API entries exactly as returned, oldest first, with the 18-char session id', async () => {
+    const result = await get(['-s', SESSIONS.short, '--json']);
+    expect(result.code).to.equal(0);
+    expect(result.json?.status).to.equal(0);
+    expect(result.json?.result).to.deep.equal({
+      sessionId: SESSIONS.short,
+      conversationIdentifier: CONVERSATIONS.short,
+      entryCount: entriesOf(CONVERSATIONS.short).length,
+      entries: entriesOf(CONVERSATIONS.short),
+    });
+    expect(result.stderr).to.equal('');
+  });
+
+  it('accepts the 15-char form of the id and uses the default target org', async () => {
+    const result = await get(['-s', SESSIONS.short.slice(0, 15), '--json']);
+    expect(result.code).to.equal(0);
+    expect((result.json?.result as { sessionId: string }).sessionId).to.equal(SESSIONS.short);
+    const q = emu.requests.find((r) => (r.query.q ?? '').includes('FROM MessagingSession'));
+    expect(q?.query.q).to.include(`Id = '${SESSIONS.short}'`);
+    expect(q?.path).to.match(/\/services\/data\/v(\d+)\.0\/query$/);
+    expect(Number(/v(\d+)\.0/.exec(q?.path ?? '')?.[1])).to.be.at.least(55);
+  });
+
+  for (const paging of ['window', 'token'] as const) {
+    it(`returns all ${LONG_ENTRY_COUNT} entries of the long conversation, ordered, no duplicates (${paging} paging)`, async () => {
+      emu.set({ paging });
+      const result = await get(['-s', SESSIONS.long, '--json']);
+      expect(result.code, result.stderr).to.equal(0);
+      const entries = (result.json?.result as { entries: Array<{ identifier: string }> }).entries;
+      expect(entries.map((e) => e.identifier)).to.deep.equal(entriesOf(CONVERSATIONS.long).map((e) => e.identifier));
+      expect(new Set(entries.map((e) => e.identifier)).size).to.equal(LONG_ENTRY_COUNT);
+      expect(entriesRequests()).to.equal(3);
+      for (const r of emu.requests.filter((x) => x.path === ENTRIES_PATH)) {
+        expect(r.query).to.include({ recordLimit: '1000', queryDirection: 'FromStart', conversationIdentifier: CONVERSATIONS.long });
+      }
+    });
+  }
+
+  it('--conversation-id runs no SOQL query', async () => {
+    const result = await get(['-c', CONVERSATIONS.short, '--json']);
+    expect(result.code).to.equal(0);
+    expect((result.json?.result as { sessionId: null }).sessionId).to.equal(null);
+    expect(soqlRequests()).to.equal(0);
+  });
+
+  it('--limit and the time window are honoured', async () => {
+    const all = entriesOf(CONVERSATIONS.long);
+    const result = await get(['-s', SESSIONS.long, '--limit', '5', '--json']);
+    expect((result.json?.result as { entries: unknown[] }).entries).to.deep.equal(all.slice(0, 5));
+    const from = all[10].serverReceivedTimestamp;
+    const to = all[19].serverReceivedTimestamp;
+    const windowed = await get(['-s', SESSIONS.long, '--start', String(from), '--end', new Date(to).toISOString(), '--json']);
+    const got = (windowed.json?.result as { entries: Array<{ serverReceivedTimestamp: number }> }).entries;
+    expect(got.length).to.be.greaterThan(0);
+    for (const e of got) expect(e.serverReceivedTimestamp).to.be.within(from, to);
+  });
+
+  describe('errors: named, with actions and documented exit codes', () => {
+    const expectError = (result: CliResult, name: string, exitCode: number): void => {
+      expect(result.code, result.stdout + result.stderr).to.equal(exitCode);
+      expect(result.json?.name).to.equal(name);
+      expect(result.json?.exitCode).to.equal(exitCode);
+      expect(result.json?.actions?.length, 'actions').to.be.greaterThan(0);
+    };
+
+    it('unknown session → SessionNotFound (4)', async () => {
+      const result = await get(['-s', SESSIONS.unknown, '--json']);
+      expectError(result, 'SessionNotFoundError', 4);
+      expect(result.json?.message).to.include(SESSIONS.unknown);
+    });
+
+    it('session without a conversation → NoConversation (4), and no entries request', async () => {
+      expectError(await get(['-s', SESSIONS.noConversation, '--json']), 'NoConversationError', 4);
+      expect(entriesRequests()).to.equal(0);
+    });
+
+    it('INVALID_TYPE → MessagingNotAvailable (5)', async () => {
+      emu.setSoqlFault('INVALID_TYPE');
+      expectError(await get(['-s', SESSIONS.short, '--json']), 'MessagingNotAvailableError', 5);
+    });
+
+    it('an org whose token expired and cannot be refreshed → SessionExpired (3)', async () => {
+      const stale = await createSfHome(emu, { alias: 'stale' });
+      try {
+        emu.revokeAccessTokens();
+        expectError(await get(['-s', SESSIONS.short, '-o', 'stale', '--json'], {}, stale), 'SessionExpiredError', 3);
+      } finally {
+        await stale.cleanup();
+      }
+    });
+
+    it('a conversation the API does not know → ConversationNotFound (4)', async () => {
+      expectError(await get(['-c', 'no-such-conversation', '--json']), 'ConversationNotFoundError', 4);
+    });
+
+    it('an unknown org alias → OrgNotFound (3)', async () => {
+      expectError(await get(['-s', SESSIONS.short, '-o', 'nope', '--json']), 'OrgNotFoundError', 3);
+      expect(emu.requests).to.have.length(0);
+    });
+
+    it('bad ids and bad values stop with exit 2 before any request', async () => {
+      const bad: string[][] = [
+        ['-s', to18('0Mw5g00000AbCdE').slice(0, 17) + 'Q'], // wrong checksum
+        ['-s', SESSIONS.short.slice(0, 17) + (SESSIONS.short[17] === 'A' ? 'B' : 'A')],
+        ['-s', "0Mw5g00000AbC'E"],
+        ['-s', '0Mw5g00000AbCd'],
+        ['-s', '001' + SESSIONS.short.slice(3)],
+        ['-c', 'has space'],
+        ['-s', SESSIONS.short, '--start', 'yesterday'],
+        ['-s', SESSIONS.short, '--limit', '0'],
+        ['-s', SESSIONS.short, '--api-version', '54.0'],
+        ['-s', SESSIONS.short, '-c', CONVERSATIONS.short],
+        [],
+      ];
+      for (const args of bad) {
+        const result = await get([...args, '--json']);
+        expect(result.code, args.join(' ')).to.equal(2);
+        expect(result.json?.status, args.join(' ')).to.equal(2);
+        if (args[0] === '-s' && args.length === 2) expect(result.json?.message).to.include(args[1].replace(/'/g, "'"));
+      }
+      expect(emu.requests, JSON.stringify(emu.requests.map((r) => r.path))).to.have.length(0);
+    });
+
+    it('refuses a plain-http, non-loopback API URL before any request', async () => {
+      const result = await get(['-s', SESSIONS.short, '--json'], { SF_CONVERSATION_API_URL: 'http://api.example.com' });
+      expectError(result, 'InsecureApiUrlError', 2);
+      expect(emu.requests).to.have.length(0);
+    });
+
+    it('retries that run out → ApiUnavailable (6), saying what was tried', async () => {
+      emu.injectFaults('503', 20);
+      const result = await get(['-c', CONVERSATIONS.short, '--json']);
+      expectError(result, 'ApiUnavailableError', 6);
+      expect(result.json?.message).to.match(/Gave up after 5 attempts: HTTP 503 \(Retry-After: 1\)/);
+      expect(entriesRequests()).to.equal(5);
+    });
+  });
+
+  it('refreshes a revoked token and finishes (401 → refresh → retry)', async () => {
+    const before = emu.accessToken;
+    emu.revokeAccessTokens();
+    const result = await get(['-s', SESSIONS.short, '--json']);
+    expect(result.code, result.stdout).to.equal(0);
+    expect(emu.accessToken).not.to.equal(before);
+    expect(emu.requests.some((r) => r.path === '/services/oauth2/token')).to.equal(true);
+  });
+
+  const faults: FaultKind[] = ['429', '503', '500', 'reset', 'stall', 'truncated'];
+  for (const kind of faults) {
+    it(`survives a ${kind} fault on the entries API and still returns every entry`, async () => {
+      emu.injectFaults(kind, 1);
+      const result = await get(['-s', SESSIONS.long, '--json'], { SF_CONVERSATION_HTTP_TIMEOUT: '1000' });
+      expect(result.code, result.stdout).to.equal(0);
+      expect((result.json?.result as { entryCount: number }).entryCount).to.equal(LONG_ENTRY_COUNT);
+      expect(entriesRequests()).to.equal(4);
+      expect(emu.requests.filter((r) => r.fault === kind)).to.have.length(1);
+    });
+  }
+
+  it('takes a raw access token as --target-org without ever printing it', async () => {
+    const token = emu.accessToken;
+    const ok = await get(['-s', SESSIONS.short, '-o', token], { SF_ORG_INSTANCE_URL: emu.url });
+    expect(ok.code, ok.stderr).to.equal(0);
+    const failed = await get(['-s', SESSIONS.unknown, '-o', token, '--json'], { SF_ORG_INSTANCE_URL: emu.url });
+    expect(failed.code).to.equal(4);
+    expect(failed.stdout + failed.stderr).not.to.include(token);
+  });
+});

@@ -1,0 +1,12 @@
+/*
+ * Loaded by mocha before any test file: tests never write to the real ~/.sf or ~/.sfdx.
+ * Child processes get their own isolated homes (helpers/sfHome.ts).
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const home = mkdtempSync(join(tmpdir(), 'plugin-conversation-test-home-'));
+process.env.HOME = home;
+process.env.USERPROFILE = home;
+process.env.SF_DISABLE_TELEMETRY = 'true';
