@@ -25,6 +25,7 @@ export default class ConversationEntriesGet extends SfCommand<ConversationEntrie
   public static readonly flags = {
     // A plain string, resolved only after every other value is checked: Flags.requiredOrg() would load the org
     // (and may call it) while flags are parsed, before an invalid Id could stop the command.
+    // eslint-disable-next-line sf-plugin/dash-o -- this is --target-org, only resolved late on purpose
     'target-org': Flags.string({
       char: 'o',
       summary: messages.getMessage('flags.target-org.summary'),
@@ -70,8 +71,11 @@ export default class ConversationEntriesGet extends SfCommand<ConversationEntrie
     this.debug('requests %d, retries %d, token refreshes %d', stats.requests, stats.retries, stats.refreshes);
     if (!this.jsonEnabled()) {
       writeTranscript(result.entries, (line) => this.log(line));
-      const session = result.sessionId ? messages.getMessage('info.session', [result.sessionId]) : '';
-      this.logToStderr(messages.getMessage('info.summary', [result.conversationIdentifier, session, result.entryCount]));
+      this.logToStderr(
+        result.sessionId
+          ? messages.getMessage('info.summaryWithSession', [result.conversationIdentifier, result.sessionId, result.entryCount])
+          : messages.getMessage('info.summary', [result.conversationIdentifier, result.entryCount])
+      );
     }
     return result;
   }
