@@ -28,6 +28,7 @@ export type GetEntriesInput = {
 
 export type GetEntriesEvents = {
   warn: (message: string) => void;
+  debug?: (message: string) => void;
   phase?: (phase: 'lookup' | 'fetch') => void;
   progress?: (entries: number, pages: number) => void;
 };
@@ -113,7 +114,7 @@ function stopWarning({ stop, pages, entries }: Collected): string | undefined {
 export async function getConversationEntries(
   input: GetEntriesInput,
   events: GetEntriesEvents
-): Promise<ConversationEntriesResult & { stats: HttpStats }> {
+): Promise<ConversationEntriesResult & { stats: HttpStats; orgId: string }> {
   const checked = checkInput(input);
   const org: Org = await loadOrg(input.targetOrg);
   const { conn, warning } = connectionFor(org, input.apiVersion);
@@ -154,6 +155,7 @@ export async function getConversationEntries(
     entryCount: collected.entries.length,
     entries: collected.entries,
     stats,
+    orgId,
   };
 }
 

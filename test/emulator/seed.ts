@@ -20,11 +20,14 @@ export const CLIENT_ID = '3MVG9EmulatorConnectedAppClientId.PlatformCLI.Local';
 const SHORT_HEAD = '0Mw5g00000AbCdE';
 const NO_CONVERSATION_HEAD = '0Mw5g00000AbCdF';
 const LONG_HEAD = '0Mw5g00000AbCdG';
+const PII_HEAD = '0Mw5g00000AbCdH';
 
 export const SESSIONS = {
   short: to18(SHORT_HEAD),
   noConversation: to18(NO_CONVERSATION_HEAD),
   long: to18(LONG_HEAD),
+  /** A WhatsApp conversation full of personal data (and look-alikes that must survive --redact). */
+  pii: to18(PII_HEAD),
   /** Well-formed (right checksum) but not in the org. */
   unknown: to18('0Mw5g00000ZzYxW'),
 } as const;
@@ -32,6 +35,7 @@ export const SESSIONS = {
 export const CONVERSATIONS = {
   short: '6f2c1e0a-3b7d-4c55-9a1e-2d4b8f0c7a11',
   long: '9b8e7d6c-5a4b-4c3d-8e2f-1a0b9c8d7e6f',
+  pii: '3c1d5e7f-9a2b-4c6d-8e0f-1a3b5c7d9e2f',
 } as const;
 
 export const LONG_ENTRY_COUNT = 2500;
@@ -87,6 +91,14 @@ export const SESSION_RECORDS: readonly SessionRecord[] = [
     conversationRecordId: to18('0dw5g00000AbCdE'),
     conversationIdentifier: CONVERSATIONS.short,
     startTime: sfDateTime(SHORT_BASE),
+    channelType: 'WhatsApp',
+    status: 'Ended',
+  },
+  {
+    id18: SESSIONS.pii,
+    conversationRecordId: to18('0dw5g00000AbCdH'),
+    conversationIdentifier: CONVERSATIONS.pii,
+    startTime: sfDateTime(SHORT_BASE + 7_200_000),
     channelType: 'WhatsApp',
     status: 'Ended',
   },
@@ -352,8 +364,29 @@ function bulkConversation(i: number, conversationIdentifier: string): ApiEntry[]
   );
 }
 
+/** Personal data of every kind --redact masks, next to order, tracking and price look-alikes that must survive. */
+function piiConversation(): ApiEntry[] {
+  const at = SHORT_BASE + 7_200_000;
+  const customer: Participant = { appType: 'whatsapp', role: 'EndUser', subject: 'whatsapp:+14155552671' };
+  const say = (label: string, seconds: number, sender: Participant, text: string): EntrySpec => ({
+    label,
+    at: at + seconds * 1000,
+    sender,
+    payload: messagePayload(`pii-${label}`, staticText(text)),
+    text,
+    session: PII_HEAD,
+  });
+  return [
+    say('email', 0, customer, 'Hi, my email is jane.doe+orders@example.co.uk and my order is 123-456-789.'),
+    say('phone', 5, AGENT, 'Thanks Jane. Can we call you on +44 20 7946 0958? The parcel 1Z999AA10123456784 cost $1,299.00.'),
+    say('card', 9, customer, 'I paid with 4111 1111 1111 1111 on 2025-01-09, not 4111 1111 1111 1112.'),
+    say('iban', 14, customer, 'Refund to GB82 WEST 1234 5698 7654 32 please, reference 2025-0042.'),
+  ].map((spec) => build(CONVERSATIONS.pii, spec));
+}
+
 const CONVERSATION_CACHE = new Map<string, readonly ApiEntry[]>([
   [CONVERSATIONS.short, shortConversation()],
+  [CONVERSATIONS.pii, piiConversation()],
   [CONVERSATIONS.long, longConversation()],
 ]);
 const BULK_INDEX = new Map(BULK_SESSIONS.map((_, i) => [bulkConversationId(i), i]));

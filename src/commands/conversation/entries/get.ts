@@ -1,8 +1,10 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
-import { getConversationEntries, type ConversationEntriesResult } from '../../../getEntries.js';
+import type { ConversationEntriesResult } from '../../../getEntries.js';
+import { getTranscript } from '../../../getTranscript.js';
 import { ExitCode } from '../../../messages.js';
-import { writeTranscript } from '../../../transcript.js';
+import { RESULT_FORMATS } from '../../../transcript/formats.js';
+import { writeChunks } from '../../../transcript/output.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-conversation', 'conversation.entries.get');
@@ -45,11 +47,29 @@ export default class ConversationEntriesGet extends SfCommand<ConversationEntrie
     start: Flags.string({ summary: messages.getMessage('flags.start.summary') }),
     end: Flags.string({ summary: messages.getMessage('flags.end.summary') }),
     limit: Flags.integer({ summary: messages.getMessage('flags.limit.summary') }),
+    'result-format': Flags.option({
+      char: 'r',
+      summary: messages.getMessage('flags.result-format.summary'),
+      description: messages.getMessage('flags.result-format.description'),
+      options: RESULT_FORMATS,
+      default: 'human',
+    })(),
+    utc: Flags.boolean({ summary: messages.getMessage('flags.utc.summary') }),
+    'output-file': Flags.string({
+      char: 'f',
+      summary: messages.getMessage('flags.output-file.summary'),
+      description: messages.getMessage('flags.output-file.description'),
+    }),
+    force: Flags.boolean({ summary: messages.getMessage('flags.force.summary'), dependsOn: ['output-file'] }),
+    redact: Flags.boolean({
+      summary: messages.getMessage('flags.redact.summary'),
+      description: messages.getMessage('flags.redact.description'),
+    }),
   };
 
   public async run(): Promise<ConversationEntriesGetResult> {
     const { flags } = await this.parse(ConversationEntriesGet);
-    const { stats, ...result } = await getConversationEntries(
+    const transcript = await getTranscript(
       {
         targetOrg: flags['target-org'],
         sessionId: flags['session-id'],
@@ -58,9 +78,15 @@ export default class ConversationEntriesGet extends SfCommand<ConversationEntrie
         start: flags.start,
         end: flags.end,
         limit: flags.limit,
+        format: flags['result-format'],
+        utc: flags.utc,
+        redact: flags.redact,
+        outputFile: flags['output-file'],
+        force: flags.force,
       },
       {
         warn: (message) => this.warn(message),
+        debug: (message) => this.debug(message),
         phase: (phase) => this.spinner.start(messages.getMessage(phase === 'lookup' ? 'spinner.lookup' : 'spinner.fetch')),
         progress: (entries, pages) => {
           this.spinner.status = messages.getMessage('spinner.progress', [entries, pages]);
@@ -68,9 +94,11 @@ export default class ConversationEntriesGet extends SfCommand<ConversationEntrie
       }
     );
     this.spinner.stop();
-    this.debug('requests %d, retries %d, token refreshes %d', stats.requests, stats.retries, stats.refreshes);
-    if (!this.jsonEnabled()) {
-      writeTranscript(result.entries, (line) => this.log(line));
+    const { result, file } = transcript;
+    if (file) {
+      this.log(messages.getMessage('info.written', [result.entryCount, file]));
+    } else if (!this.jsonEnabled()) {
+      await writeChunks(transcript.lines(), process.stdout);
       this.logToStderr(
         result.sessionId
           ? messages.getMessage('info.summaryWithSession', [result.conversationIdentifier, result.sessionId, result.entryCount])

@@ -1,0 +1,58 @@
+/*
+ * The whole of `conversation entries get` below the command: fetch the entries, redact them if asked, and write
+ * the chosen format to a file if asked. The command only parses flags and renders to stdout.
+ */
+import { getConversationEntries, type ConversationEntriesResult, type GetEntriesEvents, type GetEntriesInput } from './getEntries.js';
+import { messages } from './messages.js';
+import { REDACTION_KINDS, emptyCounts, redactEntry } from './redact.js';
+import { render, type ResultFormat, type TranscriptHeader } from './transcript/formats.js';
+import { toTranscript, type TranscriptEntry } from './transcript/normalize.js';
+import { checkOutputFile, writeFileAtomically } from './transcript/output.js';
+
+export type GetTranscriptInput = GetEntriesInput & {
+  format: ResultFormat;
+  utc: boolean;
+  redact: boolean;
+  outputFile?: string;
+  force: boolean;
+};
+
+export type Transcript = {
+  result: ConversationEntriesResult;
+  header: TranscriptHeader;
+  /** Rendered lazily, only when something is written. */
+  lines: () => Iterable<string>;
+  /** Set when the transcript was written to a file. */
+  file?: string;
+};
+
+export async function getTranscript(input: GetTranscriptInput, events: GetEntriesEvents): Promise<Transcript> {
+  if (input.outputFile) await checkOutputFile(input.outputFile, input.force);
+  // stats and orgId are for the caller's log and header, not part of the --json result.
+  const { stats, orgId, ...fetched } = await getConversationEntries(input, events);
+  let result: ConversationEntriesResult = fetched;
+  if (input.redact) {
+    const counts = emptyCounts();
+    result = { ...fetched, entries: fetched.entries.map((entry) => redactEntry(entry, counts)) };
+    events.warn(
+      REDACTION_KINDS.some((kind) => counts[kind] > 0)
+        ? messages.getMessage('warning.Redacted', REDACTION_KINDS.map((kind) => String(counts[kind])))
+        : messages.getMessage('warning.RedactedNothing')
+    );
+  }
+  events.debug?.(`requests ${stats.requests}, retries ${stats.retries}, token refreshes ${stats.refreshes}`);
+  const header: TranscriptHeader = {
+    sessionId: result.sessionId,
+    conversationIdentifier: result.conversationIdentifier,
+    orgId,
+    entryCount: result.entryCount,
+  };
+  let transcript: TranscriptEntry[] | undefined;
+  const lines = (): Iterable<string> =>
+    render((transcript ??= toTranscript(result.entries)), { format: input.format, utc: input.utc, header });
+  if (input.outputFile) {
+    await writeFileAtomically(input.outputFile, lines(), input.force);
+    return { result, header, lines, file: input.outputFile };
+  }
+  return { result, header, lines };
+}

@@ -1,0 +1,377 @@
+/*
+ * Redaction of personal data for `--redact`: email addresses, phone numbers, payment card numbers and IBANs
+ * become typed placeholders. Pure string and JSON functions; the caller prints the warning with the counts.
+ *
+ * The documented pattern list (applied in this order; each match becomes the placeholder shown):
+ *
+ * 1. **IBAN → `[iban]`**: an IBAN country code, 2 check digits, then 11–30 letters/digits, either written
+ *    without spaces or in space-separated groups of 4 (the last group may be shorter). Letters must be all
+ *    upper case or all lower case (`gb82 west 1234 5698 7654 32` counts; mixed case such as a Salesforce Id
+ *    does not). The ISO 13616 mod-97 check must give 1, and the country code must be one that issues IBANs.
+ *    Not preceded or followed by a letter or digit.
+ * 2. **Card → `[card]`**: 13–19 digits, written without separators or in groups of 3 or more digits joined by
+ *    single spaces or dashes, passing the Luhn check. Never part of a longer number: not preceded by a digit,
+ *    a `+`, a letter, or a digit/letter and a separator; not followed by a letter, a digit, or a separator and
+ *    a digit (an expiry date such as ` 12/27` may follow). A Luhn-invalid order number survives.
+ * 3. **Email → `[email]`**: `local@domain.tld`, local part `[A-Za-z0-9._%+-]+`, a domain with at least one dot
+ *    and a top-level domain of 2+ letters. `user@localhost`, `@mention` and `a@b` survive.
+ * 4. **Phone → `[phone]`**, never inside a longer token of letters/digits (tracking numbers, UUIDs,
+ *    Salesforce Ids) and never followed by a separator and a digit:
+ *    - **international**: `+` then 8–15 digits, with single spaces, dots or dashes and at most one
+ *      parenthesised group between digit groups (`+44 (0)20 7946 0958`, `+1 (415) 555-2671`, `whatsapp:+14155552671`);
+ *    - **national, grouped**: 9–13 digits in 3+ groups of 2–4 digits joined by spaces, dots or dashes, with an
+ *      optional parenthesised area code and an optional leading `1 ` (`(415) 555-2671`, `020 7946 0958`,
+ *      `06 12 34 56 78`, `1-800-555-0199`; the first group may be `0` + 4 digits, as in `07700 900 123`), or a
+ *      trunk-prefixed area code and one block of 5–8 digits (`030 12345678`, `06-12345678`, `0170/1234567`);
+ *      not when it starts with a date (`2025-01-10 11`, `10.01.2025 14`), is an IP address, is a number with
+ *      thousands separators (`12 345 678 901`), has a currency sign or code next to it, or when the nearest
+ *      keyword ending within 25 characters before it is an order/reference word (order, ref, reference,
+ *      invoice, ticket, case, tracking, booking, confirmation, parcel, shipment, serial, sku, `#`, `no.`, `nr`;
+ *      `order number` etc. count as one order word);
+ *    - **bare**: an unseparated run of 9–13 digits, only when the nearest keyword ending within 25 characters
+ *      before it is a phone word (phone, tel, telephone, call, mobile, mob, cell, ph, fax, whatsapp, sms,
+ *      text me, number).
+ *
+ * Prices (`$1,299.00`, `€ 49.90`, `1.299,00`), times (`12:30`), date-times (`2025-01-10T11:20:00Z`), version
+ * numbers (`v66.0`, `1.2.3`) and plain counts are never masked. Placeholders contain no digits and no `@`, so
+ * redacting redacted text changes nothing; redactText repeats the passes until nothing changes, so its output
+ * is already a fixed point.
+ *
+ * Known limits: a phone number written without separators and without a nearby phone word is kept (it cannot be
+ * told from an order or tracking number); a card followed by another number after a space (`... 1111 123`) is
+ * kept, so that a longer number is never partly masked; mixed-case IBANs are kept.
+ */
+
+export type RedactionKind = 'email' | 'phone' | 'card' | 'iban';
+export type RedactionCounts = Record<RedactionKind, number>;
+
+export const REDACTION_KINDS: readonly RedactionKind[] = Object.freeze(['email', 'phone', 'card', 'iban'] as const);
+
+export function emptyCounts(): RedactionCounts {
+  return { email: 0, phone: 0, card: 0, iban: 0 };
+}
+
+/** Decides whether a candidate match is masked: the end index of the masked text, or undefined to keep it. */
+type Accept = (match: RegExpExecArray, text: string) => number | undefined;
+
+/** Replaces every accepted match of `pattern` (which must have the g flag) with the placeholder of `kind`. */
+function mask(text: string, pattern: RegExp, kind: RedactionKind, counts: RedactionCounts, accept: Accept): string {
+  const re = new RegExp(pattern.source, pattern.flags);
+  let out = '';
+  let last = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const end = accept(m, text);
+    if (end === undefined || end <= m.index) {
+      // Later starts inside a rejected candidate are excluded by each pattern's look-behind.
+      re.lastIndex = m.index + 1;
+      continue;
+    }
+    out += text.slice(last, m.index) + `[${kind}]`;
+    counts[kind]++;
+    last = end;
+    re.lastIndex = end;
+  }
+  return last === 0 ? text : out + text.slice(last);
+}
+
+/**
+ * What may not follow a number: a letter, digit or `_` (part of a longer token), `@` (an email's local part,
+ * masked by the email rule), a separator and a letter/digit (`-x`, `.5`, `/12`), or a space and a digit
+ * (the number would go on).
+ */
+const BAD_AFTER_NUMBER = /^(?:[A-Za-z0-9_@]|[-._/:,+][A-Za-z0-9]| \d)/;
+
+// ---------------------------------------------------------------------------------------------------------------
+// IBAN
+
+/** Countries (and territories) that issue IBANs: the SWIFT registry plus the widely used experimental ones. */
+const IBAN_COUNTRIES = new Set(
+  (
+    'AD AE AL AT AZ BA BE BG BH BI BR BY CH CR CY CZ DE DJ DK DO EE EG ES FI FK FO FR GB GE GI GL GR GT HN HR ' +
+    'HU IE IL IQ IS IT JO KW KZ LB LC LI LT LU LV LY MC MD ME MK MN MR MT MU NI NL NO OM PK PL PS PT QA RO RS ' +
+    'RU SA SC SD SE SI SK SM SO ST SV TL TN TR UA VA VG XK YE ' +
+    // Experimental/partial IBAN countries (used by some banks, not in the SWIFT registry).
+    'AO BF BJ CF CG CI CM CV DZ GA GQ GW IR KM MA MG ML MZ NE SN TD TG'
+  ).split(' ')
+);
+
+/**
+ * A candidate: country code and check digits, then letter/digit chunks separated by single spaces. Which
+ * leading chunks form the IBAN (if any) is decided by ibanEnd; trailing words are simply not taken.
+ */
+const IBAN_CANDIDATE = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}[A-Za-z0-9]*(?: [A-Za-z0-9]+){0,9}/g;
+
+/** ISO 13616 / ISO 7064 mod-97-10 check of an upper-case IBAN without spaces. */
+function ibanChecksumOk(iban: string): boolean {
+  const rearranged = iban.slice(4) + iban.slice(0, 4);
+  let remainder = 0;
+  for (const ch of rearranged) {
+    const value = ch >= 'A' && ch <= 'Z' ? String(ch.charCodeAt(0) - 55) : ch;
+    for (const digit of value) remainder = (remainder * 10 + Number(digit)) % 97;
+  }
+  return remainder === 1;
+}
+
+/** A compact IBAN (or one with spaces removed) is valid: known country, 15–34 characters, one case, mod-97. */
+function ibanValid(compact: string): boolean {
+  if (compact.length < 15 || compact.length > 34) return false;
+  // One case throughout: mixed case is an identifier (e.g. a Salesforce Id), not a typed IBAN.
+  if (compact !== compact.toUpperCase() && compact !== compact.toLowerCase()) return false;
+  const upper = compact.toUpperCase();
+  return IBAN_COUNTRIES.has(upper.slice(0, 2)) && /^[A-Z]{2}\d{2}[A-Z0-9]+$/.test(upper) && ibanChecksumOk(upper);
+}
+
+/** The longest valid IBAN at the start of a candidate: compact, or groups of 4 with a last group of 1–4. */
+const ibanEnd: Accept = (m, text) => {
+  const chunks = m[0].split(' ');
+  let end: number | undefined;
+  if (ibanValid(chunks[0])) end = m.index + chunks[0].length;
+  else if (chunks[0].length === 4) {
+    let length = 4;
+    for (let k = 1; k < chunks.length && chunks[k].length <= 4; k++) {
+      length += 1 + chunks[k].length;
+      if (ibanValid(chunks.slice(0, k + 1).join(''))) end = m.index + length;
+      if (chunks[k].length < 4) break; // only the last group may be short
+    }
+  }
+  if (end === undefined || /^(?:[@]|[-._/][A-Za-z0-9])/.test(text.slice(end))) return undefined;
+  return end;
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Payment card
+
+/**
+ * Digits in groups of 3+ joined by single spaces or dashes. Not preceded by a letter, digit, `_` or `+`, nor by
+ * a letter/digit and a separator (so it never starts inside a longer number or token).
+ */
+const CARD_CANDIDATE = /(?<![A-Za-z0-9_+]|[A-Za-z0-9_][-._/]|\d[ ,:])\d{3,}(?:[ -]\d{3,})*/g;
+
+/** An expiry date may follow a card number after a space: ` 12/27`, ` 03/2029`. */
+const EXPIRY_AFTER = /^ (?:0?[1-9]|1[0-2])\/(?:\d{2}|\d{4})(?!\d)/;
+
+function luhnOk(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/** A barcode or book number (EAN-13, GTIN, UPC, ISBN) can pass the Luhn check; after these words it is kept. */
+const BARCODE_BEFORE = /\b(?:ISBN(?:-1[03])?|EAN(?:-13)?|GTIN(?:-1[34])?|UPC|barcode)\b[\s:#]*$/i;
+
+const cardEnd: Accept = (m, text) => {
+  const digits = m[0].replace(/[ -]/g, '');
+  // Card numbers never start with 0 (ISO/IEC 7812 industry 0 is not used for cards; `0000 ...` is a placeholder).
+  if (digits.length < 13 || digits.length > 19 || digits.startsWith('0') || !luhnOk(digits)) return undefined;
+  const end = m.index + m[0].length;
+  const after = text.slice(end);
+  if (BAD_AFTER_NUMBER.test(after) && !EXPIRY_AFTER.test(after)) return undefined;
+  if (BARCODE_BEFORE.test(text.slice(Math.max(0, m.index - 20), m.index))) return undefined;
+  return end;
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Email
+
+/** local@domain.tld; the domain has at least one dot and a 2+ letter TLD, and the match ends at the TLD. */
+const EMAIL =
+  /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,}(?![A-Za-z0-9-]|\.[A-Za-z0-9])/g;
+
+const emailEnd: Accept = (m) => m.index + m[0].length;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Phone
+
+/** Phone numbers never start inside a token or a longer number (same rule as cards). */
+const PHONE_BEFORE = String.raw`(?<![A-Za-z0-9_+]|[A-Za-z0-9_][-._/]|\d[ ,:])`;
+
+/** (a) International: `+`, digit groups joined by one space/dot/dash, optionally one parenthesised group. */
+const PHONE_INTERNATIONAL = /(?<![A-Za-z0-9_+])\+\d+(?:(?:[ .-]|[ .-]?\(\d{1,4}\)[ .-]?)\d+)*/g;
+
+/**
+ * (b) National, grouped: an optional `1 ` (North American long distance) before a 3-digit area code, then
+ * either a parenthesised area code or a first group of 2–4 digits (or 0 + 4 digits), then 2+ groups of 2–4;
+ * or a trunk-prefixed area code (`0` + 1–4 digits, parenthesised or followed by a separator) and 5–8 digits.
+ */
+const PHONE_NATIONAL = new RegExp(
+  PHONE_BEFORE +
+    String.raw`(?:(?:1[ .-](?=\(?\d{3}[) .-])|\(0\) ?)?(?:\(\d{2,5}\)[ .-]?|(?:0\d{4}|\d{2,4})[ .-])(?:\d{2,4}[ .-])+\d{2,4}` +
+    String.raw`|(?:\(0\d{1,4}\)[ ./-]?|0\d{1,4}[ ./-])\d{5,8})`,
+  'g'
+);
+
+/** (c) Bare: an unseparated run of digits (9–13 are accepted, and only after a phone word). */
+const PHONE_BARE = new RegExp(PHONE_BEFORE + String.raw`\d{9,}`, 'g');
+
+/**
+ * Keywords before a number. Order/reference words (with a following `number`/`no.`/`#`/`id` as one word, so
+ * `order number` is not taken for the phone word `number`) and phone words. `#`, `no.` and `nr` are reference
+ * markers. Phone words inside a placeholder (`[phone]`) do not count.
+ */
+const KEYWORD = new RegExp(
+  String.raw`(?<order>\b(?:orders?|ordered|ref|refs|reference|invoices?|tickets?|(?<!\bin |\bjust in )cases?|tracking|booking|confirmation|` +
+    String.raw`parcel|shipment|serial|sku)\b(?:\s*(?:number|no\.?|nr\.?|#|id)(?![A-Za-z]))?|#|\bno\.|\bnr\b\.?)` +
+    String.raw`|(?<phone>(?<!\[)\b(?:tel(?:ephone)?|phones?|phoned|call(?:s|ed|ing)?|mobile|mob|cell(?:phone)?|ph|fax|` +
+    String.raw`whats ?app|sms|text me|numbers?)\b)`,
+  'gi'
+);
+
+/** How far before a number its keyword may end. */
+const KEYWORD_REACH = 25;
+
+/** The kind of the nearest keyword ending within KEYWORD_REACH characters before `start`, if any. */
+function keywordBefore(text: string, start: number): 'order' | 'phone' | undefined {
+  let from = Math.max(0, start - KEYWORD_REACH - 40);
+  while (from > 0 && /\S/.test(text[from - 1])) from--; // don't cut a word in half
+  const window = text.slice(from, start);
+  let nearest: RegExpExecArray | undefined;
+  const re = new RegExp(KEYWORD.source, KEYWORD.flags);
+  for (let m = re.exec(window); m !== null; m = re.exec(window)) nearest = m;
+  if (!nearest || from + nearest.index + nearest[0].length < start - KEYWORD_REACH) return undefined;
+  return nearest.groups?.order ? 'order' : 'phone';
+}
+
+const countDigits = (s: string): number => s.replace(/\D/g, '').length;
+
+/** What may not follow a phone number: as for any number, except an extension (`x123`), which is kept. */
+const badAfterPhone = (after: string): boolean => BAD_AFTER_NUMBER.test(after) && !/^x\d{1,5}(?![A-Za-z0-9])/.test(after);
+
+const phoneInternationalEnd: Accept = (m, text) => {
+  const n = countDigits(m[0]);
+  const end = m.index + m[0].length;
+  if (n < 8 || n > 15 || m[0].split('(').length > 2 || badAfterPhone(text.slice(end))) return undefined;
+  return end;
+};
+
+/** YYYY-MM-DD or DD.MM.YYYY / MM/DD/YYYY (any of - . / as separator) at the start. */
+function startsWithDate(s: string): boolean {
+  const ymd = /^\d{4}[-./](\d{1,2})[-./](\d{1,2})(?!\d)/.exec(s);
+  if (ymd) return Number(ymd[1]) >= 1 && Number(ymd[1]) <= 12 && Number(ymd[2]) >= 1 && Number(ymd[2]) <= 31;
+  const dmy = /^(\d{1,2})[-./](\d{1,2})[-./]\d{4}(?!\d)/.exec(s);
+  if (!dmy) return false;
+  const [a, b] = [Number(dmy[1]), Number(dmy[2])];
+  return a >= 1 && b >= 1 && ((a <= 31 && b <= 12) || (a <= 12 && b <= 31));
+}
+
+const CURRENCY_BEFORE = /(?:[$€£¥₹]|\b(?:USD|EUR|GBP|CHF|JPY|INR|AUD|CAD|SEK|NOK|DKK|PLN)\b)\s?$/i;
+const CURRENCY_AFTER = /^\s?(?:[$€£¥₹]|(?:USD|EUR|GBP|CHF|JPY|INR|AUD|CAD|SEK|NOK|DKK|PLN)\b)/i;
+
+const phoneNationalEnd: Accept = (m, text) => {
+  const s = m[0];
+  const end = m.index + s.length;
+  // `00` is the international call prefix (`0044 20 7946 0958`): then 8–15 digits follow it, as after a `+`.
+  const [min, max, n] = /^00[1-9]/.test(s) ? [8, 15, countDigits(s) - 2] : [9, 13, countDigits(s)];
+  if (n < min || n > max || badAfterPhone(text.slice(end))) return undefined;
+  if (startsWithDate(s)) return undefined;
+  if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(s)) return undefined; // IP address
+  if (/^\d{1,3}([ .])\d{3}(?:\1\d{3}){2,}$/.test(s)) return undefined; // thousands separators: an amount
+  if (CURRENCY_BEFORE.test(text.slice(Math.max(0, m.index - 5), m.index)) || CURRENCY_AFTER.test(text.slice(end))) {
+    return undefined;
+  }
+  return keywordBefore(text, m.index) === 'order' ? undefined : end;
+};
+
+const phoneBareEnd: Accept = (m, text) => {
+  const end = m.index + m[0].length;
+  if (m[0].length > 13 || badAfterPhone(text.slice(end))) return undefined;
+  return keywordBefore(text, m.index) === 'phone' ? end : undefined;
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+
+/** One pass of every rule, in the documented order. */
+function redactOnce(text: string, counts: RedactionCounts): string {
+  let out = mask(text, IBAN_CANDIDATE, 'iban', counts, ibanEnd);
+  out = mask(out, CARD_CANDIDATE, 'card', counts, cardEnd);
+  out = mask(out, EMAIL, 'email', counts, emailEnd);
+  out = mask(out, PHONE_INTERNATIONAL, 'phone', counts, phoneInternationalEnd);
+  out = mask(out, PHONE_NATIONAL, 'phone', counts, phoneNationalEnd);
+  return mask(out, PHONE_BARE, 'phone', counts, phoneBareEnd);
+}
+
+/** Masks every match in `text`, adding to `counts`. */
+export function redactText(text: string, counts: RedactionCounts): string {
+  // Repeat until stable (a later rule's placeholder can free a neighbour), so the result is idempotent.
+  // Terminates: every replacement removes at least one digit or `@`, and placeholders contain neither.
+  let current = text;
+  for (;;) {
+    const next = redactOnce(current, counts);
+    if (next === current) return next;
+    current = next;
+  }
+}
+
+/** Keys whose values are identifiers or enumerations and can't hold personal data. */
+const EXEMPT_KEYS = new Set([
+  'identifier',
+  'conversationIdentifier',
+  'relatedRecords',
+  'entryType',
+  'messageType',
+  'formatType',
+  'role',
+  'appType',
+  'optionIdentifier',
+  'id',
+]);
+
+const isExemptKey = (key: string): boolean => EXEMPT_KEYS.has(key) || key.endsWith('Id') || key.endsWith('Identifier');
+
+function copy(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(copy);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copy(v)]));
+  }
+  return value;
+}
+
+function redactValue(value: unknown, counts: RedactionCounts): unknown {
+  if (typeof value === 'string') return redactString(value, counts);
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, counts));
+  if (value !== null && typeof value === 'object') {
+    // Object.fromEntries defines own properties, so even a `__proto__` key stays a plain key.
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, isExemptKey(k) ? copy(v) : redactValue(v, counts)])
+    );
+  }
+  return value;
+}
+
+/**
+ * A string holding a JSON object or array (some payloads arrive that way) is redacted as JSON, so its
+ * identifier keys stay exempt; it is re-serialised only when something was masked.
+ */
+function redactString(value: string, counts: RedactionCounts): string {
+  const trimmed = value.trim();
+  if ((trimmed.startsWith('{') && trimmed.endsWith('}')) || (trimmed.startsWith('[') && trimmed.endsWith(']'))) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(trimmed);
+    } catch {
+      return redactText(value, counts);
+    }
+    const local = emptyCounts();
+    const redacted = redactValue(parsed, local);
+    for (const kind of REDACTION_KINDS) counts[kind] += local[kind];
+    return REDACTION_KINDS.some((kind) => local[kind] > 0) ? JSON.stringify(redacted) : value;
+  }
+  return redactText(value, counts);
+}
+
+/**
+ * A deep copy of a raw API entry (any JSON value) with every string value redacted, except values under keys that
+ * are identifiers or enumerations and can't hold personal data: identifier, conversationIdentifier, relatedRecords,
+ * entryType, messageType, formatType, role, appType, optionIdentifier, and any key ending in 'Id' or 'Identifier'
+ * (case-sensitive) or named 'id'. Numbers, booleans and null are copied unchanged. Keys are never changed.
+ * NOTE: sender.subject is NOT exempt: on SMS/WhatsApp channels it can be the end user's phone number.
+ */
+export function redactEntry<T>(entry: T, counts: RedactionCounts): T {
+  return redactValue(entry, counts) as T;
+}

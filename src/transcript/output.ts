@@ -1,0 +1,64 @@
+/*
+ * Where a transcript goes: stdout, or a file written atomically (a temp file in the same directory, mode 0600,
+ * renamed into place), because transcripts hold personal data and a half-written file must never be visible.
+ */
+import { once } from 'node:events';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { link, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { ExitCode, fail } from '../messages.js';
+
+const CHUNK = 64 * 1024;
+
+/** Writes `chunks` to `out` in ~64 KB writes, waiting for the stream to drain; never holds the whole output. */
+export async function writeChunks(chunks: Iterable<string>, out: NodeJS.WritableStream): Promise<void> {
+  let buffer = '';
+  const flush = async (): Promise<void> => {
+    if (!buffer) return;
+    const ok = out.write(buffer);
+    buffer = '';
+    if (!ok) await once(out, 'drain');
+  };
+  for (const chunk of chunks) {
+    buffer += chunk;
+    // eslint-disable-next-line no-await-in-loop -- backpressure: wait for the stream before producing more
+    if (buffer.length >= CHUNK) await flush();
+  }
+  await flush();
+}
+
+/** Before any request: the file must not exist (unless --force), and its directory must. */
+export async function checkOutputFile(path: string, force: boolean): Promise<void> {
+  const existing = await stat(path).catch(() => undefined);
+  if (existing?.isDirectory()) throw fail('OutputFileIsDirectory', ExitCode.InvalidInput, [path], [path]);
+  if (existing && !force) throw fail('OutputFileExists', ExitCode.InvalidInput, [path]);
+  const dir = await stat(dirname(path)).catch(() => undefined);
+  if (!dir?.isDirectory()) throw fail('OutputDirMissing', ExitCode.InvalidInput, [dirname(path), path]);
+}
+
+/** Writes `chunks` to `path` atomically with mode 0600. Without `force`, never replaces a file that appeared meanwhile. */
+export async function writeFileAtomically(path: string, chunks: Iterable<string>, force: boolean): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  // 'wx': a fresh file, never someone else's; flush: fsync before close, so the rename never exposes a partial file.
+  const stream: WriteStream = createWriteStream(temp, { flags: 'wx', mode: 0o600, flush: true });
+  try {
+    await once(stream, 'open');
+    await writeChunks(chunks, stream);
+    stream.end();
+    await once(stream, 'close');
+    if (force) {
+      await rename(temp, path);
+    } else {
+      // link() fails if the name exists, so a file created since the check is never overwritten.
+      await link(temp, path).catch((error: NodeJS.ErrnoException) => {
+        throw error.code === 'EEXIST' ? fail('OutputFileExists', ExitCode.InvalidInput, [path]) : error;
+      });
+      await unlink(temp);
+    }
+  } catch (error) {
+    stream.destroy();
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+}
