@@ -2,44 +2,47 @@
  * Redaction of personal data for `--redact`: email addresses, phone numbers, payment card numbers and IBANs
  * become typed placeholders. Pure string and JSON functions; the caller prints the warning with the counts.
  *
- * The documented pattern list (applied in this order; each match becomes the placeholder shown):
+ * The documented pattern list (rules applied in this order; each match becomes the placeholder shown):
  *
- * 1. **IBAN → `[iban]`**: an IBAN country code, 2 check digits, then 11–30 letters/digits, either written
- *    without spaces or in space-separated groups of 4 (the last group may be shorter). Letters must be all
- *    upper case or all lower case (`gb82 west 1234 5698 7654 32` counts; mixed case such as a Salesforce Id
- *    does not). The ISO 13616 mod-97 check must give 1, and the country code must be one that issues IBANs.
- *    Not preceded or followed by a letter or digit.
- * 2. **Card → `[card]`**: 13–19 digits, written without separators or in groups of 3 or more digits joined by
- *    single spaces or dashes, passing the Luhn check. Never part of a longer number: not preceded by a digit,
- *    a `+`, a letter, or a digit/letter and a separator; not followed by a letter, a digit, or a separator and
- *    a digit (an expiry date such as ` 12/27` may follow). A Luhn-invalid order number survives.
- * 3. **Email → `[email]`**: `local@domain.tld`, local part `[A-Za-z0-9._%+-]+`, a domain with at least one dot
- *    and a top-level domain of 2+ letters. `user@localhost`, `@mention` and `a@b` survive.
- * 4. **Phone → `[phone]`**, never inside a longer token of letters/digits (tracking numbers, UUIDs,
- *    Salesforce Ids) and never followed by a separator and a digit:
- *    - **international**: `+` then 8–15 digits, with single spaces, dots or dashes and at most one
- *      parenthesised group between digit groups (`+44 (0)20 7946 0958`, `+1 (415) 555-2671`, `whatsapp:+14155552671`);
- *    - **national, grouped**: 9–13 digits in 3+ groups of 2–4 digits joined by spaces, dots or dashes, with an
- *      optional parenthesised area code and an optional leading `1 ` (`(415) 555-2671`, `020 7946 0958`,
- *      `06 12 34 56 78`, `1-800-555-0199`; the first group may be `0` + 4 digits, as in `07700 900 123`), or a
- *      trunk-prefixed area code and one block of 5–8 digits (`030 12345678`, `06-12345678`, `0170/1234567`);
- *      not when it starts with a date (`2025-01-10 11`, `10.01.2025 14`), is an IP address, is a number with
- *      thousands separators (`12 345 678 901`), has a currency sign or code next to it, or when the nearest
- *      keyword ending within 25 characters before it is an order/reference word (order, ref, reference,
- *      invoice, ticket, case, tracking, booking, confirmation, parcel, shipment, serial, sku, `#`, `no.`, `nr`;
- *      `order number` etc. count as one order word);
- *    - **bare**: an unseparated run of 9–13 digits, only when the nearest keyword ending within 25 characters
- *      before it is a phone word (phone, tel, telephone, call, mobile, mob, cell, ph, fax, whatsapp, sms,
- *      text me, number).
+ * - **IBAN → `[iban]`**: a country code that issues IBANs, 2 check digits, then 11–30 letters/digits, written
+ *   without spaces or in space-separated groups of 4 (the last group may be shorter), passing the ISO 13616
+ *   mod-97 check. Letters all upper case or all lower case (`gb82 west 1234 5698 7654 32` counts; mixed case,
+ *   as in a Salesforce Id, does not). Not preceded or followed by a letter or digit.
+ * - **Card → `[card]`**: 13–19 digits, unseparated or in groups of 3+ digits joined by single spaces or dashes,
+ *   not starting with 0, passing the Luhn check (so a Luhn-invalid order number survives). Never part of a
+ *   longer number or token: not preceded by a letter, digit, `+`, or a letter/digit and a separator; not
+ *   followed by a letter, digit, `@`, or a separator and a digit (a space and an expiry date such as `12/27`
+ *   may follow). Not after `ISBN`, `EAN`, `GTIN`, `UPC` or `barcode`.
+ * - **Email → `[email]`**: local part `[A-Za-z0-9._%+-]+`, `@`, a domain with at least one dot and a top-level
+ *   domain of 2+ letters. `user@localhost`, `@mention` and `a@b` survive.
+ * - **Phone → `[phone]`**, never starting or ending inside a longer token or number (tracking numbers, UUIDs,
+ *   Salesforce Ids), and never followed by a separator and a digit (an extension such as `x123` may follow):
+ *   - *international*: `+` then 8–15 digits, groups joined by single spaces, dots or dashes, with at most one
+ *     parenthesised group (`+44 (0)20 7946 0958`, `+1 (415) 555-2671`, `whatsapp:+14155552671`);
+ *   - *national, grouped*: 9–13 digits (8–15 after a leading `00` international prefix) in 3+ groups of 2–4
+ *     digits joined by spaces, dots or dashes, with an optional parenthesised area code, `(0)` or North
+ *     American `1 ` in front (`(415) 555-2671`, `020 7946 0958`, `06 12 34 56 78`, `1-800-555-0199`,
+ *     `0044 20 7946 0958`; the first group may also be `0` + 4 digits: `07700 900 123`); or a trunk-prefixed
+ *     area code and one block of 5–8 digits (`030 12345678`, `06-12345678`, `0170/1234567`, `07700 900123`).
+ *     Not when it starts with a date (YYYY-MM-DD, DD.MM.YYYY, DD/MM/YYYY, with or without a time), is an IP
+ *     address, has thousands separators (`12 345 678 901`), has a currency sign or code next to it, or when
+ *     the nearest keyword ending within 25 characters before it is an order/reference word: order, ref,
+ *     reference, invoice, ticket, case (not "in case"), tracking, booking, confirmation, parcel, shipment,
+ *     serial, sku, `#`, `no.`, `nr` (`order number`, `tracking no.` etc. count as one order word);
+ *   - *bare*: an unseparated run of 9–13 digits, only when the nearest keyword ending within 25 characters
+ *     before it is a phone word: phone, tel, telephone, call, mobile, mob, cell, ph, fax, whatsapp, sms,
+ *     text me, number.
+ * - Prices (`$1,299.00`, `€ 49.90`, `1.299,00`), times (`12:30`), date-times (`2025-01-10T11:20:00Z`), version
+ *   numbers (`v66.0`, `1.2.3`), postcodes and plain counts are never masked.
+ * - Idempotent: placeholders contain no digit and no `@`, and the rules are repeated until nothing changes, so
+ *   redacting redacted text changes nothing and counts nothing.
+ * - In raw entries (`--json`, JSON Lines), values under identifier and enumeration keys are kept (see
+ *   redactEntry), and a string holding a JSON object or array is redacted as JSON.
  *
- * Prices (`$1,299.00`, `€ 49.90`, `1.299,00`), times (`12:30`), date-times (`2025-01-10T11:20:00Z`), version
- * numbers (`v66.0`, `1.2.3`) and plain counts are never masked. Placeholders contain no digits and no `@`, so
- * redacting redacted text changes nothing; redactText repeats the passes until nothing changes, so its output
- * is already a fixed point.
- *
- * Known limits: a phone number written without separators and without a nearby phone word is kept (it cannot be
- * told from an order or tracking number); a card followed by another number after a space (`... 1111 123`) is
- * kept, so that a longer number is never partly masked; mixed-case IBANs are kept.
+ * Known limits: a phone number written without separators and without a phone word shortly before it is kept
+ * (it can't be told from an order or tracking number); a card number followed by a space and another number
+ * (`... 1111 123`) is kept, so that a longer number is never partly masked; a mixed-case IBAN is kept; a
+ * Luhn-valid 13–19 digit number that is not a card (a barcode without its keyword) is masked as `[card]`.
  */
 
 export type RedactionKind = 'email' | 'phone' | 'card' | 'iban';
@@ -67,6 +70,7 @@ function mask(text: string, pattern: RegExp, kind: RedactionKind, counts: Redact
       continue;
     }
     out += text.slice(last, m.index) + `[${kind}]`;
+    // eslint-disable-next-line no-param-reassign -- adding to the caller's counts is this module's contract
     counts[kind]++;
     last = end;
     re.lastIndex = end;
@@ -181,8 +185,12 @@ const cardEnd: Accept = (m, text) => {
 // Email
 
 /** local@domain.tld; the domain has at least one dot and a 2+ letter TLD, and the match ends at the TLD. */
-const EMAIL =
-  /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,}(?![A-Za-z0-9-]|\.[A-Za-z0-9])/g;
+const EMAIL = new RegExp(
+  String.raw`(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@` + // local part, not continuing one
+    String.raw`(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+` + // domain labels, each followed by a dot
+    String.raw`[A-Za-z]{2,}(?![A-Za-z0-9-]|\.[A-Za-z0-9])`, // the TLD, ending the domain
+  'g'
+);
 
 const emailEnd: Accept = (m) => m.index + m[0].length;
 
@@ -196,13 +204,15 @@ const PHONE_BEFORE = String.raw`(?<![A-Za-z0-9_+]|[A-Za-z0-9_][-._/]|\d[ ,:])`;
 const PHONE_INTERNATIONAL = /(?<![A-Za-z0-9_+])\+\d+(?:(?:[ .-]|[ .-]?\(\d{1,4}\)[ .-]?)\d+)*/g;
 
 /**
- * (b) National, grouped: an optional `1 ` (North American long distance) before a 3-digit area code, then
+ * (b) National, grouped: an optional `1 ` (North American long distance) before a 3-digit area code or `(0)`, then
  * either a parenthesised area code or a first group of 2–4 digits (or 0 + 4 digits), then 2+ groups of 2–4;
  * or a trunk-prefixed area code (`0` + 1–4 digits, parenthesised or followed by a separator) and 5–8 digits.
  */
 const PHONE_NATIONAL = new RegExp(
   PHONE_BEFORE +
-    String.raw`(?:(?:1[ .-](?=\(?\d{3}[) .-])|\(0\) ?)?(?:\(\d{2,5}\)[ .-]?|(?:0\d{4}|\d{2,4})[ .-])(?:\d{2,4}[ .-])+\d{2,4}` +
+    String.raw`(?:(?:1[ .-](?=\(?\d{3}[) .-])|\(0\) ?)?` + // optional `1 ` or `(0)`
+    String.raw`(?:\(\d{2,5}\)[ .-]?|(?:0\d{4}|\d{2,4})[ .-])` + // area code or first group
+    String.raw`(?:\d{2,4}[ .-])+\d{2,4}` + // 2+ more groups
     String.raw`|(?:\(0\d{1,4}\)[ ./-]?|0\d{1,4}[ ./-])\d{5,8})`,
   'g'
 );
@@ -216,10 +226,12 @@ const PHONE_BARE = new RegExp(PHONE_BEFORE + String.raw`\d{9,}`, 'g');
  * markers. Phone words inside a placeholder (`[phone]`) do not count.
  */
 const KEYWORD = new RegExp(
-  String.raw`(?<order>\b(?:orders?|ordered|ref|refs|reference|invoices?|tickets?|(?<!\bin |\bjust in )cases?|tracking|booking|confirmation|` +
-    String.raw`parcel|shipment|serial|sku)\b(?:\s*(?:number|no\.?|nr\.?|#|id)(?![A-Za-z]))?|#|\bno\.|\bnr\b\.?)` +
-    String.raw`|(?<phone>(?<!\[)\b(?:tel(?:ephone)?|phones?|phoned|call(?:s|ed|ing)?|mobile|mob|cell(?:phone)?|ph|fax|` +
-    String.raw`whats ?app|sms|text me|numbers?)\b)`,
+  String.raw`(?<order>\b(?:orders?|ordered|ref|refs|reference|invoices?|tickets?|(?<!\bin |\bjust in )cases?|` +
+    String.raw`tracking|booking|confirmation|parcel|shipment|serial|sku)\b` +
+    String.raw`(?:\s*(?:number|no\.?|nr\.?|#|id)(?![A-Za-z]))?` + // `order number`, `ticket #`: one order word
+    String.raw`|#|\bno\.|\bnr\b\.?)` +
+    String.raw`|(?<phone>(?<!\[)\b(?:tel(?:ephone)?|phones?|phoned|call(?:s|ed|ing)?|mobile|mob|cell(?:phone)?|` +
+    String.raw`ph|fax|whats ?app|sms|text me|numbers?)\b)`,
   'gi'
 );
 
@@ -241,7 +253,8 @@ function keywordBefore(text: string, start: number): 'order' | 'phone' | undefin
 const countDigits = (s: string): number => s.replace(/\D/g, '').length;
 
 /** What may not follow a phone number: as for any number, except an extension (`x123`), which is kept. */
-const badAfterPhone = (after: string): boolean => BAD_AFTER_NUMBER.test(after) && !/^x\d{1,5}(?![A-Za-z0-9])/.test(after);
+const badAfterPhone = (after: string): boolean =>
+  BAD_AFTER_NUMBER.test(after) && !/^x\d{1,5}(?![A-Za-z0-9])/.test(after);
 
 const phoneInternationalEnd: Accept = (m, text) => {
   const n = countDigits(m[0]);
@@ -359,6 +372,7 @@ function redactString(value: string, counts: RedactionCounts): string {
     }
     const local = emptyCounts();
     const redacted = redactValue(parsed, local);
+    // eslint-disable-next-line no-param-reassign -- adding to the caller's counts is this module's contract
     for (const kind of REDACTION_KINDS) counts[kind] += local[kind];
     return REDACTION_KINDS.some((kind) => local[kind] > 0) ? JSON.stringify(redacted) : value;
   }
