@@ -72,7 +72,7 @@ export function* markdownLines(entries: TranscriptEntry[], header: TranscriptHea
   const times = entries.map((e) => e.time).filter((t): t is number => t !== undefined);
   const range = times.length ? `${formatInstant(Math.min(...times), utc)} – ${formatInstant(Math.max(...times), utc)}` : 'unknown';
   yield '# Conversation transcript\n\n';
-  yield '| | |\n| --- | --- |\n';
+  yield '| Field | Value |\n| --- | --- |\n';
   if (header.sessionId) yield `| MessagingSession | \`${header.sessionId}\` |\n`;
   yield `| Conversation | \`${header.conversationIdentifier.replace(/`/g, '')}\` |\n`;
   yield `| Org | \`${header.orgId}\` |\n`;
