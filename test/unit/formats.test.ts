@@ -26,7 +26,7 @@ describe('output formats', () => {
   }
 
   it('CSV parses back, with the csv library, to the same fields', () => {
-    const rows = parse(text('csv'), { columns: true });
+    const rows: Array<Record<string, string>> = parse(text('csv'), { columns: true });
     const entries = toTranscript(entriesOf(CONVERSATIONS.short));
     expect(Object.keys(rows[0])).to.deep.equal(CSV_COLUMNS);
     expect(rows).to.have.length(entries.length);
@@ -50,7 +50,7 @@ describe('output formats', () => {
   it('CSV survives commas, quotes, newlines and formula-like text', () => {
     const tricky = [{ identifier: 'x', messageText: 'a, "b"\nc\r\n=SUM(A1)', serverReceivedTimestamp: 1_736_508_081_203 }];
     const csv = [...render(toTranscript(tricky), { format: 'csv', utc: true, header })].join('');
-    const rows = parse(csv, { columns: true });
+    const rows: Array<Record<string, string>> = parse(csv, { columns: true });
     expect(rows[0].text).to.equal('a, "b"\nc\r\n=SUM(A1)');
   });
 
