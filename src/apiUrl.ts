@@ -20,8 +20,13 @@ export const isLoopback = (url: URL): boolean => LOOPBACK.test(url.hostname);
  * The base URL of the entries API: SF_CONVERSATION_API_URL when set, else https://api.salesforce.com.
  * A bearer token is only ever sent over HTTPS, or plain HTTP to a loopback host.
  */
+export const apiUrlOverridden = (env: NodeJS.ProcessEnv = process.env): boolean => Boolean(env[API_URL_ENV]?.trim());
+
+/** Where sandboxes and scratch orgs may live instead (UNCONFIRMED for this API; Salesforce's agents library tries it). */
+export const SANDBOX_API_URL = 'https://test.api.salesforce.com';
+
 export function resolveApiBaseUrl(env: NodeJS.ProcessEnv = process.env): URL {
-  const raw = env[API_URL_ENV]?.trim();
+  const raw = env[API_URL_ENV]?.trim() || undefined;
   const source = raw ? API_URL_ENV : 'the default';
   let url: URL;
   try {

@@ -3,8 +3,17 @@
  * fetch every entry. Input is checked before the org is even loaded, so bad input makes no request.
  */
 import type { Org } from '@salesforce/core';
-import { resolveApiBaseUrl } from './apiUrl.js';
-import { DEFAULT_TIMEOUT_MS, createEntriesFetcher, type HttpStats } from './entries/client.js';
+import { Org as OrgClass, type Connection } from '@salesforce/core';
+import { SANDBOX_API_URL, apiUrlOverridden, assertSafeForToken, resolveApiBaseUrl } from './apiUrl.js';
+import { CLIENT_SECRET_ENV, clientCredentialsToken } from './clientCredentials.js';
+import {
+  DEFAULT_TIMEOUT_MS,
+  connectEntriesUrl,
+  createEntriesFetcher,
+  entriesUrl,
+  type EntriesHttpOptions,
+  type HttpStats,
+} from './entries/client.js';
 import { collectEntries, type Collected } from './entries/paging.js';
 import type { ConversationEntry } from './entries/page.js';
 import { MESSAGING_SESSION_PREFIX, checkConversationId, checkRecordId, printable, to18 } from './ids.js';
@@ -12,6 +21,7 @@ import { ExitCode, fail, messages } from './messages.js';
 import { connectionFor, isAuthFailure, loadOrg, MIN_API_VERSION, compareVersions } from './org.js';
 import { resolveConversationIdentifier } from './session.js';
 import { parseInstant } from './time.js';
+import { classifyToken, describeToken, tokenProblem } from './token.js';
 
 export const TIMEOUT_ENV = 'SF_CONVERSATION_HTTP_TIMEOUT';
 
@@ -23,8 +33,15 @@ export type GetEntriesInput = {
   start?: string;
   end?: string;
   limit?: number;
+  /** Which API to read: the Conversation Data API (default) or the Connect REST fallback. */
+  api?: EntriesApi;
+  /** An External Client App consumer key: get the token by client credentials (secret from the environment). */
+  clientId?: string;
   env?: NodeJS.ProcessEnv;
 };
+
+export const ENTRIES_APIS = ['conversation-data', 'connect'] as const;
+export type EntriesApi = (typeof ENTRIES_APIS)[number];
 
 export type GetEntriesEvents = {
   warn: (message: string) => void;
@@ -49,6 +66,8 @@ type Checked = {
   end?: number;
   limit?: number;
   baseUrl: URL;
+  apiUrlFromEnv: boolean;
+  clientSecret?: string;
   timeoutMs: number;
 };
 
@@ -101,7 +120,20 @@ export function checkInput(input: GetEntriesInput): Checked {
   if (input.apiVersion && compareVersions(input.apiVersion, MIN_API_VERSION) < 0) {
     throw fail('ApiVersionTooLow', ExitCode.InvalidInput, [input.apiVersion]);
   }
-  return { sessionId18, conversationId, start, end, limit: input.limit, baseUrl: resolveApiBaseUrl(env), timeoutMs: checkTimeout(env) };
+  const clientSecret = input.clientId ? env[CLIENT_SECRET_ENV] : undefined;
+  if (input.clientId !== undefined && input.api === 'connect') throw fail('ClientIdWithConnect', ExitCode.InvalidInput);
+  if (input.clientId !== undefined && !clientSecret) throw fail('MissingClientSecret', ExitCode.InvalidInput);
+  return {
+    sessionId18,
+    conversationId,
+    start,
+    end,
+    limit: input.limit,
+    baseUrl: resolveApiBaseUrl(env),
+    apiUrlFromEnv: apiUrlOverridden(env),
+    clientSecret,
+    timeoutMs: checkTimeout(env),
+  };
 }
 
 /** A warning for the ways paging can end short of the whole conversation. */
@@ -132,13 +164,8 @@ export async function getConversationEntries(
   }
 
   events.phase?.('fetch');
-  const { fetchPage, stats } = createEntriesFetcher({
-    baseUrl: checked.baseUrl,
-    conversationIdentifier,
-    getToken: () => conn.accessToken ?? '',
-    refresh: () => refresh(org, conn.instanceUrl),
-    timeoutMs: checked.timeoutMs,
-  });
+  const access = await entriesAccess(input, checked, { org, conn, conversationIdentifier }, events);
+  const { fetchPage, stats } = createEntriesFetcher({ ...access, conversationIdentifier, timeoutMs: checked.timeoutMs });
   const collected = await collectEntries(fetchPage, {
     start: checked.start,
     end: checked.end,
@@ -157,6 +184,73 @@ export async function getConversationEntries(
     stats,
     orgId,
   };
+}
+
+type Resolved = { org: Org; conn: Connection; conversationIdentifier: string };
+type Access = Pick<EntriesHttpOptions, 'endpoint' | 'baseUrl' | 'getToken' | 'refresh' | 'diagnose' | 'fallback'>;
+
+const looksLikeSandbox = (org: Org, instanceUrl: string): boolean =>
+  Boolean(org.getField(OrgClass.Fields.IS_SANDBOX)) ||
+  Boolean(org.getField(OrgClass.Fields.IS_SCRATCH)) ||
+  /(\.sandbox\.my\.salesforce\.com|\.scratch\.my\.salesforce\.com)$/.test(new URL(instanceUrl).hostname);
+
+/**
+ * Where the entries come from and with which token. Host order: SF_CONVERSATION_API_URL when set, then the
+ * api_instance_url a client-credentials token names, then https://api.salesforce.com.
+ */
+async function entriesAccess(input: GetEntriesInput, checked: Checked, resolved: Resolved, events: GetEntriesEvents): Promise<Access> {
+  const { org, conn, conversationIdentifier } = resolved;
+  if (input.api === 'connect') {
+    events.warn(messages.getMessage('warning.ConnectApi'));
+    const instance = new URL(conn.instanceUrl);
+    assertSafeForToken(instance, "the org's instance URL");
+    return {
+      endpoint: connectEntriesUrl(conn.instanceUrl, conn.getApiVersion(), conversationIdentifier),
+      baseUrl: instance,
+      getToken: () => conn.accessToken ?? '',
+      refresh: () => refresh(org, conn.instanceUrl),
+    };
+  }
+  if (input.clientId && checked.clientSecret) {
+    const { clientId } = input;
+    const { clientSecret } = checked;
+    let token = await clientCredentialsToken(conn.instanceUrl, clientId, clientSecret, checked.timeoutMs);
+    let baseUrl = checked.baseUrl;
+    if (!checked.apiUrlFromEnv && token.apiInstanceUrl) {
+      assertSafeForToken(token.apiInstanceUrl, 'api_instance_url from the token endpoint');
+      baseUrl = token.apiInstanceUrl;
+    }
+    return {
+      endpoint: entriesUrl(baseUrl, conversationIdentifier),
+      baseUrl,
+      getToken: () => token.accessToken,
+      refresh: async (): Promise<void> => {
+        token = await clientCredentialsToken(conn.instanceUrl, clientId, clientSecret, checked.timeoutMs);
+      },
+      diagnose: () => diagnosis(token.accessToken),
+    };
+  }
+  const problem = diagnosis(conn.accessToken);
+  if (problem) events.warn(messages.getMessage('warning.TokenCantWork', [problem]));
+  const fallbackUrl = new URL(SANDBOX_API_URL);
+  return {
+    endpoint: entriesUrl(checked.baseUrl, conversationIdentifier),
+    baseUrl: checked.baseUrl,
+    getToken: () => conn.accessToken ?? '',
+    refresh: () => refresh(org, conn.instanceUrl),
+    diagnose: () => diagnosis(conn.accessToken),
+    fallback:
+      !checked.apiUrlFromEnv && looksLikeSandbox(org, conn.instanceUrl)
+        ? { baseUrl: fallbackUrl, endpoint: entriesUrl(fallbackUrl, conversationIdentifier) }
+        : undefined,
+  };
+}
+
+/** A printable description of the token when it can't work on the Conversation Data API; undefined when it looks right. */
+function diagnosis(token: string | null | undefined): string | undefined {
+  if (!token) return undefined;
+  const info = classifyToken(token);
+  return tokenProblem(info) ? describeToken(info) : undefined;
 }
 
 /** Asks the org to check the token and refresh it if it expired. A refresh that fails means re-authorising. */

@@ -4,8 +4,8 @@
  * got's errors (which carry the request headers) are never rethrown or attached as a cause.
  */
 import got, { HTTPError, ParseError, RequestError, TimeoutError, type Got } from 'got';
-import { ProxyAgent } from 'proxy-agent';
 import { ENTRIES_PATH, assertSafeForToken, displayUrl } from '../apiUrl.js';
+import { proxyAgents, USER_AGENT } from '../http.js';
 import { ExitCode, fail } from '../messages.js';
 import { DEFAULT_RETRY_POLICY, RETRY_ERROR_CODES, RETRY_STATUS_CODES, retryDelay, type RetryPolicy } from './retry.js';
 import type { FetchPage, PageRequest } from './paging.js';
@@ -13,8 +13,18 @@ import type { FetchPage, PageRequest } from './paging.js';
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
 export type EntriesHttpOptions = {
+  /** The entries resource, without paging parameters (see entriesUrl / connectEntriesUrl). */
+  endpoint: URL;
+  /** Where the endpoint's URL came from, for messages: a base URL without path or query. */
   baseUrl: URL;
   conversationIdentifier: string;
+  /**
+   * Another host to try once when the first page gets a 404 (sandboxes on test.api.salesforce.com, as
+   * Salesforce's own agents library does; UNCONFIRMED for this API).
+   */
+  fallback?: { baseUrl: URL; endpoint: URL };
+  /** Why the token can't work, if it looks wrong: turns a 401/403/404 into an error that says how to fix the setup. */
+  diagnose?: () => string | undefined;
   /** The current access token; read anew for every request so a refresh takes effect. */
   getToken: () => string;
   /** Refreshes the org's access token (called at most once per page, on a 401). */
@@ -25,10 +35,6 @@ export type EntriesHttpOptions = {
 
 export type HttpStats = { requests: number; retries: number; refreshes: number };
 
-let proxyAgent: ProxyAgent | undefined;
-/** HTTPS_PROXY, HTTP_PROXY and NO_PROXY, as the sf CLI's own plugins honour them. */
-const agent = (): ProxyAgent => (proxyAgent ??= new ProxyAgent());
-
 export function createEntriesFetcher(options: EntriesHttpOptions): { fetchPage: FetchPage; stats: HttpStats } {
   const policy = options.retry ?? DEFAULT_RETRY_POLICY;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -36,10 +42,10 @@ export function createEntriesFetcher(options: EntriesHttpOptions): { fetchPage: 
   let attempts: string[] = [];
 
   const http: Got = got.extend({
-    agent: { http: agent(), https: agent() },
+    agent: proxyAgents(),
     followRedirect: false,
     responseType: 'json',
-    headers: { accept: 'application/json', 'user-agent': 'sf-plugin-conversation' },
+    headers: { accept: 'application/json', 'user-agent': USER_AGENT },
     timeout: { lookup: 10_000, connect: 10_000, secureConnect: 10_000, socket: timeoutMs, response: timeoutMs, read: timeoutMs },
     retry: {
       limit: policy.limit,
@@ -60,16 +66,27 @@ export function createEntriesFetcher(options: EntriesHttpOptions): { fetchPage: 
     },
   });
 
+  let endpoint = options.endpoint;
+  let baseUrl = options.baseUrl;
+  let fellBack = false;
+  let firstPage = true;
   const fetchPage = async (request: PageRequest): Promise<unknown> => {
-    const url = pageUrl(options, request);
     attempts = [];
     let refreshed = false;
     for (;;) {
+      const url = pageUrl({ ...options, endpoint, baseUrl }, request);
       try {
         // eslint-disable-next-line no-await-in-loop -- a retry after a token refresh
         const response = await http.get(url, { headers: { authorization: `Bearer ${options.getToken()}` } });
+        firstPage = false;
         return response.body;
       } catch (error) {
+        if (error instanceof HTTPError && error.response.statusCode === 404 && firstPage && options.fallback && !fellBack) {
+          fellBack = true;
+          attempts.push(`HTTP 404 at ${displayUrl(baseUrl)}`);
+          ({ endpoint, baseUrl } = options.fallback);
+          continue;
+        }
         if (error instanceof HTTPError && error.response.statusCode === 401 && !refreshed) {
           refreshed = true;
           stats.refreshes++;
@@ -82,14 +99,26 @@ export function createEntriesFetcher(options: EntriesHttpOptions): { fetchPage: 
             continue;
           }
         }
-        throw toNamedError(error, options, attempts, timeoutMs);
+        throw toNamedError(error, { ...options, baseUrl }, attempts, timeoutMs);
       }
     }
   };
   return { fetchPage, stats };
 }
 
-function pageUrl(options: EntriesHttpOptions, request: PageRequest): URL {
+/** The Conversation Data API's entries resource for a conversation. */
+export function entriesUrl(baseUrl: URL, conversationIdentifier: string): URL {
+  const url = new URL(baseUrl.href.replace(/\/$/, '') + ENTRIES_PATH);
+  url.searchParams.set('conversationIdentifier', conversationIdentifier);
+  return url;
+}
+
+/** The Connect REST API's entries resource, on the org's instance (api-notes §2). */
+export function connectEntriesUrl(instanceUrl: string, apiVersion: string, conversationIdentifier: string): URL {
+  return new URL(`${instanceUrl.replace(/\/$/, '')}/services/data/v${apiVersion}/connect/conversation/${encodeURIComponent(conversationIdentifier)}/entries`);
+}
+
+function pageUrl(options: Pick<EntriesHttpOptions, 'endpoint' | 'baseUrl'>, request: PageRequest): URL {
   if (request.pageUrl) {
     const next = new URL(request.pageUrl, options.baseUrl);
     if (next.origin !== options.baseUrl.origin) {
@@ -98,8 +127,7 @@ function pageUrl(options: EntriesHttpOptions, request: PageRequest): URL {
     assertSafeForToken(next, 'a next-page link in the API response');
     return next;
   }
-  const url = new URL(options.baseUrl.href.replace(/\/$/, '') + ENTRIES_PATH);
-  url.searchParams.set('conversationIdentifier', options.conversationIdentifier);
+  const url = new URL(options.endpoint);
   url.searchParams.set('recordLimit', String(request.recordLimit));
   url.searchParams.set('queryDirection', request.queryDirection);
   if (request.startTimestamp !== undefined) url.searchParams.set('startTimestamp', String(request.startTimestamp));
@@ -132,6 +160,8 @@ function toNamedError(error: unknown, options: EntriesHttpOptions, attempts: str
   if (error instanceof HTTPError) {
     const status = error.response.statusCode;
     const said = serverSaid(error.response.body, options.getToken());
+    const problem = status === 401 || status === 403 || status === 404 ? options.diagnose?.() : undefined;
+    if (problem) return fail('ApiTokenRejected', ExitCode.Auth, [where, status, problem, said]);
     if (status === 401) return fail('ApiUnauthorized', ExitCode.Auth, [where, status, said]);
     if (status === 403) return fail('ApiForbidden', ExitCode.Auth, [where, conversation, said]);
     if (status === 404) return fail('ConversationNotFound', ExitCode.NotFound, [where, conversation, said]);

@@ -96,7 +96,7 @@ export function entryText(entry: ConversationEntry): string {
   const payload = obj(entry.entryPayload);
   const text = str(entry.messageText) ?? payloadText(obj(payload?.abstractMessage) ?? payload);
   if (text) return decodeHTML(text);
-  const type = str(entry.entryType) ?? 'entry';
+  const type = str(entry.entryType) ?? 'non-text entry';
   const summary = payload ? compactSummary(payload) : '';
   return decodeHTML(summary ? `[${type}] ${summary}` : `[${type}]`);
 }

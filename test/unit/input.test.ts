@@ -74,3 +74,10 @@ describe('input checks (before any request)', () => {
     }
   });
 });
+
+describe('API URL from the environment', () => {
+  it('treats an empty or blank SF_CONVERSATION_API_URL as unset', () => {
+    expect(resolveApiBaseUrl({ SF_CONVERSATION_API_URL: '' }).href).to.equal('https://api.salesforce.com/');
+    expect(resolveApiBaseUrl({ SF_CONVERSATION_API_URL: '  ' }).href).to.equal('https://api.salesforce.com/');
+  });
+});

@@ -32,7 +32,7 @@ describe('normalisation', () => {
       entryText({ entryType: 'SessionStatusChanged', entryPayload: { sessionId: '0Mw', previousStatus: 'Active', newStatus: 'Ended' } })
     ).to.equal('[SessionStatusChanged] previousStatus=Active newStatus=Ended');
     expect(entryText({ entryType: 'SomethingNew' })).to.equal('[SomethingNew]');
-    expect(entryText({})).to.equal('[entry]');
+    expect(entryText({})).to.equal('[non-text entry]');
     expect(compactSummary({ a: { b: [{ c: 1 }, { d: true }] }, e: 'x'.repeat(100) }).length).to.be.lessThan(100);
   });
 

@@ -1,6 +1,6 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
-import type { ConversationEntriesResult } from '../../../getEntries.js';
+import { ENTRIES_APIS, type ConversationEntriesResult } from '../../../getEntries.js';
 import { getTranscript } from '../../../getTranscript.js';
 import { ExitCode } from '../../../messages.js';
 import { RESULT_FORMATS } from '../../../transcript/formats.js';
@@ -61,6 +61,16 @@ export default class ConversationEntriesGet extends SfCommand<ConversationEntrie
       description: messages.getMessage('flags.output-file.description'),
     }),
     force: Flags.boolean({ summary: messages.getMessage('flags.force.summary'), dependsOn: ['output-file'] }),
+    api: Flags.option({
+      summary: messages.getMessage('flags.api.summary'),
+      description: messages.getMessage('flags.api.description'),
+      options: ENTRIES_APIS,
+      default: 'conversation-data',
+    })(),
+    'client-id': Flags.string({
+      summary: messages.getMessage('flags.client-id.summary'),
+      description: messages.getMessage('flags.client-id.description'),
+    }),
     redact: Flags.boolean({
       summary: messages.getMessage('flags.redact.summary'),
       description: messages.getMessage('flags.redact.description'),
@@ -78,6 +88,8 @@ export default class ConversationEntriesGet extends SfCommand<ConversationEntrie
         start: flags.start,
         end: flags.end,
         limit: flags.limit,
+        api: flags.api,
+        clientId: flags['client-id'],
         format: flags['result-format'],
         utc: flags.utc,
         redact: flags.redact,

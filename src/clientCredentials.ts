@@ -1,0 +1,73 @@
+/*
+ * A token for the Conversation Data API from an External Client App's client credentials (api-notes §3): the
+ * documented way to call the API. The secret comes only from the environment, and the token stays in memory.
+ */
+import got, { HTTPError, RequestError } from 'got';
+import { assertSafeForToken, displayUrl } from './apiUrl.js';
+import { proxyAgents, USER_AGENT } from './http.js';
+import { ExitCode, fail } from './messages.js';
+
+export const CLIENT_SECRET_ENV = 'SF_CONVERSATION_CLIENT_SECRET';
+
+export type ClientCredentialsToken = {
+  accessToken: string;
+  /** The API host the token endpoint names (`api_instance_url`), e.g. https://api.salesforce.com. */
+  apiInstanceUrl?: URL;
+};
+
+type TokenResponse = { access_token?: unknown; api_instance_url?: unknown; error?: unknown; error_description?: unknown };
+
+export async function clientCredentialsToken(
+  instanceUrl: string,
+  clientId: string,
+  clientSecret: string,
+  timeoutMs: number
+): Promise<ClientCredentialsToken> {
+  const tokenUrl = new URL('/services/oauth2/token', instanceUrl);
+  assertSafeForToken(tokenUrl, "the org's instance URL");
+  let body: TokenResponse;
+  try {
+    body = await got
+      .post(tokenUrl, {
+        agent: proxyAgents(),
+        // eslint-disable-next-line camelcase -- OAuth 2.0 parameter names
+        form: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret },
+        headers: { accept: 'application/json', 'user-agent': USER_AGENT },
+        timeout: { request: timeoutMs },
+        retry: { limit: 2, methods: ['POST'], statusCodes: [429, 500, 502, 503, 504] },
+        followRedirect: false,
+      })
+      .json<TokenResponse>();
+  } catch (error) {
+    // Never pass got's error on: its options hold the secret in the form body.
+    if (error instanceof HTTPError) {
+      const raw: unknown = error.response.body;
+      const b = (typeof raw === 'string' ? safeJson(raw) : (raw as TokenResponse | undefined)) ?? {};
+      const code = typeof b.error === 'string' ? b.error : `HTTP ${error.response.statusCode}`;
+      const description = typeof b.error_description === 'string' ? ` (${b.error_description.slice(0, 200)})` : '';
+      throw fail('ClientCredentialsRejected', ExitCode.Auth, [displayUrl(tokenUrl), clientId, `${code}${description}`]);
+    }
+    const code = error instanceof RequestError ? error.code : 'unknown error';
+    throw fail('ClientCredentialsFailed', ExitCode.ApiFailed, [displayUrl(tokenUrl), code]);
+  }
+  if (typeof body.access_token !== 'string' || !body.access_token) {
+    throw fail('ClientCredentialsFailed', ExitCode.ApiFailed, [displayUrl(tokenUrl), 'the response had no access_token']);
+  }
+  let apiInstanceUrl: URL | undefined;
+  if (typeof body.api_instance_url === 'string') {
+    try {
+      apiInstanceUrl = new URL(body.api_instance_url);
+    } catch {
+      apiInstanceUrl = undefined;
+    }
+  }
+  return { accessToken: body.access_token, apiInstanceUrl };
+}
+
+function safeJson(text: string): TokenResponse | undefined {
+  try {
+    return JSON.parse(text) as TokenResponse;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,14 @@
+/*
+ * What every request the plugin makes itself shares: the proxy settings from the environment.
+ */
+import { ProxyAgent } from 'proxy-agent';
+
+let proxyAgent: ProxyAgent | undefined;
+
+/** HTTPS_PROXY, HTTP_PROXY and NO_PROXY (read per request by proxy-agent), as the sf CLI's own plugins honour them. */
+export const proxyAgents = (): { http: ProxyAgent; https: ProxyAgent } => {
+  proxyAgent ??= new ProxyAgent();
+  return { http: proxyAgent, https: proxyAgent };
+};
+
+export const USER_AGENT = 'sf-plugin-conversation';

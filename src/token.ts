@@ -1,0 +1,76 @@
+/*
+ * What kind of access token an org holds, read locally and never printed. The Conversation Data API wants a
+ * JWT-based token with the sfap_api scope (api-notes §3); an opaque session id (`00D…!…`) is most likely refused.
+ * A JWT is decoded without verifying it: only to read its scopes, expiry and tenant, which are not secret.
+ */
+
+export type TokenInfo =
+  | { kind: 'opaque'; orgId?: string }
+  | {
+      kind: 'jwt';
+      scopes: string[];
+      /** Epoch ms, when the token says. */
+      expiresAt?: number;
+      /** The `tnk` tenant claim, e.g. core/prod/00D…, which routes the call on api.salesforce.com. */
+      tenant?: string;
+    }
+  | { kind: 'unknown' };
+
+export type TokenProblem = 'opaque' | 'no-sfap-scope' | 'expired' | 'unknown';
+
+export const SFAP_SCOPE = 'sfap_api';
+
+const decodePart = (part: string): Record<string, unknown> | undefined => {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const scopesOf = (claim: unknown): string[] => {
+  if (Array.isArray(claim)) return claim.filter((s): s is string => typeof s === 'string');
+  if (typeof claim === 'string') return claim.split(/[\s,]+/).filter(Boolean);
+  return [];
+};
+
+export function classifyToken(token: string | undefined): TokenInfo {
+  if (!token) return { kind: 'unknown' };
+  const opaque = /^(00D[a-zA-Z0-9]{12,15})!/.exec(token);
+  if (opaque) return { kind: 'opaque', orgId: opaque[1] };
+  const parts = token.split('.');
+  if (parts.length === 3) {
+    const header = decodePart(parts[0]);
+    const payload = decodePart(parts[1]);
+    if (payload) {
+      const exp = typeof payload.exp === 'number' ? payload.exp : undefined;
+      const tenant = [payload.tnk, header?.tnk].find((t): t is string => typeof t === 'string');
+      return {
+        kind: 'jwt',
+        scopes: [...new Set([...scopesOf(payload.scp), ...scopesOf(payload.scope)])],
+        expiresAt: exp === undefined ? undefined : exp * 1000,
+        tenant,
+      };
+    }
+  }
+  return { kind: 'unknown' };
+}
+
+/** Why this token can't work on the Conversation Data API, or undefined when it looks right. */
+export function tokenProblem(info: TokenInfo, now = Date.now()): TokenProblem | undefined {
+  if (info.kind === 'opaque') return 'opaque';
+  if (info.kind === 'unknown') return 'unknown';
+  if (!info.scopes.includes(SFAP_SCOPE)) return 'no-sfap-scope';
+  if (info.expiresAt !== undefined && info.expiresAt <= now) return 'expired';
+  return undefined;
+}
+
+/** A description safe to print: the kind, scopes, expiry and tenant, never the token. */
+export function describeToken(info: TokenInfo): string {
+  if (info.kind === 'opaque') return 'an opaque session token';
+  if (info.kind === 'unknown') return 'a token of unknown format';
+  const scopes = info.scopes.length ? info.scopes.join(' ') : 'none';
+  const exp = info.expiresAt === undefined ? 'no expiry' : `expires ${new Date(info.expiresAt).toISOString()}`;
+  return `a JWT (scopes: ${scopes}; ${exp}${info.tenant ? `; tenant ${info.tenant}` : ''})`;
+}
