@@ -26,7 +26,9 @@ export const apiUrlOverridden = (env: NodeJS.ProcessEnv = process.env): boolean 
 export const SANDBOX_API_URL = 'https://test.api.salesforce.com';
 
 export function resolveApiBaseUrl(env: NodeJS.ProcessEnv = process.env): URL {
-  const raw = env[API_URL_ENV]?.trim() || undefined;
+  // An empty value means unset, as for most sf environment variables.
+  const trimmed = env[API_URL_ENV]?.trim();
+  const raw = trimmed ? trimmed : undefined;
   const source = raw ? API_URL_ENV : 'the default';
   let url: URL;
   try {
