@@ -123,6 +123,11 @@ async function probeConversationData(baseUrl: URL, token: string, real: string |
     getToken: () => token,
     // A probe: a refresh is not what it is checking.
     refresh: () => Promise.resolve(),
+    // As in `get`: a 401/403/404 with a token that can't work means the token was refused, not "authorised".
+    diagnose: () => {
+      const info = classifyToken(token);
+      return tokenProblem(info) ? describeToken(info) : undefined;
+    },
     timeoutMs,
     retry: PROBE,
   });

@@ -3,18 +3,24 @@
  *   npx mocha test/emulator-selftest/emulator.test.ts
  */
 import { request } from 'node:http';
-import type { IncomingHttpHeaders } from 'node:http';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import type { Agent, IncomingHttpHeaders } from 'node:http';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { connect as netConnect } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { BULK_SESSION_COUNT, CONVERSATIONS, entriesOf, LONG_ENTRY_COUNT, SESSIONS } from '../emulator/seed.js';
+import { ProxyAgent } from 'proxy-agent';
+import { CLIENT_APPS, CONVERSATIONS, entriesOf, LONG_ENTRY_COUNT, SESSION_RECORDS, SESSIONS } from '../emulator/seed.js';
+import type { ClientAppName } from '../emulator/seed.js';
 import { startEmulator } from '../emulator/server.js';
 import type { Emulator } from '../emulator/server.js';
 import type { ApiEntry } from '../emulator/entries.js';
-import { createSfHome, runTsx } from '../helpers/sfHome.js';
-import type { SfHome } from '../helpers/sfHome.js';
+import { startProxy } from '../helpers/proxy.js';
+import type { TestProxy } from '../helpers/proxy.js';
+import { createSfHome, isolatedEnv, runTsx } from '../helpers/sfHome.js';
+import type { SfHome, SfHomeApp } from '../helpers/sfHome.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ENTRIES = '/platform/engagement/v1.0/conversation-entries';
@@ -115,7 +121,8 @@ describe('org emulator self-test', function () {
       expect(child.code, child.stdout + child.stderr).to.equal(0);
       const out = JSON.parse(child.stdout) as Record<string, unknown>;
       expect(out).to.include({ username: emu.username, apiVersion: '66.0', tokenChanged: false, totalSize: 1, identifier: CONVERSATIONS.short });
-      expect(out.allSessions).to.equal(3 + BULK_SESSION_COUNT); // jsforce followed nextRecordsUrl
+      // 4 named sessions (short, noConversation, long, pii) plus the bulk ones; jsforce followed nextRecordsUrl.
+      expect(out.allSessions).to.equal(SESSION_RECORDS.length);
       expect(emu.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).to.deep.equal([
         'GET /services/data/v66.0 200',
         'GET /services/data/v66.0/query 200',
@@ -450,6 +457,627 @@ describe('org emulator self-test', function () {
           expect(text, `${dir}/${name} mentions the emulator`).to.not.include(emu.url).and.not.include(emu.username);
         }
       }
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Client apps, JWT-based access tokens, the strict entries API, core with JWT tokens, and the test proxy.
+// ---------------------------------------------------------------------------------------------------------------
+/* eslint-disable camelcase -- OAuth, JWT and identity fields use snake_case on the wire */
+
+const HELPERS = join(HERE, '..', 'helpers');
+const TOKEN_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
+type Jwt = { header: Record<string, unknown>; payload: Record<string, unknown> };
+
+function decodeJwt(token: string): Jwt {
+  const parts = token.split('.');
+  expect(parts, 'a JWT has 3 parts').to.have.length(3);
+  const part = (i: number): Record<string, unknown> => JSON.parse(Buffer.from(parts[i], 'base64url').toString('utf8')) as Record<string, unknown>;
+  return { header: part(0), payload: part(1) };
+}
+
+/** An unsigned assertion with these claims (the emulator does not verify signatures). */
+const assertion = (claims: Record<string, unknown>): string =>
+  [{ alg: 'RS256' }, claims].map((v) => Buffer.from(JSON.stringify(v)).toString('base64url')).join('.') + '.c2ln';
+
+/** One request with arbitrary headers, on a fresh connection or through `agent`. */
+function send(url: string, options: { method?: string; headers?: Record<string, string>; body?: string; agent?: Agent } = {}): Promise<Res> {
+  return new Promise((resolve, reject) => {
+    const headers = { ...options.headers };
+    if (options.body !== undefined && !headers['content-type']) headers['content-type'] = 'application/x-www-form-urlencoded';
+    const req = request(url, { method: options.method ?? 'GET', headers, agent: options.agent ?? false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+const form = (fields: Record<string, string>): string => new URLSearchParams(fields).toString();
+
+/** Every file under `dir` (relative path → content), for "no token at rest in plain text" checks. */
+function filesUnder(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string): void => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const path = join(d, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile()) out.set(relative(dir, path), readFileSync(path, 'utf8'));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe('org emulator self-test: client apps, JWT tokens, strict entries API, proxy', function () {
+  this.timeout(60_000);
+  let emu: Emulator;
+  const secrets = new Set<string>();
+  const homes: SfHome[] = [];
+  const remember = (token: string): string => {
+    secrets.add(token);
+    return token;
+  };
+  const tokenEndpoint = (body: string, headers: Record<string, string> = {}): Promise<Res> =>
+    send(`${emu.url}/services/oauth2/token`, { method: 'POST', body, headers });
+  const refreshGrant = (app: SfHomeApp, refreshToken = emu.credentialsFor(app).refreshToken, clientId = CLIENT_APPS[app].clientId): Promise<Res> =>
+    tokenEndpoint(form({ grant_type: 'refresh_token', client_id: clientId, refresh_token: refreshToken }));
+  const clientCredentials = (clientId: string, clientSecret: string): Promise<Res> =>
+    tokenEndpoint(form({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }));
+  const basic = (clientId: string, clientSecret: string): Record<string, string> => ({
+    authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`,
+  });
+  const shortEntries = entriesPath({ conversationIdentifier: CONVERSATIONS.short });
+
+  before(async () => {
+    emu = await startEmulator();
+    remember(emu.accessToken);
+    for (const app of ['opaque', 'jwtNoSfap', 'jwt'] as const) remember(emu.credentialsFor(app).refreshToken);
+    remember(CLIENT_APPS.clientCredentials.clientSecret as string);
+  });
+
+  after(async () => {
+    await emu.stop();
+    await Promise.all(homes.map((h) => h.cleanup()));
+  });
+
+  describe('client apps and their tokens', () => {
+    it('seeds four apps; only clientCredentials has a secret and no refresh token', () => {
+      expect(Object.keys(CLIENT_APPS)).to.have.members(['opaque', 'jwtNoSfap', 'jwt', 'clientCredentials']);
+      expect(emu.apps).to.equal(CLIENT_APPS);
+      expect(new Set(Object.values(CLIENT_APPS).map((a) => a.clientId)).size).to.equal(4);
+      expect(Object.values(CLIENT_APPS).filter((a) => a.clientSecret).map((a) => a.name)).to.deep.equal(['clientCredentials']);
+      expect(emu.clientId).to.equal(CLIENT_APPS.jwt.clientId);
+      expect(emu.refreshToken).to.equal(emu.credentialsFor('jwt').refreshToken);
+      expect(emu.credentialsFor('opaque').refreshToken).to.not.equal(emu.refreshToken);
+    });
+
+    it('the refresh-token grant issues the kind of token of the app whose client_id it carries', async () => {
+      const expected: Record<SfHomeApp, { scope: string; api: boolean }> = {
+        opaque: { scope: 'refresh_token web api', api: false },
+        jwtNoSfap: { scope: 'api refresh_token', api: false },
+        jwt: { scope: 'sfap_api api refresh_token', api: true },
+      };
+      for (const app of ['opaque', 'jwtNoSfap', 'jwt'] as const) {
+        const res = await refreshGrant(app);
+        expect(res.status, app).to.equal(200);
+        const body = JSON.parse(res.body) as Record<string, string>;
+        const token = remember(body.access_token);
+        expect(body, app).to.include({ instance_url: emu.url, token_type: 'Bearer', scope: expected[app].scope, id: `${emu.url}/id/${emu.orgId}/${emu.userId}` });
+        expect(body, app).to.not.have.property('refresh_token'); // no refresh token rotation
+        expect(body.api_instance_url, app).to.equal(expected[app].api ? emu.url : undefined);
+        if (app === 'opaque') {
+          expect(token).to.match(new RegExp(`^${emu.orgId}![.\\w]+$`));
+          expect(body).to.not.have.property('token_format');
+        } else {
+          expect(body.token_format).to.equal('jwt');
+          const { header, payload } = decodeJwt(token);
+          expect(header).to.deep.equal({ alg: 'RS256', typ: 'JWT', kid: 'emu', tty: 'sfdc-core-token', tnk: `core/prod/${emu.orgId}`, ver: '1.0' });
+          expect(payload).to.include({ iss: emu.url, sub: emu.userId, aud: emu.url, tnk: `core/prod/${emu.orgId}`, sfdc_app_id: CLIENT_APPS[app].appId });
+          expect(payload.scp, app).to.deep.equal(expected[app].scope.split(' '));
+          expect(payload, app).to.not.have.property('scope');
+          const { exp, iat } = payload as { exp: number; iat: number };
+          expect(exp - iat).to.equal(3600);
+          expect(exp).to.be.below(1e10); // epoch seconds, not ms
+          expect(Math.abs(iat - Date.now() / 1000)).to.be.below(5);
+        }
+        // The instance takes every valid token of either kind.
+        expect((await call(emu.url, '/services/data/v66.0', { token })).status, app).to.equal(200);
+        const identity = await call(emu.url, `/id/${emu.orgId}/${emu.userId}`, { token });
+        expect(JSON.parse(identity.body)).to.include({ username: emu.username });
+        expect(emu.requests.at(-1)).to.include({ auth: 'valid', tokenApp: app });
+      }
+    });
+
+    it("refuses another app's refresh token, an unknown client id, and the client-credentials app (no refresh token)", async () => {
+      const wrongApp = await refreshGrant('jwt', emu.credentialsFor('opaque').refreshToken);
+      expect(wrongApp.status).to.equal(400);
+      expect(JSON.parse(wrongApp.body)).to.deep.equal({ error: 'invalid_grant', error_description: 'expired access/refresh token' });
+      const unknown = await refreshGrant('jwt', emu.refreshToken, 'no-such-client');
+      expect(JSON.parse(unknown.body)).to.deep.equal({ error: 'invalid_client_id', error_description: 'client identifier invalid' });
+      const cc = await refreshGrant('jwt', emu.refreshToken, CLIENT_APPS.clientCredentials.clientId);
+      expect(cc.status).to.equal(400);
+      expect(JSON.parse(cc.body)).to.include({ error: 'invalid_grant' });
+    });
+
+    it("the jwt-bearer grant issues the kind of token of the app named by the assertion's iss", async () => {
+      const kinds: Array<[string, string]> = [];
+      for (const app of ['opaque', 'jwtNoSfap', 'jwt', 'clientCredentials'] as const) {
+        const res = await tokenEndpoint(form({ grant_type: TOKEN_GRANT, assertion: assertion({ iss: CLIENT_APPS[app].clientId, sub: emu.username, aud: emu.url }) }));
+        expect(res.status, app).to.equal(200);
+        const token = remember((JSON.parse(res.body) as { access_token: string }).access_token);
+        kinds.push([app, token.startsWith(`${emu.orgId}!`) ? 'opaque' : String(decodeJwt(token).payload.sfdc_app_id)]);
+      }
+      expect(kinds).to.deep.equal([
+        ['opaque', 'opaque'],
+        ['jwtNoSfap', CLIENT_APPS.jwtNoSfap.appId],
+        ['jwt', CLIENT_APPS.jwt.appId],
+        ['clientCredentials', CLIENT_APPS.clientCredentials.appId],
+      ]);
+      const unknown = await tokenEndpoint(form({ grant_type: TOKEN_GRANT, assertion: assertion({ iss: 'no-such-client' }) }));
+      expect(unknown.status).to.equal(400);
+      expect(JSON.parse(unknown.body)).to.deep.equal({ error: 'invalid_client_id', error_description: 'client identifier invalid' });
+    });
+
+    it('accessToken follows the jwt app; tokenFor reuses a valid token; issueToken mints one with any lifetime', async () => {
+      const current = emu.accessToken;
+      expect(decodeJwt(current).payload.sfdc_app_id).to.equal(CLIENT_APPS.jwt.appId);
+      expect(emu.tokenFor('jwt')).to.equal(current);
+      const opaque = remember(emu.tokenFor('opaque'));
+      expect(emu.tokenFor('opaque')).to.equal(opaque);
+      expect(emu.accessToken).to.equal(current); // other apps' tokens don't move it
+      const fresh = remember(emu.issueToken('jwt'));
+      expect(fresh).to.not.equal(current);
+      expect(emu.accessToken).to.equal(fresh);
+      const short = decodeJwt(remember(emu.issueToken('jwtNoSfap', { expiresInSeconds: 90 }))).payload as { exp: number; iat: number };
+      expect(short.exp - short.iat).to.equal(90);
+      emu.set({ jwtLifetimeSeconds: 120 });
+      try {
+        const body = JSON.parse((await refreshGrant('jwt')).body) as { access_token: string };
+        const { exp, iat } = decodeJwt(remember(body.access_token)).payload as { exp: number; iat: number };
+        expect(exp - iat).to.equal(120);
+      } finally {
+        emu.set({ jwtLifetimeSeconds: 3600 });
+      }
+      // An expired token is replaced by tokenFor; so is a revoked one.
+      const expired = remember(emu.issueToken('jwt', { expiresInSeconds: -1 }));
+      expect(emu.tokenFor('jwt')).to.not.equal(expired);
+      const lifetime = await startEmulator({ jwtLifetimeSeconds: 30 });
+      try {
+        const { exp, iat } = decodeJwt(remember(lifetime.accessToken)).payload as { exp: number; iat: number };
+        expect(exp - iat).to.equal(30);
+      } finally {
+        await lifetime.stop();
+      }
+    });
+
+    it('revocation works for JWTs: an access token, and a refresh token (which ends only its own app’s sessions)', async () => {
+      const other = await startEmulator();
+      try {
+        const jwt = other.tokenFor('jwt');
+        const noSfap = other.tokenFor('jwtNoSfap');
+        const opaque = other.tokenFor('opaque');
+        [jwt, noSfap, opaque].forEach(remember);
+        const revoke = (token: string): Promise<Res> => send(`${other.url}/services/oauth2/revoke`, { method: 'POST', body: form({ token }) });
+        expect((await revoke(jwt)).status).to.equal(200);
+        expect((await call(other.url, '/services/data/v66.0', { token: jwt })).status).to.equal(401);
+        expect((await call(other.url, shortEntries, { token: jwt })).status).to.equal(401);
+        expect(other.tokenFor('jwt')).to.not.equal(jwt);
+        expect((await revoke(other.credentialsFor('jwtNoSfap').refreshToken)).status).to.equal(200);
+        expect((await call(other.url, '/services/data/v66.0', { token: noSfap })).status).to.equal(401);
+        expect((await call(other.url, '/services/data/v66.0', { token: opaque })).status).to.equal(200);
+        const refused = await send(`${other.url}/services/oauth2/token`, {
+          method: 'POST',
+          body: form({ grant_type: 'refresh_token', client_id: CLIENT_APPS.jwtNoSfap.clientId, refresh_token: other.credentialsFor('jwtNoSfap').refreshToken }),
+        });
+        expect(refused.status).to.equal(400);
+        expect(JSON.stringify(other.requests)).to.not.include(jwt);
+      } finally {
+        await other.stop();
+      }
+    });
+  });
+
+  describe('client-credentials grant', () => {
+    const cc = CLIENT_APPS.clientCredentials;
+
+    it('issues a JWT with sfap_api (as a `scope` string claim) for the client id and secret, in the body or by HTTP Basic', async () => {
+      for (const res of [await clientCredentials(cc.clientId, cc.clientSecret as string), await tokenEndpoint(form({ grant_type: 'client_credentials' }), basic(cc.clientId, cc.clientSecret as string))]) {
+        expect(res.status).to.equal(200);
+        const body = JSON.parse(res.body) as Record<string, string>;
+        remember(body.access_token);
+        expect(body).to.include({ instance_url: emu.url, api_instance_url: emu.url, token_type: 'Bearer', scope: 'sfap_api api' });
+        expect(body.issued_at).to.match(/^\d{13}$/);
+        expect(body).to.not.have.property('refresh_token');
+        const { payload } = decodeJwt(body.access_token);
+        expect(payload).to.include({ scope: 'sfap_api api', sfdc_app_id: cc.appId, iss: emu.url, tnk: `core/prod/${emu.orgId}` });
+        expect(payload).to.not.have.property('scp');
+        const entries = await call(emu.url, shortEntries, { token: body.access_token });
+        expect(entries.status).to.equal(200);
+        expect(emu.requests.at(-1)).to.include({ tokenApp: 'clientCredentials' });
+      }
+      expect(emu.requests.filter((r) => r.path === '/services/oauth2/token').every((r) => r.auth === 'none')).to.equal(true);
+    });
+
+    it('answers a wrong secret with invalid_client (400 in the body, 401 by Basic) and an unknown client id with invalid_client_id', async () => {
+      const wrong = await clientCredentials(cc.clientId, 'wrong-secret');
+      expect(wrong.status).to.equal(400);
+      expect(JSON.parse(wrong.body)).to.deep.equal({ error: 'invalid_client', error_description: 'invalid client credentials' });
+      const wrongBasic = await tokenEndpoint(form({ grant_type: 'client_credentials' }), basic(cc.clientId, 'wrong-secret'));
+      expect(wrongBasic.status).to.equal(401);
+      expect(wrongBasic.headers['www-authenticate']).to.match(/^Basic/);
+      expect(JSON.parse(wrongBasic.body)).to.deep.equal({ error: 'invalid_client', error_description: 'invalid client credentials' });
+      const noSecretApp = await clientCredentials(CLIENT_APPS.jwt.clientId, 'anything');
+      expect(JSON.parse(noSecretApp.body)).to.include({ error: 'invalid_client' });
+      for (const res of [await clientCredentials('no-such-client', 'x'), await tokenEndpoint(form({ grant_type: 'client_credentials' }))]) {
+        expect(res.status).to.equal(400);
+        expect(JSON.parse(res.body)).to.deep.equal({ error: 'invalid_client_id', error_description: 'client identifier invalid' });
+      }
+      // The log never shows the secret, not even a wrong one sent as a query parameter.
+      await send(`${emu.url}/services/oauth2/token?client_secret=${encodeURIComponent(cc.clientSecret as string)}`, { method: 'POST', body: '' });
+      expect(JSON.stringify(emu.requests)).to.not.include(cc.clientSecret);
+    });
+
+    it('can be configured to answer invalid_scope or invalid_grant (after the credentials check out)', async () => {
+      try {
+        emu.set({ clientCredentialsError: 'invalid_scope' });
+        const scope = await clientCredentials(cc.clientId, cc.clientSecret as string);
+        expect(scope.status).to.equal(400);
+        expect(JSON.parse(scope.body)).to.include({ error: 'invalid_scope' });
+        expect(JSON.parse((await clientCredentials(cc.clientId, 'wrong')).body)).to.include({ error: 'invalid_client' });
+        emu.set({ clientCredentialsError: 'invalid_grant' });
+        const grant = await clientCredentials(cc.clientId, cc.clientSecret as string);
+        expect(grant.status).to.equal(400);
+        expect(JSON.parse(grant.body)).to.include({ error: 'invalid_grant' });
+        // Other grants are not affected.
+        expect((await refreshGrant('jwt')).status).to.equal(200);
+      } finally {
+        emu.set({ clientCredentialsError: 'none' });
+      }
+      const ok = await clientCredentials(cc.clientId, cc.clientSecret as string);
+      expect(ok.status).to.equal(200);
+      remember((JSON.parse(ok.body) as { access_token: string }).access_token);
+      const configured = await startEmulator({ clientCredentialsError: 'invalid_grant' });
+      try {
+        const res = await send(`${configured.url}/services/oauth2/token`, { method: 'POST', body: form({ grant_type: 'client_credentials', client_id: cc.clientId, client_secret: cc.clientSecret as string }) });
+        expect(JSON.parse(res.body)).to.include({ error: 'invalid_grant' });
+      } finally {
+        await configured.stop();
+      }
+    });
+  });
+
+  describe("strict entries API (tokenPolicy 'sfap-jwt', the default)", () => {
+    it('takes only a valid JWT with sfap_api; opaque → 404, no sfap_api → 401, expired / revoked / unknown / none → 401', async () => {
+      const tokens: Record<string, string | undefined> = {
+        jwt: emu.tokenFor('jwt'),
+        clientCredentials: emu.tokenFor('clientCredentials'),
+        opaque: emu.tokenFor('opaque'),
+        jwtNoSfap: emu.tokenFor('jwtNoSfap'),
+        expired: emu.issueToken('jwt', { expiresInSeconds: -1 }),
+        unknownJwt: assertion({ scp: ['sfap_api'], exp: Math.floor(Date.now() / 1000) + 600 }),
+        unknownOpaque: `${emu.orgId}!AQnotAValidToken`,
+        none: undefined,
+      };
+      Object.values(tokens).forEach((t) => t && remember(t));
+      const got: Record<string, [number, unknown]> = {};
+      for (const [name, token] of Object.entries(tokens)) {
+        const res = await call(emu.url, shortEntries, { token });
+        got[name] = [res.status, (JSON.parse(res.body) as { errorCode?: string }).errorCode ?? 'entries'];
+      }
+      expect(got).to.deep.equal({
+        jwt: [200, 'entries'],
+        clientCredentials: [200, 'entries'],
+        opaque: [404, 'NOT_FOUND'],
+        jwtNoSfap: [401, 'INVALID_AUTH'],
+        expired: [401, 'INVALID_AUTH'],
+        unknownJwt: [401, 'INVALID_AUTH'],
+        unknownOpaque: [401, 'INVALID_AUTH'],
+        none: [401, 'INVALID_AUTH'],
+      });
+      const opaque = await call(emu.url, shortEntries, { token: tokens.opaque });
+      expect(JSON.parse(opaque.body)).to.deep.equal({ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' });
+      const noSfap = await call(emu.url, shortEntries, { token: tokens.jwtNoSfap });
+      expect((JSON.parse(noSfap.body) as { message: string }).message).to.include('missing scope sfap_api');
+      expect(noSfap.headers['www-authenticate']).to.include('insufficient_scope');
+      const expired = await call(emu.url, shortEntries, { token: tokens.expired });
+      expect((JSON.parse(expired.body) as { message: string }).message).to.match(/expired/);
+      expect(emu.requests.at(-1)).to.include({ auth: 'invalid', tokenApp: 'jwt' });
+    });
+
+    it('an unknown conversation with a good token is a 404 whose body differs from the opaque-token 404', async () => {
+      const unknown = await call(emu.url, entriesPath({ conversationIdentifier: '00000000-0000-4000-8000-000000000000' }), { token: emu.tokenFor('jwt') });
+      expect(unknown.status).to.equal(404);
+      const body = JSON.parse(unknown.body) as { errorCode: string; message: string };
+      expect(body.errorCode).to.equal('CONVERSATION_NOT_FOUND');
+      expect(body.message).to.include('00000000-0000-4000-8000-000000000000');
+      const opaque = await call(emu.url, entriesPath({ conversationIdentifier: '00000000-0000-4000-8000-000000000000' }), { token: emu.tokenFor('opaque') });
+      expect(opaque.status).to.equal(404);
+      expect(JSON.parse(opaque.body)).to.have.property('errorCode', 'NOT_FOUND');
+      // Token checks come first: a bad-parameter request with an opaque token is still the opaque 404.
+      expect((await call(emu.url, entriesPath({ recordLimit: 5 }), { token: emu.tokenFor('opaque') })).status).to.equal(404);
+    });
+
+    it('the instance endpoints take every valid token of either kind; an expired JWT gets INVALID_SESSION_ID there', async () => {
+      const q = encodeURIComponent(`SELECT Id, Conversation.ConversationIdentifier FROM MessagingSession WHERE Id = '${SESSIONS.short}'`);
+      for (const app of ['opaque', 'jwtNoSfap', 'jwt', 'clientCredentials'] as const) {
+        const token = emu.tokenFor(app);
+        expect((await call(emu.url, `/services/data/v62.0/query?q=${q}`, { token })).status, app).to.equal(200);
+        expect((await call(emu.url, `/services/data/v62.0/connect/conversation/${CONVERSATIONS.short}/entries`, { token })).status, app).to.equal(200);
+        expect((await call(emu.url, '/services/oauth2/userinfo', { token })).status, app).to.equal(200);
+      }
+      const expired = remember(emu.issueToken('jwt', { expiresInSeconds: 0 }));
+      const res = await call(emu.url, `/services/data/v62.0/query?q=${q}`, { token: expired });
+      expect(res.status).to.equal(401);
+      expect(firstError(res).errorCode).to.equal('INVALID_SESSION_ID');
+    });
+
+    it("tokenPolicy 'any' (set or startEmulator) takes every valid token; back to 'sfap-jwt' refuses again", async () => {
+      const statuses = async (e: Emulator): Promise<number[]> => {
+        const out: number[] = [];
+        for (const app of ['opaque', 'jwtNoSfap', 'jwt'] as const) {
+          // eslint-disable-next-line no-await-in-loop
+          out.push((await call(e.url, shortEntries, { token: remember(e.tokenFor(app)) })).status);
+        }
+        out.push((await call(e.url, shortEntries, { token: remember(e.issueToken('jwt', { expiresInSeconds: -5 })) })).status);
+        return out;
+      };
+      emu.set({ tokenPolicy: 'any' });
+      try {
+        expect(await statuses(emu)).to.deep.equal([200, 200, 200, 401]);
+      } finally {
+        emu.set({ tokenPolicy: 'sfap-jwt' });
+      }
+      expect(await statuses(emu)).to.deep.equal([404, 401, 200, 401]);
+      const lax = await startEmulator({ tokenPolicy: 'any' });
+      try {
+        expect(await statuses(lax)).to.deep.equal([200, 200, 200, 401]);
+      } finally {
+        await lax.stop();
+      }
+    });
+  });
+
+  describe('@salesforce/core 9.4 with JWT access tokens', () => {
+    const probe = join(HELPERS, 'coreTokenProbe.ts');
+
+    // The `jwt` app (createSfHome's default) is exercised by the first describe block and the expiry test below.
+    it('access-token and refresh-token auths through the other apps: Org.create, refreshAuth and queries work; no token at rest in plain text', async () => {
+      const combos = (['opaque', 'jwtNoSfap'] as const).flatMap((app) => [false, true].map((refreshable) => ({ app, refreshable })));
+      const created = await Promise.all(combos.map(({ app, refreshable }) => createSfHome(emu, { app, refreshable, alias: `${app}-${String(refreshable)}` })));
+      homes.push(...created);
+      const results = await Promise.all(
+        combos.map(({ app, refreshable }, i) => runTsx(join(HERE, 'orgQuery.ts'), [`${app}-${String(refreshable)}`, SESSIONS.short], created[i].env, { cwd: created[i].home }))
+      );
+      for (const [i, { app, refreshable }] of combos.entries()) {
+        const label = `${app} refreshable=${String(refreshable)}`;
+        expect(results[i].code, `${label}: ${results[i].stdout}`).to.equal(0);
+        expect(JSON.parse(results[i].stdout), label).to.include({ username: emu.username, totalSize: 1, identifier: CONVERSATIONS.short, tokenChanged: false });
+      }
+      // Each home's requests carried its app's token (the log records the app, never the token).
+      const apps = new Set(emu.requests.filter((r) => r.path.endsWith('/query')).map((r) => r.tokenApp));
+      expect([...apps]).to.include.members(['opaque', 'jwtNoSfap']);
+      for (const app of ['opaque', 'jwtNoSfap', 'jwt'] as const) remember(emu.tokenFor(app));
+      for (const home of created) {
+        for (const [file, text] of filesUnder(home.home)) {
+          for (const secret of secrets) expect(text, `${file} holds a token in plain text`).to.not.include(secret);
+          expect(text, file).to.not.match(/eyJ[\w-]{20,}\.[\w-]{20,}\.|00D\w{12,15}!/);
+        }
+      }
+    });
+
+    it('an expired JWT: a refresh-token auth refreshes it (401 → refresh → retry); an access-token auth cannot recover', async () => {
+      emu.set({ jwtLifetimeSeconds: 5 });
+      let pair: SfHome[];
+      try {
+        // The access-token home stores this 5-second token (tokenFor('jwt') returns it); the refresh-token home
+        // gets its own 5-second token from the refresh grant.
+        remember(emu.issueToken('jwt'));
+        pair = await Promise.all([createSfHome(emu, { refreshable: true, alias: 'exp-rt' }), createSfHome(emu, { alias: 'exp-at' })]);
+      } finally {
+        emu.set({ jwtLifetimeSeconds: 3600 });
+      }
+      homes.push(...pair);
+      const [refreshable, plain] = pair;
+      // The newest jwt-app token expires last; wait until it has.
+      const { exp } = decodeJwt(remember(emu.accessToken)).payload as { exp: number };
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, exp * 1000 - Date.now()) + 100));
+      emu.clearLog();
+      const child = await runTsx(join(HERE, 'orgQuery.ts'), ['exp-rt', SESSIONS.short], refreshable.env, { cwd: refreshable.home });
+      expect(child.code, child.stdout).to.equal(0);
+      expect(JSON.parse(child.stdout)).to.include({ tokenChanged: true, identifier: CONVERSATIONS.short });
+      expect(emu.requests.slice(0, 2).map((r) => `${r.method} ${r.path} ${r.status} ${r.auth} ${String(r.tokenApp)}`)).to.deep.equal([
+        'GET /services/data/v66.0 401 invalid jwt', // the emulator still knows the expired token's app
+        'POST /services/oauth2/token 200 none undefined',
+      ]);
+      expect(decodeJwt(remember(emu.accessToken)).payload.exp as number).to.be.above(Date.now() / 1000 + 3000);
+      const failed = await runTsx(join(HERE, 'orgQuery.ts'), ['exp-at', SESSIONS.short], plain.env, { cwd: plain.home });
+      expect(failed.code).to.equal(1);
+      expect(failed.stdout).to.match(/INVALID_SESSION_ID|Session expired or invalid/);
+    });
+
+    it('Org.create with a raw token (`-o <token>`): core 9.4 takes an opaque one but not a JWT (NamedOrgNotFoundError)', async () => {
+      const dir = await mkdtemp(join(realpathSync(tmpdir()), 'sfhome-'));
+      try {
+        const env = { ...isolatedEnv(dir, emu.url), SF_ORG_INSTANCE_URL: emu.url };
+        const run = async (token: string): Promise<Record<string, unknown>> => {
+          const r = await runTsx(probe, [], env, { cwd: dir, stdin: JSON.stringify({ mode: 'raw', token: remember(token), sessionId: SESSIONS.short }) });
+          expect(r.stdout + r.stderr).to.not.include(token);
+          return JSON.parse(r.stdout) as Record<string, unknown>;
+        };
+        const [opaque, jwt] = await Promise.all([run(emu.tokenFor('opaque')), run(emu.tokenFor('jwt'))]);
+        expect(opaque).to.include({ ok: true, tokenKind: 'opaque', totalSize: 1, identifier: CONVERSATIONS.short, usernameIsToken: true });
+        expect(jwt).to.include({ ok: false, errorName: 'NamedOrgNotFoundError' });
+        expect(jwt.error).to.equal('No authorization information found for <redacted token>.');
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('the JWT bearer flow (`sf org login jwt`) through the jwt app stores a JWT access token that works', async () => {
+      const dir = await mkdtemp(join(realpathSync(tmpdir()), 'sfhome-'));
+      try {
+        emu.clearLog();
+        const input = { mode: 'jwt-bearer', url: emu.url, username: emu.username, clientId: CLIENT_APPS.jwt.clientId, alias: 'jb', sessionId: SESSIONS.short };
+        const r = await runTsx(probe, [], isolatedEnv(dir, emu.url), { cwd: dir, stdin: JSON.stringify(input) });
+        expect(r.code, r.stdout).to.equal(0);
+        expect(JSON.parse(r.stdout)).to.include({ ok: true, isJwtAuth: true, tokenKind: 'jwt', username: emu.username, identifier: CONVERSATIONS.short });
+        expect(emu.requests[0]).to.include({ method: 'POST', path: '/services/oauth2/token', status: 200 });
+        expect(emu.requests.slice(1).every((req) => req.tokenApp === 'jwt')).to.equal(true);
+        remember(emu.accessToken);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe('test proxy (test/helpers/proxy.ts) with proxy-agent', () => {
+    let proxy: TestProxy;
+    const saved: Record<string, string | undefined> = {};
+    const PROXY_VARS = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy'];
+    const setEnv = (vars: Record<string, string | undefined>): void => {
+      for (const key of PROXY_VARS) delete process.env[key];
+      for (const [key, value] of Object.entries(vars)) if (value !== undefined) process.env[key] = value;
+    };
+
+    before(async () => {
+      for (const key of PROXY_VARS) saved[key] = process.env[key];
+      proxy = await startProxy();
+    });
+    after(async () => {
+      setEnv(saved);
+      await proxy.stop();
+    });
+
+    it('forwards absolute-URI requests (method, headers, body) and streams the response back; logs targets only', async () => {
+      const agent = new ProxyAgent();
+      try {
+        setEnv({ HTTP_PROXY: proxy.url });
+        proxy.requests.length = 0;
+        emu.clearLog();
+        const token = emu.accessToken;
+        const res = await send(`${emu.url}${entriesPath({ conversationIdentifier: CONVERSATIONS.long, recordLimit: 1000 })}`, { headers: { authorization: `Bearer ${token}` }, agent });
+        expect(res.status).to.equal(200);
+        expect((JSON.parse(res.body) as { conversationEntries: unknown[] }).conversationEntries).to.have.length(1000);
+        const cc = CLIENT_APPS.clientCredentials;
+        const post = await send(`${emu.url}/services/oauth2/token`, { method: 'POST', body: form({ grant_type: 'client_credentials', client_id: cc.clientId, client_secret: cc.clientSecret as string }), agent });
+        expect(post.status).to.equal(200);
+        remember((JSON.parse(post.body) as { access_token: string }).access_token);
+        const basicPost = await send(`${emu.url}/services/oauth2/token`, { method: 'POST', body: form({ grant_type: 'client_credentials' }), headers: basic(cc.clientId, cc.clientSecret as string), agent });
+        expect(basicPost.status).to.equal(200);
+        remember((JSON.parse(basicPost.body) as { access_token: string }).access_token);
+        const revoked = await send(`${emu.url}/services/data/v62.0?access_token=${encodeURIComponent(token)}`, { headers: { authorization: 'Bearer nope' }, agent });
+        expect(revoked.status).to.equal(401);
+        expect(proxy.requests.map((r) => `${r.method} ${r.target.replace(emu.url, '<emu>')}`)).to.deep.equal([
+          `GET <emu>${entriesPath({ conversationIdentifier: CONVERSATIONS.long, recordLimit: 1000 })}`,
+          'POST <emu>/services/oauth2/token',
+          'POST <emu>/services/oauth2/token',
+          'GET <emu>/services/data/v62.0?access_token=%3Credacted%3E',
+        ]);
+        expect(emu.requests.map((r) => `${r.method} ${r.path} ${r.status} ${r.auth}`)).to.deep.equal([
+          `GET ${ENTRIES} 200 valid`,
+          'POST /services/oauth2/token 200 none',
+          'POST /services/oauth2/token 200 none',
+          'GET /services/data/v62.0 401 invalid',
+        ]);
+        const log = JSON.stringify(proxy.requests);
+        for (const secret of secrets) expect(log).to.not.include(secret);
+      } finally {
+        agent.destroy();
+      }
+    });
+
+    it('NO_PROXY: proxy-agent reads it per request; loopback is proxied unless listed; host, host:port and * match, localhost and CIDR do not', async () => {
+      const agent = new ProxyAgent(); // one agent for every case: the environment is read per request
+      const port = new URL(emu.url).port;
+      const cases: Array<[Record<string, string>, boolean]> = [
+        [{ HTTP_PROXY: proxy.url }, true],
+        [{ HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' }, false],
+        [{ HTTP_PROXY: proxy.url, NO_PROXY: `127.0.0.1:${port}` }, false],
+        [{ HTTP_PROXY: proxy.url, NO_PROXY: `127.0.0.1:${Number(port) + 1}` }, true],
+        [{ HTTP_PROXY: proxy.url, NO_PROXY: 'localhost' }, true],
+        [{ HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.0/8' }, true],
+        [{ HTTP_PROXY: proxy.url, NO_PROXY: 'example.com, 127.0.0.1' }, false],
+        [{ HTTP_PROXY: proxy.url, NO_PROXY: '*' }, false],
+        [{ HTTP_PROXY: proxy.url, no_proxy: '127.0.0.1' }, false],
+        [{ HTTPS_PROXY: proxy.url }, false], // an http: URL only uses HTTP_PROXY (or ALL_PROXY)
+        [{ ALL_PROXY: proxy.url }, true],
+      ];
+      try {
+        const outcome: Array<[string, boolean]> = [];
+        for (const [env] of cases) {
+          setEnv(env);
+          const before = proxy.requests.length;
+          // eslint-disable-next-line no-await-in-loop
+          const res = await send(`${emu.url}/services/data`, { agent });
+          expect(res.status).to.equal(200);
+          outcome.push([JSON.stringify(env).replace(proxy.url, '<proxy>'), proxy.requests.length > before]);
+        }
+        expect(outcome).to.deep.equal(cases.map(([env, proxied]) => [JSON.stringify(env).replace(proxy.url, '<proxy>'), proxied]));
+      } finally {
+        setEnv(saved);
+        agent.destroy();
+      }
+    });
+
+    it('tunnels CONNECT host:port both ways, answers 502 for an unreachable target, and stop() closes open tunnels', async () => {
+      /** Opens a CONNECT tunnel by hand, sends `payload` through it once the proxy said 200, returns all it got back. */
+      const connectThrough = (target: string, payload: string): Promise<string> =>
+        new Promise((resolve, reject) => {
+          const socket = netConnect({ host: '127.0.0.1', port: Number(new URL(proxy.url).port) });
+          let text = '';
+          let sent = false;
+          socket.on('data', (chunk: Buffer) => {
+            text += chunk.toString('utf8');
+            if (!sent && text.includes('\r\n\r\n')) {
+              sent = true;
+              if (payload && text.startsWith('HTTP/1.1 200 ')) socket.write(payload);
+            }
+          });
+          socket.on('close', () => resolve(text));
+          socket.on('error', reject);
+          socket.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n\r\n`);
+        });
+      const emuHost = new URL(emu.url).host;
+      proxy.requests.length = 0;
+      const text = await connectThrough(emuHost, `GET /services/data/v66.0 HTTP/1.1\r\nHost: ${emuHost}\r\nAuthorization: Bearer ${emu.accessToken}\r\nConnection: close\r\n\r\n`);
+      expect(text).to.match(/^HTTP\/1\.1 200 Connection Established\r\n\r\nHTTP\/1\.1 200 OK\r\n/);
+      expect(text).to.include('"query":"/services/data/v66.0/query"');
+      expect(emu.requests.at(-1)).to.include({ path: '/services/data/v66.0', status: 200, auth: 'valid', tokenApp: 'jwt' });
+      // A port nothing listens on any more: a stopped emulator's.
+      const gone = await startEmulator();
+      const goneHost = new URL(gone.url).host;
+      await gone.stop();
+      expect(await connectThrough(goneHost, '')).to.match(/^HTTP\/1\.1 502 /);
+      expect(proxy.requests).to.deep.equal([
+        { method: 'CONNECT', target: emuHost, at: proxy.requests[0].at },
+        { method: 'CONNECT', target: goneHost, at: proxy.requests[1].at },
+      ]);
+      // An idle tunnel is closed by stop().
+      const other = await startProxy();
+      const socket = netConnect({ host: '127.0.0.1', port: Number(new URL(other.url).port) });
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      await new Promise<void>((resolve) => {
+        socket.once('data', () => resolve());
+        socket.write(`CONNECT ${emuHost} HTTP/1.1\r\nHost: ${emuHost}\r\n\r\n`);
+      });
+      await other.stop();
+      await closed;
+    });
+
+    it('an origin-form request is refused with 400; the emulator log and the proxy log hold no token or secret', async () => {
+      const res = await send(`${proxy.url}/services/data`);
+      expect(res.status).to.equal(400);
+      for (const t of ['opaque', 'jwtNoSfap', 'jwt', 'clientCredentials'] as ClientAppName[]) remember(emu.tokenFor(t));
+      remember(emu.accessToken);
+      const logs = JSON.stringify(emu.requests) + JSON.stringify(proxy.requests);
+      for (const secret of secrets) expect(logs).to.not.include(secret);
+      expect(logs).to.not.match(/00D\w{12,15}!|eyJ[\w-]+\.[\w-]+\./);
     });
   });
 });

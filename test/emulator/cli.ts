@@ -1,16 +1,16 @@
 /*
  * Run the emulator on its own:
- *   tsx test/emulator/cli.ts [--port N] [--latency MS] [--paging window|token] [--fault-rate R]
+ *   tsx test/emulator/cli.ts [--port N] [--latency MS] [--paging window|token] [--fault-rate R] [--token-policy sfap-jwt|any]
  * Prints the URL, the seeded ids and how to point a CLI at it, then serves until Ctrl-C.
  * The access token is printed because this is a local, throw-away test org and the hint needs it.
  */
 import { parseArgs } from 'node:util';
 import { CONVERSATIONS, LONG_ENTRY_COUNT, SESSIONS } from './seed.js';
 import { startEmulator } from './server.js';
-import type { PagingModel } from './server.js';
+import type { PagingModel, TokenPolicy } from './server.js';
 
 function fail(message: string): never {
-  process.stderr.write(`${message}\nUsage: tsx test/emulator/cli.ts [--port N] [--latency MS] [--paging window|token] [--fault-rate R]\n`);
+  process.stderr.write(`${message}\nUsage: tsx test/emulator/cli.ts [--port N] [--latency MS] [--paging window|token] [--fault-rate R] [--token-policy sfap-jwt|any]\n`);
   process.exit(2);
 }
 
@@ -29,6 +29,7 @@ try {
       latency: { type: 'string' },
       paging: { type: 'string' },
       'fault-rate': { type: 'string' },
+      'token-policy': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -38,12 +39,15 @@ try {
 }
 if (parsed.help) fail('Starts the local Salesforce org emulator.');
 if (parsed.paging !== undefined && parsed.paging !== 'window' && parsed.paging !== 'token') fail('--paging must be window or token');
+const tokenPolicy = parsed['token-policy'];
+if (tokenPolicy !== undefined && tokenPolicy !== 'sfap-jwt' && tokenPolicy !== 'any') fail('--token-policy must be sfap-jwt or any');
 
 const emulator = await startEmulator({
   port: numberFlag(parsed.port, 'port', 0, 65_535),
   latencyMs: numberFlag(parsed.latency, 'latency', 0, 600_000),
   paging: parsed.paging as PagingModel | undefined,
   faultRate: numberFlag(parsed['fault-rate'], 'fault-rate', 0, 1),
+  tokenPolicy: tokenPolicy as TokenPolicy | undefined,
 });
 
 const lines = [
@@ -57,7 +61,11 @@ const lines = [
   `  no Conversation linked:      ${SESSIONS.noConversation}`,
   `  valid id, not in the org:    ${SESSIONS.unknown}`,
   '',
-  'To use it from a CLI (throw-away local token; use a separate HOME to keep your real ~/.sf untouched):',
+  `Entries API token policy: ${tokenPolicy ?? 'sfap-jwt'} (sfap-jwt: only a JWT access token with sfap_api; an opaque one gets 404)`,
+  '',
+  'To use it from a CLI (throw-away local tokens; use a separate HOME to keep your real ~/.sf untouched).',
+  'SF_ACCESS_TOKEN below is a JWT with sfap_api (the `jwt` client app). An opaque token (the `opaque` app):',
+  `  ${emulator.tokenFor('opaque')}`,
   `  export SF_CONVERSATION_API_URL=${emulator.url}`,
   `  SF_ACCESS_TOKEN='${emulator.accessToken}' sf org login access-token --instance-url ${emulator.url} --alias emu --no-prompt`,
   `  sf conversation entries get --target-org emu --session-id ${SESSIONS.short}`,

@@ -3,7 +3,8 @@
  *  - GET /platform/engagement/v1.0/conversation-entries?conversationIdentifier=... (Conversation Data API, §1)
  *  - GET /services/data/vXX.X/connect/conversation/<id>/entries (Connect fallback, text only, §2)
  */
-import type { AuthState } from './auth.js';
+import type { BearerCheck } from './auth.js';
+import { SFAP_SCOPE } from './auth.js';
 import type { EntryWindow } from './entries.js';
 import { decodePageToken, encodePageToken, isProblem, parseWindow, selectWindow, toConnectEntry } from './entries.js';
 import type { Reply } from './http.js';
@@ -12,25 +13,48 @@ import { findConversation } from './seed.js';
 
 export type PagingModel = 'window' | 'token';
 
+/**
+ * Which tokens the Conversation Data API takes. 'sfap-jwt' (the default, as documented, api-notes §3): only a valid,
+ * unexpired JWT-based access token with the sfap_api scope. 'any': every token the org itself accepts.
+ */
+export type TokenPolicy = 'sfap-jwt' | 'any';
+
 // GUESS: the Conversation Data API's error bodies are undocumented (troubleshoot page unreadable, api-notes §1.3);
 // this emulator answers with one {errorCode, message} object (not the core REST array).
 function apiError(status: number, errorCode: string, message: string, headers: Record<string, string> = {}): Reply {
   return json(status, { errorCode, message }, headers);
 }
 
-/** GET /platform/engagement/v1.0/conversation-entries */
-export function engagementEntries(query: URLSearchParams, auth: AuthState, paging: PagingModel): Reply {
-  // GUESS: the real API wants a JWT access token with the sfap_api scope (api-notes §3); the emulator accepts the
-  // org's own (opaque) access tokens so the plugin's keychain-token path can be exercised end to end.
-  if (auth !== 'valid') {
-    // GUESS: 401 with this body for a missing, invalid or revoked token (api-notes §1.3 expects 401 or 404).
-    return apiError(
-      401,
-      'INVALID_AUTH',
-      auth === 'none' ? 'Authorization header with a Bearer token is required.' : 'The access token is invalid or has expired.',
-      { 'www-authenticate': 'Bearer error="invalid_token"' }
-    );
+/** Why the entries API refuses this request's token, or undefined when it takes it. */
+function refuseToken(bearer: BearerCheck, policy: TokenPolicy): Reply | undefined {
+  const unauthorised = (message: string): Reply =>
+    apiError(401, 'INVALID_AUTH', message, { 'www-authenticate': 'Bearer error="invalid_token"' });
+  // GUESS: 401 with these bodies for a missing, unknown, revoked or expired token (api-notes §1.3 expects 401 or 404).
+  // An unknown token gets 401 whatever its shape (even `00D…!…`): the emulator keeps its earlier answer here.
+  if (bearer.state === 'none') return unauthorised('Authorization header with a Bearer token is required.');
+  if (bearer.state === 'invalid') {
+    return unauthorised(bearer.expired ? 'The access token has expired.' : 'The access token is invalid or has expired.');
   }
+  if (policy === 'any' || !bearer.token) return undefined;
+  if (bearer.token.format === 'opaque') {
+    // GUESS: a valid opaque session id is not routable on api.salesforce.com; Salesforce notes that an unsigned
+    // session token gets 404 on the Models API (api-notes §3). The body is the generic one; the unknown-conversation
+    // 404 below has a different errorCode, so a client can tell the two apart by the body only.
+    return apiError(404, 'NOT_FOUND', 'The requested resource does not exist');
+  }
+  if (!bearer.token.scopes.includes(SFAP_SCOPE)) {
+    // GUESS: status, errorCode and message for a JWT without the sfap_api scope.
+    return apiError(401, 'INVALID_AUTH', `The access token is missing scope ${SFAP_SCOPE}.`, {
+      'www-authenticate': `Bearer error="insufficient_scope", scope="${SFAP_SCOPE}"`,
+    });
+  }
+  return undefined;
+}
+
+/** GET /platform/engagement/v1.0/conversation-entries */
+export function engagementEntries(query: URLSearchParams, bearer: BearerCheck, paging: PagingModel, policy: TokenPolicy): Reply {
+  const refused = refuseToken(bearer, policy);
+  if (refused) return refused;
   const conversationIdentifier = query.get('conversationIdentifier');
   if (!conversationIdentifier) {
     return apiError(400, 'MISSING_ARGUMENT', 'The conversationIdentifier query parameter is required.');
@@ -41,7 +65,8 @@ export function engagementEntries(query: URLSearchParams, auth: AuthState, pagin
   }
   const entries = findConversation(conversationIdentifier);
   if (!entries) {
-    return apiError(404, 'NOT_FOUND', `No conversation found with conversationIdentifier ${conversationIdentifier}.`);
+    // GUESS: errorCode and message. Deliberately not the opaque-token 404's body (see refuseToken).
+    return apiError(404, 'CONVERSATION_NOT_FOUND', `No conversation found with conversationIdentifier ${conversationIdentifier}.`);
   }
   if (paging === 'window') {
     // GUESS (the default model): Connect-style windows, no continuation token; a pageToken is ignored.

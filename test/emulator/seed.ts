@@ -13,8 +13,88 @@ export const ORG_ID = to18('00D5g000004AbCd');
 export const USER_ID = to18('0055g00000AbCdE');
 export const USERNAME = 'emulator.user@conversation-emulator.example';
 export const ORG_NAME = 'Conversation Emulator Org';
-/** The connected app the emulator's refresh tokens belong to. */
+/** The client id of the `opaque` app (the sf CLI's own PlatformCLI-style connected app). */
 export const CLIENT_ID = '3MVG9EmulatorConnectedAppClientId.PlatformCLI.Local';
+
+export type ClientAppName = 'opaque' | 'jwtNoSfap' | 'jwt' | 'clientCredentials';
+
+export type ClientApp = {
+  name: ClientAppName;
+  /** The consumer key. */
+  clientId: string;
+  /** Only the client-credentials app has one (the others are public clients, like PlatformCLI). */
+  clientSecret?: string;
+  /** The `sfdc_app_id` claim of its JWTs. GUESS: an 18-char id with the connected-app prefix 0H4. */
+  appId: string;
+  /** What its token endpoint issues: an opaque session id `00D…!…`, or a JWT-based access token. */
+  tokenFormat: 'opaque' | 'jwt';
+  /** The scopes its tokens carry (the token response's `scope`, and the JWT's scope claim). */
+  scopes: readonly string[];
+  /**
+   * Which claim of its JWTs carries the scopes: `scp` (array) or `scope` (space-separated string). Real tokens
+   * carry one or the other, so a client has to read both.
+   */
+  scopeClaim?: 'scp' | 'scope';
+  /** Whether it hands out a refresh token (all but the client-credentials app). */
+  refreshable: boolean;
+};
+
+/**
+ * The emulated org's client apps. Every grant at /services/oauth2/token issues the kind of token of the app whose
+ * client id it carries (refresh_token: client_id; jwt-bearer: the assertion's `iss`; client_credentials: client_id
+ * plus the secret).
+ * - opaque: what `sf org login web` with PlatformCLI gives, an opaque session id. Refused by the strict entries API.
+ * - jwtNoSfap: an External Client App issuing JWT-based tokens, but without the sfap_api scope.
+ * - jwt: the documented good setup, JWT-based tokens with sfap_api (the default of createSfHome).
+ * - clientCredentials: an External Client App with a secret and the client-credentials flow (Run-As user).
+ */
+export const CLIENT_APPS: Readonly<Record<ClientAppName, Readonly<ClientApp>>> = {
+  opaque: {
+    name: 'opaque',
+    clientId: CLIENT_ID,
+    appId: to18('0H45g000000PcLi'),
+    tokenFormat: 'opaque',
+    scopes: ['refresh_token', 'web', 'api'],
+    refreshable: true,
+  },
+  jwtNoSfap: {
+    name: 'jwtNoSfap',
+    clientId: '3MVG9EmulatorExternalClientApp.JwtTokens.NoSfapApi',
+    appId: to18('0H45g00000JwNoS'),
+    tokenFormat: 'jwt',
+    scopes: ['api', 'refresh_token'],
+    scopeClaim: 'scp',
+    refreshable: true,
+  },
+  jwt: {
+    name: 'jwt',
+    clientId: '3MVG9EmulatorExternalClientApp.JwtTokens.SfapApi',
+    appId: to18('0H45g00000JwSfA'),
+    tokenFormat: 'jwt',
+    scopes: ['sfap_api', 'api', 'refresh_token'],
+    scopeClaim: 'scp',
+    refreshable: true,
+  },
+  clientCredentials: {
+    name: 'clientCredentials',
+    clientId: '3MVG9EmulatorExternalClientApp.ClientCredentials',
+    // A throw-away secret of a local test org; tests need to know it.
+    clientSecret: 'EmulatorClientCredentialsSecret0123456789ABCDEF',
+    appId: to18('0H45g00000ClCrD'),
+    tokenFormat: 'jwt',
+    scopes: ['sfap_api', 'api'],
+    scopeClaim: 'scope',
+    refreshable: false,
+  },
+};
+
+/** The app whose tokens Emulator.accessToken returns and createSfHome authorises through by default. */
+export const DEFAULT_CLIENT_APP: ClientAppName = 'jwt';
+
+/** The app with this consumer key, if any. */
+export function clientAppById(clientId: string | null | undefined): ClientApp | undefined {
+  return Object.values(CLIENT_APPS).find((app) => app.clientId === clientId);
+}
 
 // 15-char heads; the exported ids are the 18-char case-safe forms.
 const SHORT_HEAD = '0Mw5g00000AbCdE';

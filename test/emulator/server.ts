@@ -6,21 +6,24 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { bearerState, identityEndpoint, revokeEndpoint, TokenStore, tokenEndpoint, userinfoEndpoint } from './auth.js';
-import type { AuthState } from './auth.js';
+import { checkBearer, identityEndpoint, revokeEndpoint, TokenStore, tokenEndpoint, userinfoEndpoint } from './auth.js';
+import type { AuthState, BearerCheck, ClientCredentialsError } from './auth.js';
 import { connectEntries, engagementEntries } from './entryRoutes.js';
-import type { PagingModel } from './entryRoutes.js';
+import type { PagingModel, TokenPolicy } from './entryRoutes.js';
 import { ALL_FAULTS, FaultPlan, statusFault } from './faults.js';
 import type { FaultKind } from './faults.js';
 import type { Reply } from './http.js';
 import { json, JSON_TYPE, NOT_FOUND, SESSION_INVALID, sfErrors } from './http.js';
 import { resourceMap, sobjects, supportedVersion, versionList } from './rest.js';
-import { ORG_ID, USER_ID, USERNAME } from './seed.js';
+import { CLIENT_APPS, DEFAULT_CLIENT_APP, ORG_ID, USER_ID, USERNAME } from './seed.js';
+import type { ClientApp, ClientAppName } from './seed.js';
 import type { SoqlFault } from './soql.js';
 import { batchSizeFrom, CursorStore, nextRecords, runQuery } from './soql.js';
 
 export type { FaultKind } from './faults.js';
-export type { PagingModel } from './entryRoutes.js';
+export type { PagingModel, TokenPolicy } from './entryRoutes.js';
+export type { ClientCredentialsError } from './auth.js';
+export type { ClientApp, ClientAppName } from './seed.js';
 
 export type EmulatorOptions = {
   port?: number;
@@ -31,6 +34,19 @@ export type EmulatorOptions = {
   seed?: number;
   retryAfterSeconds?: number;
   stallMs?: number;
+  /**
+   * Which tokens GET /platform/engagement/v1.0/conversation-entries takes. Default 'sfap-jwt', as documented: only a
+   * valid, unexpired JWT with the sfap_api scope (an opaque session id gets 404, a JWT without sfap_api 401).
+   * 'any': every valid token, opaque or JWT. The instance endpoints (/services/data/…) always take every valid token.
+   */
+  tokenPolicy?: TokenPolicy;
+  /** Lifetime of JWT access tokens issued from now on (their `exp` claim); default 3600. Opaque tokens don't expire. */
+  jwtLifetimeSeconds?: number;
+  /**
+   * Make the client-credentials grant fail with this OAuth error once the client id and secret check out; default
+   * 'none'. (set() ignores undefined values, so reset with 'none'.)
+   */
+  clientCredentialsError?: ClientCredentialsError;
 };
 
 export type LoggedRequest = {
@@ -40,18 +56,40 @@ export type LoggedRequest = {
   status: number;
   fault?: FaultKind;
   auth: 'none' | 'valid' | 'invalid';
+  /** The client app of the Bearer token, when the emulator issued it (valid, or expired); never the token. */
+  tokenApp?: ClientAppName;
   at: number;
 };
+
+/** What a sf home needs to authorise through one client app (see test/helpers/sfHome.ts). */
+export type AppCredentials = { clientId: string; refreshToken: string; accessToken: string };
 
 export type Emulator = {
   url: string;
   orgId: string;
   userId: string;
   username: string;
-  accessToken: string;
+  /**
+   * The newest access token of the default app (`jwt`: a JWT with sfap_api), issuing one when there is none yet. It
+   * changes whenever that app issues a token (a refresh, createSfHome's refresh-token flow, issueToken('jwt')); it may
+   * have been revoked since. For another app's token use tokenFor(app) or issueToken(app).
+   */
+  readonly accessToken: string;
+  /** The default (`jwt`) app's refresh token and client id. */
   refreshToken: string;
   clientId: string;
   requests: LoggedRequest[];
+  /** The emulated org's client apps (= seed.ts CLIENT_APPS). */
+  apps: Readonly<Record<ClientAppName, Readonly<ClientApp>>>;
+  /** The app's newest access token when it is still valid (not revoked, not expired), else a newly issued one. */
+  tokenFor(app: ClientAppName): string;
+  /**
+   * A newly issued access token of the app's kind. `expiresInSeconds` (JWT apps only) sets its `exp` relative to
+   * now, overriding jwtLifetimeSeconds; 0 or less gives an already-expired token.
+   */
+  issueToken(app: ClientAppName, options?: { expiresInSeconds?: number }): string;
+  /** Client id, refresh token and a valid access token (tokenFor) of a refreshable app; what createSfHome uses. */
+  credentialsFor(app: 'opaque' | 'jwtNoSfap' | 'jwt'): AppCredentials;
   clearLog(): void;
   set(options: Partial<EmulatorOptions>): void;
   injectFaults(kind: FaultKind, count: number, pathIncludes?: string): void;
@@ -69,7 +107,7 @@ const ENGAGEMENT_PATH = /^\/platform\/engagement\/v1\.0\/conversation-entries\/?
 const DATA_PATH = /^\/services\/data\/v(\d+\.\d+)(\/.*)?$/;
 const MAX_BODY = 1 << 20;
 
-type Knobs = Required<Omit<EmulatorOptions, 'port'>>;
+type Knobs = Required<Omit<EmulatorOptions, 'port' | 'jwtLifetimeSeconds'>>;
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -97,8 +135,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     seed: options.seed ?? 1,
     retryAfterSeconds: options.retryAfterSeconds ?? 1,
     stallMs: options.stallMs ?? 60_000,
+    tokenPolicy: options.tokenPolicy ?? 'sfap-jwt',
+    clientCredentialsError: options.clientCredentialsError ?? 'none',
   };
   const store = new TokenStore();
+  if (options.jwtLifetimeSeconds !== undefined) store.jwtLifetimeSeconds = options.jwtLifetimeSeconds;
   const faults = new FaultPlan(knobs.faultRate, knobs.faultKinds, knobs.seed);
   const cursors = new CursorStore();
   const requests: LoggedRequest[] = [];
@@ -128,6 +169,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
 
   function dataRoute(req: IncomingMessage, url: URL, auth: AuthState, versionText: string, rest: string): Reply {
+    // A real org takes every valid token of either kind here (opaque or JWT, with or without sfap_api).
     if (auth !== 'valid') return SESSION_INVALID();
     const version = supportedVersion(versionText);
     if (version === undefined) return NOT_FOUND();
@@ -151,13 +193,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return NOT_FOUND();
   }
 
-  function route(req: IncomingMessage, url: URL, body: string, auth: AuthState): Reply {
+  function route(req: IncomingMessage, url: URL, body: string, bearer: BearerCheck): Reply {
     const path = url.pathname;
     const method = req.method ?? 'GET';
+    const auth = bearer.state;
     if (path === '/services/oauth2/token') {
       // eslint-disable-next-line camelcase
       if (method !== 'POST') return json(400, { error: 'invalid_request', error_description: 'must use HTTP POST' });
-      return tokenEndpoint(baseUrl, body, store);
+      return tokenEndpoint(baseUrl, body, req.headers.authorization, store, { clientCredentialsError: knobs.clientCredentialsError });
     }
     if (path === '/services/oauth2/revoke') return revokeEndpoint(method === 'POST' ? body : url.search.slice(1), store);
     if (path === '/services/oauth2/userinfo') return userinfoEndpoint(baseUrl, auth);
@@ -169,7 +212,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (data) return dataRoute(req, url, auth, data[1], data[2] ?? '');
     if (ENGAGEMENT_PATH.test(path)) {
       if (method !== 'GET' && method !== 'HEAD') return json(405, { errorCode: 'METHOD_NOT_ALLOWED', message: `${method} is not supported` });
-      return engagementEntries(url.searchParams, auth, knobs.paging);
+      return engagementEntries(url.searchParams, bearer, knobs.paging, knobs.tokenPolicy);
     }
     return NOT_FOUND();
   }
@@ -183,20 +226,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     res.end(reply.body);
   }
 
-  function logEntry(req: IncomingMessage, url: URL, auth: AuthState): LoggedRequest {
+  function logEntry(req: IncomingMessage, url: URL, bearer: BearerCheck): LoggedRequest {
     const entry: LoggedRequest = {
       method: req.method ?? 'GET',
       path: url.pathname,
       query: loggedQuery(url.searchParams),
       status: 0,
-      auth,
+      auth: bearer.state,
       at: Date.now(),
     };
+    if (bearer.token) entry.tokenApp = bearer.token.app;
     requests.push(entry);
     return entry;
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse, url: URL, auth: AuthState, entry: LoggedRequest): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, url: URL, bearer: BearerCheck, entry: LoggedRequest): Promise<void> {
     const body = await readBody(req);
     if (knobs.latencyMs > 0) await wait(knobs.latencyMs);
     if (stopped) return;
@@ -223,7 +267,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       send(res, entry, statusFault(fault, url.pathname, knobs.retryAfterSeconds));
       return;
     }
-    const reply = route(req, url, body, auth);
+    const reply = route(req, url, body, bearer);
     if (fault === 'truncated') {
       // The real answer, cut in half mid-JSON, with a Content-Length that matches the cut body.
       send(res, entry, { status: 200, headers: { 'content-type': JSON_TYPE }, body: reply.body.slice(0, Math.floor(reply.body.length / 2)) });
@@ -239,9 +283,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     } catch {
       url = new URL('/', baseUrl);
     }
-    const auth = bearerState(req.headers.authorization, store);
-    const entry = logEntry(req, url, auth);
-    handle(req, res, url, auth, entry).catch(() => {
+    const bearer = checkBearer(req.headers.authorization, store);
+    const entry = logEntry(req, url, bearer);
+    handle(req, res, url, bearer, entry).catch(() => {
       if (!res.headersSent) send(res, entry, sfErrors(500, 'UNKNOWN_EXCEPTION', 'An unexpected error occurred in the emulator'));
     });
   });
@@ -254,6 +298,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     });
   });
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  store.issuer = baseUrl;
+  store.issue(DEFAULT_CLIENT_APP);
+  const refreshTokenOf = (app: ClientAppName): string => {
+    const token = store.refreshTokenOf(app);
+    if (token === undefined) throw new Error(`The ${app} app has no refresh token`);
+    return token;
+  };
 
   const emulator: Emulator = {
     url: baseUrl,
@@ -263,15 +314,27 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     get accessToken(): string {
       return store.accessToken;
     },
-    refreshToken: store.refreshToken,
-    clientId: store.clientId,
+    refreshToken: refreshTokenOf(DEFAULT_CLIENT_APP),
+    clientId: CLIENT_APPS[DEFAULT_CLIENT_APP].clientId,
+    apps: CLIENT_APPS,
+    tokenFor(app: ClientAppName): string {
+      return store.tokenFor(app);
+    },
+    issueToken(app: ClientAppName, issueOptions: { expiresInSeconds?: number } = {}): string {
+      return store.issue(app, issueOptions.expiresInSeconds);
+    },
+    credentialsFor(app: 'opaque' | 'jwtNoSfap' | 'jwt'): AppCredentials {
+      return { clientId: CLIENT_APPS[app].clientId, refreshToken: refreshTokenOf(app), accessToken: store.tokenFor(app) };
+    },
     requests,
     clearLog(): void {
       requests.length = 0;
     },
     set(changes: Partial<EmulatorOptions>): void {
       for (const [key, value] of Object.entries(changes)) {
-        if (value !== undefined && key !== 'port') Object.assign(knobs, { [key]: value });
+        if (value === undefined || key === 'port') continue;
+        if (key === 'jwtLifetimeSeconds') store.jwtLifetimeSeconds = value as number;
+        else Object.assign(knobs, { [key]: value });
       }
       faults.rate = knobs.faultRate;
       faults.kinds = [...knobs.faultKinds];

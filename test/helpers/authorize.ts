@@ -25,7 +25,7 @@ async function readStdin(): Promise<string> {
 }
 
 function scrub(text: string, input: Partial<Input>): string {
-  let out = text.replace(/00D\w{12,15}![.\w]+/g, '<redacted token>');
+  let out = text.replace(/00D\w{12,15}![.\w]+/g, '<redacted token>').replace(/eyJ[\w-]+\.[\w-]+\.[\w-]+/g, '<redacted token>');
   for (const secret of [input.accessToken, input.refreshToken]) {
     if (secret) out = out.split(secret).join('<redacted token>');
   }

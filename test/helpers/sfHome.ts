@@ -2,6 +2,7 @@
  * An isolated sf home authorised against the local emulator. The auth file is created by
  * @salesforce/core itself, in a child process (core caches home-dir state per process), with
  * HOME/USERPROFILE pointing at a fresh temp directory, so the user's real ~/.sf and ~/.sfdx are never touched.
+ * The org is authorised through one of the emulator's client apps (default `jwt`: JWT access tokens with sfap_api).
  */
 import { spawn } from 'node:child_process';
 import { realpathSync } from 'node:fs';
@@ -9,10 +10,29 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { AppCredentials } from '../emulator/server.js';
 
 export type SfHome = { home: string; alias: string; env: NodeJS.ProcessEnv; cleanup(): Promise<void> };
 
-export type EmulatorCredentials = { url: string; accessToken: string; refreshToken: string; clientId: string };
+/** The client apps a sf home can be authorised through (the client-credentials app has no refresh token or user login). */
+export type SfHomeApp = 'opaque' | 'jwtNoSfap' | 'jwt';
+
+/** What createSfHome needs of the emulator (an Emulator fits). */
+export type EmulatorCredentials = { url: string; credentialsFor(app: SfHomeApp): AppCredentials };
+
+export type SfHomeOptions = {
+  alias?: string;
+  /** true: a refresh-token auth (what `sf org login web` leaves); false (default): an access-token auth. */
+  refreshable?: boolean;
+  /** Also set target-org in the home's global config. */
+  setDefault?: boolean;
+  /**
+   * The client app to authorise through (default 'jwt'). The access-token auth stores that app's current token
+   * (Emulator.tokenFor); the refresh-token auth stores its client id and refresh token, and core then gets an
+   * access token of that app's kind from the token endpoint.
+   */
+  app?: SfHomeApp;
+};
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN_DIR = join(REPO, 'node_modules', '.bin');
@@ -44,7 +64,7 @@ export function isolatedEnv(home: string, emulatorUrl: string): NodeJS.ProcessEn
 
 /** Replaces anything token-shaped (and the given secrets) so error text can be shown safely. */
 export function scrubSecrets(text: string, secrets: string[] = []): string {
-  let out = text.replace(/00D\w{12,15}![.\w]+/g, '<redacted token>');
+  let out = text.replace(/00D\w{12,15}![.\w]+/g, '<redacted token>').replace(/eyJ[\w-]+\.[\w-]+\.[\w-]+/g, '<redacted token>');
   for (const secret of secrets) if (secret) out = out.split(secret).join('<redacted token>');
   return out;
 }
@@ -72,11 +92,9 @@ export function runTsx(script: string, args: string[], env: NodeJS.ProcessEnv, o
   });
 }
 
-export async function createSfHome(
-  emulator: EmulatorCredentials,
-  options: { alias?: string; refreshable?: boolean; setDefault?: boolean } = {}
-): Promise<SfHome> {
+export async function createSfHome(emulator: EmulatorCredentials, options: SfHomeOptions = {}): Promise<SfHome> {
   const alias = options.alias ?? 'emu';
+  const credentials = emulator.credentialsFor(options.app ?? 'jwt');
   const home = await mkdtemp(join(realpathSync(tmpdir()), HOME_PREFIX));
   const env = isolatedEnv(home, emulator.url);
   const cleanup = async (): Promise<void> => {
@@ -88,9 +106,9 @@ export async function createSfHome(
   const input = {
     home,
     url: emulator.url,
-    accessToken: emulator.accessToken,
-    refreshToken: emulator.refreshToken,
-    clientId: emulator.clientId,
+    accessToken: credentials.accessToken,
+    refreshToken: credentials.refreshToken,
+    clientId: credentials.clientId,
     alias,
     refreshable: options.refreshable ?? false,
     setDefault: options.setDefault ?? false,
@@ -104,7 +122,7 @@ export async function createSfHome(
   }
   if (result.code !== 0) {
     await cleanup();
-    const detail = scrubSecrets(`${result.stderr}\n${result.stdout}`.trim(), [emulator.accessToken, emulator.refreshToken]);
+    const detail = scrubSecrets(`${result.stderr}\n${result.stdout}`.trim(), [credentials.accessToken, credentials.refreshToken]);
     throw new Error(`createSfHome: authorising the emulator org failed (exit ${String(result.code)}): ${detail}`);
   }
   return { home, alias, env, cleanup };

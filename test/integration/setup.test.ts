@@ -1,0 +1,199 @@
+/*
+ * Setups that work or say why not: each kind of client app the emulator has (opaque tokens, JWT without sfap_api,
+ * JWT with it, client credentials), `get` and `doctor` against each, the Connect fallback, and a real proxy.
+ */
+import { expect } from 'chai';
+import { startEmulator, type Emulator } from '../emulator/server.js';
+import { CLIENT_APPS, CONVERSATIONS, SESSIONS, entriesOf } from '../emulator/seed.js';
+import { createSfHome, type SfHome } from '../helpers/sfHome.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
+import { startProxy } from '../helpers/proxy.js';
+
+const ENTRIES_PATH = '/platform/engagement/v1.0/conversation-entries';
+type Check = { name: string; status: string; detail: string; action: string | null };
+
+describe('setup: token diagnosis, client credentials, Connect fallback, doctor, proxies (integration)', function () {
+  this.timeout(180_000);
+  let emu: Emulator;
+  const homes: Record<'opaque' | 'jwtNoSfap' | 'jwt', SfHome> = {} as Record<'opaque' | 'jwtNoSfap' | 'jwt', SfHome>;
+  const outputs: string[] = [];
+  const secret = CLIENT_APPS.clientCredentials.clientSecret as string;
+
+  const run = async (home: SfHome, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> => {
+    const result = await runCli(args, { ...home.env, ...env });
+    outputs.push(result.stdout, result.stderr);
+    return result;
+  };
+  const get = (app: keyof typeof homes, args: string[], env?: NodeJS.ProcessEnv): Promise<CliResult> =>
+    run(homes[app], ['conversation', 'entries', 'get', '-o', app, ...args], env);
+  const doctor = async (app: keyof typeof homes, args: string[] = [], env?: NodeJS.ProcessEnv): Promise<{ result: CliResult; checks: Check[] }> => {
+    const result = await run(homes[app], ['conversation', 'doctor', '-o', app, '--json', ...args], env);
+    return { result, checks: (result.json?.result as { checks: Check[] } | undefined)?.checks ?? [] };
+  };
+  const byName = (checks: Check[], name: string): Check | undefined => checks.find((c) => c.name === name);
+
+  before(async () => {
+    emu = await startEmulator();
+    for (const app of ['opaque', 'jwtNoSfap', 'jwt'] as const) homes[app] = await createSfHome(emu, { alias: app, app, refreshable: true });
+  });
+  beforeEach(() => emu.clearLog());
+  after(async () => {
+    const tokens = (['opaque', 'jwtNoSfap', 'jwt', 'clientCredentials'] as const).map((app) => emu.tokenFor(app));
+    for (const text of outputs) {
+      expect(text).not.to.include(secret);
+      for (const token of tokens) expect(text).not.to.include(token);
+    }
+    for (const home of Object.values(homes)) await home.cleanup();
+    await emu?.stop();
+  });
+
+  it('a JWT org with sfap_api gets the entries, with no warning', async () => {
+    const result = await get('jwt', ['-s', SESSIONS.short, '--json']);
+    expect(result.code, result.stdout).to.equal(0);
+    expect(result.json?.warnings).to.deep.equal([]);
+  });
+
+  it('an opaque-token org is warned before the call, then gets ApiTokenRejected (3) with the exact fix', async () => {
+    const result = await get('opaque', ['-s', SESSIONS.short, '--json']);
+    expect(result.code).to.equal(3);
+    expect(result.json?.name).to.equal('ApiTokenRejectedError');
+    expect(result.json?.message).to.include('an opaque session token');
+    const actions = (result.json?.actions ?? []).join('\n');
+    for (const fix of ['Conversation Service API', 'sfap_api', 'Issue JSON Web Token (JWT)-based access tokens', 'sf org login jwt --client-id', '--client-id', '--api connect']) {
+      expect(actions, fix).to.include(fix);
+    }
+    expect(result.json?.warnings?.join(' ')).to.match(/opaque session token.*sf conversation doctor/);
+  });
+
+  it('a JWT org without sfap_api gets ApiTokenRejected naming its scopes', async () => {
+    const result = await get('jwtNoSfap', ['-s', SESSIONS.short, '--json']);
+    expect(result.code).to.equal(3);
+    expect(result.json?.name).to.equal('ApiTokenRejectedError');
+    expect(result.json?.message).to.match(/a JWT \(scopes: api refresh_token/);
+  });
+
+  it('--api connect works for the opaque org and returns the same entries as the default API', async () => {
+    const viaConnect = await get('opaque', ['-s', SESSIONS.short, '--api', 'connect', '--json']);
+    const viaDefault = await get('jwt', ['-s', SESSIONS.short, '--json']);
+    expect(viaConnect.code, viaConnect.stdout).to.equal(0);
+    type E = { identifier: string; messageText?: string };
+    const a = (viaConnect.json?.result as { entries: E[] }).entries;
+    const b = (viaDefault.json?.result as { entries: E[] }).entries;
+    expect(a.map((e) => e.identifier)).to.deep.equal(b.map((e) => e.identifier));
+    expect(a.map((e) => e.messageText)).to.deep.equal(b.map((e) => e.messageText));
+    expect(viaConnect.json?.warnings?.join(' ')).to.include('text only');
+    expect(emu.requests.some((r) => r.path.includes('/connect/conversation/'))).to.equal(true);
+  });
+
+  it('--api connect pages the long conversation by time windows to the same 2,500 entries', async () => {
+    const result = await get('opaque', ['-s', SESSIONS.long, '--api', 'connect', '--json']);
+    const ids = (result.json?.result as { entries: Array<{ identifier: string }> }).entries.map((e) => e.identifier);
+    expect(ids).to.deep.equal(entriesOf(CONVERSATIONS.long).map((e) => e.identifier));
+  });
+
+  describe('client credentials (--client-id, secret from SF_CONVERSATION_CLIENT_SECRET)', () => {
+    const cc = ['--client-id', CLIENT_APPS.clientCredentials.clientId];
+
+    it('lets even an opaque-token org read the Conversation Data API', async () => {
+      const result = await get('opaque', ['-s', SESSIONS.short, ...cc, '--json'], { SF_CONVERSATION_CLIENT_SECRET: secret });
+      expect(result.code, result.stdout).to.equal(0);
+      expect(emu.requests.some((r) => r.path === '/services/oauth2/token')).to.equal(true);
+    });
+
+    it('uses the api_instance_url of the token response when SF_CONVERSATION_API_URL is not set', async () => {
+      const result = await get('opaque', ['-s', SESSIONS.short, ...cc, '--json'], {
+        SF_CONVERSATION_CLIENT_SECRET: secret,
+        SF_CONVERSATION_API_URL: '',
+      });
+      expect(result.code, result.stdout).to.equal(0);
+      expect(emu.requests.filter((r) => r.path === ENTRIES_PATH)).to.have.length(1);
+    });
+
+    it('a wrong secret → ClientCredentialsRejected (3) naming invalid_client and the fix', async () => {
+      const result = await get('opaque', ['-s', SESSIONS.short, ...cc, '--json'], { SF_CONVERSATION_CLIENT_SECRET: 'wrong' });
+      expect(result.code).to.equal(3);
+      expect(result.json?.name).to.equal('ClientCredentialsRejectedError');
+      expect(result.json?.message).to.include('invalid_client');
+      expect((result.json?.actions ?? []).join(' ')).to.include('invalid_client');
+    });
+
+    it('no secret in the environment → MissingClientSecret (2), before any request', async () => {
+      const result = await get('opaque', ['-s', SESSIONS.short, ...cc, '--json'], { SF_CONVERSATION_CLIENT_SECRET: '' });
+      expect(result.code).to.equal(2);
+      expect(result.json?.name).to.equal('MissingClientSecretError');
+      expect(emu.requests).to.have.length(0);
+    });
+  });
+
+  describe('sf conversation doctor', () => {
+    it('passes every check for the good setup, exit 0, and reads no real conversation', async () => {
+      const { result, checks } = await doctor('jwt');
+      expect(result.code, result.stdout).to.equal(0);
+      expect(checks.map((c) => c.status)).to.deep.equal(['pass', 'pass', 'pass', 'skip', 'pass', 'pass', 'pass', 'pass']);
+      const probed = emu.requests.filter((r) => r.path === ENTRIES_PATH || r.path.includes('/connect/conversation/'));
+      const seeded = new Set<string>([CONVERSATIONS.short, CONVERSATIONS.long, CONVERSATIONS.pii]);
+      for (const r of probed) {
+        const id = r.query.conversationIdentifier ?? decodeURIComponent(r.path.split('/connect/conversation/')[1]?.split('/')[0] ?? '');
+        expect(seeded.has(id), id).to.equal(false);
+      }
+    });
+
+    it('reports the opaque setup as failed, with the fix, exit 1', async () => {
+      const { result, checks } = await doctor('opaque');
+      expect(result.code).to.equal(1);
+      expect(byName(checks, 'Access token')?.status).to.equal('fail');
+      expect(byName(checks, 'Access token')?.action).to.include('sfap_api');
+      expect(byName(checks, 'Conversation Data API')?.status).to.equal('fail');
+      expect(byName(checks, 'Connect API fallback')?.status).to.equal('pass');
+      for (const c of checks.filter((x) => x.status === 'fail')) expect(c.action, c.name).to.be.a('string').and.not.equal('');
+    });
+
+    it('reports a JWT without sfap_api as failed, exit 1', async () => {
+      const { result, checks } = await doctor('jwtNoSfap');
+      expect(result.code).to.equal(1);
+      expect(byName(checks, 'Access token')?.detail).to.include('scopes: api refresh_token');
+    });
+
+    it('checks a client-credentials setup, and a session when asked', async () => {
+      const { result, checks } = await doctor('opaque', ['--client-id', CLIENT_APPS.clientCredentials.clientId, '-s', SESSIONS.short], {
+        SF_CONVERSATION_CLIENT_SECRET: secret,
+      });
+      expect(result.code, result.stdout).to.equal(0);
+      expect(byName(checks, 'Session lookup')?.status).to.equal('pass');
+      expect(byName(checks, 'Access token')?.status).to.equal('pass');
+    });
+
+    it('prints a checklist for people', async () => {
+      const result = await run(homes.opaque, ['conversation', 'doctor', '-o', 'opaque']);
+      expect(result.stdout).to.match(/^✓ Org authorization/m);
+      expect(result.stdout).to.match(/^✗ Access token/m);
+      expect(result.stdout).to.match(/^\s+Fix: /m);
+    });
+  });
+
+  describe('proxies', () => {
+    it('every entries request goes through HTTP_PROXY, and NO_PROXY bypasses it', async () => {
+      const proxy = await startProxy();
+      try {
+        const through = await get('jwt', ['-s', SESSIONS.short, '--json'], { HTTP_PROXY: proxy.url, NO_PROXY: '' });
+        expect(through.code, through.stdout).to.equal(0);
+        const proxied = proxy.requests.filter((r) => r.target.includes(ENTRIES_PATH));
+        expect(proxied).to.have.length(emu.requests.filter((r) => r.path === ENTRIES_PATH).length).and.to.have.length.greaterThan(0);
+
+        proxy.requests.length = 0;
+        const bypassed = await get('jwt', ['-s', SESSIONS.short, '--json'], { HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' });
+        expect(bypassed.code).to.equal(0);
+        expect(proxy.requests.filter((r) => r.target.includes(ENTRIES_PATH))).to.have.length(0);
+      } finally {
+        await proxy.stop();
+      }
+    });
+
+    it('doctor reports the proxy in effect, without credentials', async () => {
+      const { checks } = await doctor('jwt', [], { HTTPS_PROXY: 'http://user:pw@proxy.example:3128', NO_PROXY: '127.0.0.1' });
+      const detail = byName(checks, 'Proxy settings')?.detail ?? '';
+      expect(detail).to.include('HTTPS_PROXY=http://proxy.example:3128');
+      expect(detail).not.to.include('pw');
+    });
+  });
+});
