@@ -71,11 +71,13 @@ type Checked = {
   timeoutMs: number;
 };
 
-function checkSessionId(value: string): string {
+/** A valid MessagingSession Id in its 18-character form; `where` names its source (a file and line) in the error. */
+export function checkSessionId(value: string, where?: string): string {
   const check = checkRecordId(value, MESSAGING_SESSION_PREFIX);
   if (check.ok) return check.id18;
   const tokens = check.problem === 'length' ? [value.length] : check.problem === 'checksum' ? [to18(value.slice(0, 15))] : [];
   const reason = messages.getMessage(`reason.${check.problem}`, tokens.map(String));
+  if (where) throw fail('InvalidSessionIdIn', ExitCode.InvalidInput, [printable(value), where, reason]);
   throw fail('InvalidSessionId', ExitCode.InvalidInput, [printable(value), reason]);
 }
 
@@ -247,14 +249,14 @@ async function entriesAccess(input: GetEntriesInput, checked: Checked, resolved:
 }
 
 /** A printable description of the token when it can't work on the Conversation Data API; undefined when it looks right. */
-function diagnosis(token: string | null | undefined): string | undefined {
+export function diagnosis(token: string | null | undefined): string | undefined {
   if (!token) return undefined;
   const info = classifyToken(token);
   return tokenProblem(info) ? describeToken(info) : undefined;
 }
 
 /** Asks the org to check the token and refresh it if it expired. A refresh that fails means re-authorising. */
-async function refresh(org: Org, instanceUrl: string): Promise<void> {
+export async function refresh(org: Org, instanceUrl: string): Promise<void> {
   try {
     await org.refreshAuth();
   } catch (error) {

@@ -28,10 +28,22 @@ export async function resolveConversationIdentifier(conn: Connection, sessionId1
 }
 
 function queryError(error: unknown, sessionId18: string, orgId: string, instanceUrl: string): Error {
-  const e = error as { errorCode?: string; name?: string; message?: string };
-  const code = e.errorCode ?? e.name ?? 'UNKNOWN';
+  return classifyQueryError(error, orgId, instanceUrl) ?? queryFailed(error, (detail, code) =>
+    fail('QueryFailed', ExitCode.ApiFailed, [sessionId18, detail, code], [sessionId18])
+  );
+}
+
+/** Auth and Messaging-availability failures of any MessagingSession query, or undefined for other errors. */
+export function classifyQueryError(error: unknown, orgId: string, instanceUrl: string): Error | undefined {
+  const e = error as { errorCode?: string; name?: string };
   if (isAuthFailure(error)) return fail('SessionExpired', ExitCode.Auth, [orgId, instanceUrl]);
-  if (code === 'INVALID_TYPE') return fail('MessagingNotAvailable', ExitCode.NotAvailable, [orgId, code]);
-  const firstLine = (e.message ?? '').trim().split('\n').pop() ?? '';
-  return fail('QueryFailed', ExitCode.ApiFailed, [sessionId18, firstLine.slice(0, 300), code], [sessionId18]);
+  if ((e.errorCode ?? e.name) === 'INVALID_TYPE') return fail('MessagingNotAvailable', ExitCode.NotAvailable, [orgId, 'INVALID_TYPE']);
+  return undefined;
+}
+
+/** The last line of a query error (where Salesforce says what is wrong) and its code, for a named error. */
+export function queryFailed(error: unknown, make: (detail: string, code: string) => Error): Error {
+  const e = error as { errorCode?: string; name?: string; message?: string };
+  const detail = (e.message ?? '').trim().split('\n').pop() ?? '';
+  return make(detail.slice(0, 300), e.errorCode ?? e.name ?? 'UNKNOWN');
 }

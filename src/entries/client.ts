@@ -3,6 +3,7 @@
  * one token refresh on 401, and errors mapped to named errors. The token never leaves this module in an error:
  * got's errors (which carry the request headers) are never rethrown or attached as a cause.
  */
+import type { SfError } from '@salesforce/core';
 import got, { HTTPError, ParseError, RequestError, TimeoutError, type Got } from 'got';
 import { ENTRIES_PATH, assertSafeForToken, displayUrl } from '../apiUrl.js';
 import { proxyAgents, USER_AGENT } from '../http.js';
@@ -31,6 +32,8 @@ export type EntriesHttpOptions = {
   refresh: () => Promise<void>;
   timeoutMs?: number;
   retry?: RetryPolicy;
+  /** Awaited before every request, retries included: where a caller puts a shared rate limit. */
+  beforeRequest?: () => Promise<void>;
 };
 
 export type HttpStats = { requests: number; retries: number; refreshes: number };
@@ -56,7 +59,12 @@ export function createEntriesFetcher(options: EntriesHttpOptions): { fetchPage: 
       calculateDelay: ({ attemptCount, retryAfter }) => retryDelay(attemptCount, retryAfter, policy),
     },
     hooks: {
-      beforeRequest: [(): void => void stats.requests++],
+      beforeRequest: [
+        async (): Promise<void> => {
+          await options.beforeRequest?.();
+          stats.requests++;
+        },
+      ],
       beforeRetry: [
         (error): void => {
           stats.retries++;
@@ -158,15 +166,26 @@ function toNamedError(error: unknown, options: EntriesHttpOptions, attempts: str
     return fail('ApiBadResponse', ExitCode.ApiFailed, [where, conversation, error.response.statusCode, all.length]);
   }
   if (error instanceof HTTPError) {
-    const status = error.response.statusCode;
-    const said = serverSaid(error.response.body, options.getToken());
-    const problem = status === 401 || status === 403 || status === 404 ? options.diagnose?.() : undefined;
-    if (problem) return fail('ApiTokenRejected', ExitCode.Auth, [where, status, problem, said]);
-    if (status === 401) return fail('ApiUnauthorized', ExitCode.Auth, [where, status, said]);
-    if (status === 403) return fail('ApiForbidden', ExitCode.Auth, [where, conversation, said]);
-    if (status === 404) return fail('ConversationNotFound', ExitCode.NotFound, [where, conversation, said]);
-    if (status < 500 && status !== 429) return fail('ApiRequestRejected', ExitCode.ApiFailed, [where, conversation, status, said]);
+    return withStatus(httpError(error, options, where, conversation, all), error.response.statusCode);
   }
+  return fail('ApiUnavailable', ExitCode.ApiFailed, [where, conversation, all.length, all.join(', ')]);
+}
+
+/** Named errors keep the HTTP status for callers that record it (the export manifest). */
+function withStatus(error: SfError, httpStatus: number): SfError {
+  error.setData({ httpStatus });
+  return error;
+}
+
+function httpError(error: HTTPError, options: EntriesHttpOptions, where: string, conversation: string, all: string[]): SfError {
+  const status = error.response.statusCode;
+  const said = serverSaid(error.response.body, options.getToken());
+  const problem = status === 401 || status === 403 || status === 404 ? options.diagnose?.() : undefined;
+  if (problem) return fail('ApiTokenRejected', ExitCode.Auth, [where, status, problem, said]);
+  if (status === 401) return fail('ApiUnauthorized', ExitCode.Auth, [where, status, said]);
+  if (status === 403) return fail('ApiForbidden', ExitCode.Auth, [where, conversation, said]);
+  if (status === 404) return fail('ConversationNotFound', ExitCode.NotFound, [where, conversation, said]);
+  if (status < 500 && status !== 429) return fail('ApiRequestRejected', ExitCode.ApiFailed, [where, conversation, status, said]);
   return fail('ApiUnavailable', ExitCode.ApiFailed, [where, conversation, all.length, all.join(', ')]);
 }
 

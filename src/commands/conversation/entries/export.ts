@@ -1,0 +1,103 @@
+import { Messages } from '@salesforce/core';
+import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
+import { EXPORT_FORMATS, PARTIAL_FAILURE, TOO_MANY, runExport, type ExportProgress, type ExportResult } from '../../../export/run.js';
+import { CHANNEL_TYPES } from '../../../export/selection.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-conversation', 'conversation.entries.export');
+
+export type ConversationEntriesExportResult = ExportResult;
+
+/** Off a terminal, a progress line at most this often. */
+const PROGRESS_EVERY_MS = 5000;
+
+export default class ConversationEntriesExport extends SfCommand<ConversationEntriesExportResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+  public static readonly errorCodes = toHelpSection('ERROR CODES', {
+    'Succeeded (0)': messages.getMessage('errorCodes.success'),
+    'Before fetching (2-6)': messages.getMessage('errorCodes.before'),
+    [`PartialFailure (${PARTIAL_FAILURE})`]: messages.getMessage('errorCodes.partial'),
+    [`TooManyConversations (${TOO_MANY})`]: messages.getMessage('errorCodes.tooMany'),
+  });
+
+  public static readonly flags = {
+    // eslint-disable-next-line sf-plugin/dash-o -- this is --target-org, resolved after every value is checked
+    'target-org': Flags.string({ char: 'o', summary: messages.getMessage('flags.target-org.summary') }),
+    'api-version': Flags.orgApiVersion(),
+    'session-id': Flags.string({ char: 's', multiple: true, summary: messages.getMessage('flags.session-id.summary') }),
+    'session-file': Flags.string({ summary: messages.getMessage('flags.session-file.summary') }),
+    since: Flags.string({ summary: messages.getMessage('flags.since.summary') }),
+    until: Flags.string({ summary: messages.getMessage('flags.until.summary') }),
+    channel: Flags.string({ multiple: true, summary: messages.getMessage('flags.channel.summary'), options: [...CHANNEL_TYPES] }),
+    where: Flags.string({ summary: messages.getMessage('flags.where.summary') }),
+    'output-dir': Flags.string({ char: 'd', required: true, summary: messages.getMessage('flags.output-dir.summary') }),
+    'result-format': Flags.option({
+      char: 'r',
+      summary: messages.getMessage('flags.result-format.summary'),
+      options: EXPORT_FORMATS,
+      default: 'json',
+    })(),
+    concurrency: Flags.integer({ min: 1, max: 16, default: 4, summary: messages.getMessage('flags.concurrency.summary') }),
+    'rate-limit': Flags.integer({ min: 0, max: 100_000, default: 90, summary: messages.getMessage('flags.rate-limit.summary') }),
+    'max-conversations': Flags.integer({ min: 1, max: 1_000_000, default: 200, summary: messages.getMessage('flags.max-conversations.summary') }),
+    'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary') }),
+    force: Flags.boolean({ summary: messages.getMessage('flags.force.summary') }),
+  };
+
+  public async run(): Promise<ConversationEntriesExportResult> {
+    const { flags } = await this.parse(ConversationEntriesExport);
+    const onTerminal = Boolean(process.stderr.isTTY) && !this.jsonEnabled();
+    let lastLine = 0;
+    const progress = (p: ExportProgress): void => {
+      if (this.jsonEnabled()) return;
+      if (onTerminal) {
+        if (p.done === 1) this.progress.start(p.total, {}, { title: messages.getMessage('progress.title') });
+        this.progress.update(p.done);
+        return;
+      }
+      const now = Date.now();
+      if (now - lastLine < PROGRESS_EVERY_MS && p.done < p.total) return;
+      lastLine = now;
+      const perMinute = (p.done / Math.max(1, now - p.startedAt)) * 60_000;
+      const eta = perMinute > 0 ? Math.round(((p.total - p.done) / perMinute) * 60) : 0;
+      this.logToStderr(messages.getMessage('info.progress', [p.done, p.total, p.failed, Math.round(perMinute), Math.max(0, eta)]));
+    };
+    const result = await runExport(
+      {
+        targetOrg: flags['target-org'],
+        apiVersion: flags['api-version'],
+        sessionIds: flags['session-id'] ?? [],
+        sessionFile: flags['session-file'],
+        since: flags.since,
+        until: flags.until,
+        channels: flags.channel ?? [],
+        where: flags.where,
+        outputDir: flags['output-dir'],
+        format: flags['result-format'],
+        concurrency: flags.concurrency,
+        rateLimit: flags['rate-limit'],
+        maxConversations: flags['max-conversations'],
+        dryRun: flags['dry-run'],
+        force: flags.force,
+      },
+      { warn: (message) => this.warn(message), progress }
+    );
+    if (onTerminal) this.progress.finish();
+    if (result.dryRun) {
+      const none = messages.getMessage('info.noConversation');
+      for (const s of result.sessions) this.log(messages.getMessage('info.dryRunLine', [s.sessionId, s.conversationIdentifier ?? none]));
+      const withConversation = result.sessions.filter((s) => s.conversationIdentifier).length;
+      this.log(messages.getMessage('info.dryRun', [withConversation, result.selected, result.selected - withConversation]));
+    } else {
+      this.log(
+        messages.getMessage('info.summary', [
+          result.exported, result.skipped, result.noConversation, result.failed, result.entries, result.requests, result.retries,
+          (result.elapsedMs / 1000).toFixed(1), `${result.outputDir}/manifest.jsonl`,
+        ])
+      );
+    }
+    return result;
+  }
+}

@@ -1,0 +1,216 @@
+/*
+ * `sf conversation entries export`: many sessions, bounded, resumable, honest about failures.
+ * Requests: ⌈ids/200⌉ SOQL queries for an id list (or one query plus queryMore pages for filters), then one entries
+ * request per conversation page. Each finished session is written atomically and journalled in the manifest.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SfError } from '@salesforce/core';
+import PQueue from 'p-queue';
+import pThrottle from 'p-throttle';
+import { resolveApiBaseUrl } from '../apiUrl.js';
+import { createEntriesFetcher, entriesUrl } from '../entries/client.js';
+import { collectEntries } from '../entries/paging.js';
+import { checkInput, diagnosis, refresh } from '../getEntries.js';
+import { fail, messages } from '../messages.js';
+import { connectionFor, loadOrg } from '../org.js';
+import { render, type TranscriptHeader } from '../transcript/formats.js';
+import { toTranscript } from '../transcript/normalize.js';
+import { writeFileAtomically } from '../transcript/output.js';
+import { appendManifest, finishManifest, hashing, readManifest, sha256OfFile, type ManifestLine } from './manifest.js';
+import { checkSelection, sessionsById, streamSessions, type SelectionInput, type SessionRow } from './selection.js';
+
+export const EXPORT_FORMATS = ['json', 'jsonl', 'csv', 'markdown'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+const EXTENSIONS: Record<ExportFormat, string> = { json: 'json', jsonl: 'jsonl', csv: 'csv', markdown: 'md' };
+
+/** Exit code when some sessions failed but the others were exported. */
+export const PARTIAL_FAILURE = 7;
+/** Exit code when the selection is larger than --max-conversations. */
+export const TOO_MANY = 8;
+const WARN_ABOVE = 50;
+
+export type ExportInput = SelectionInput & {
+  targetOrg?: string;
+  apiVersion?: string;
+  outputDir: string;
+  format: ExportFormat;
+  concurrency: number;
+  /** Entries requests per minute, over any 60-second window; 0 turns the limit off. */
+  rateLimit: number;
+  maxConversations: number;
+  dryRun: boolean;
+  force: boolean;
+  env?: NodeJS.ProcessEnv;
+};
+
+export type ExportProgress = { done: number; total: number; failed: number; startedAt: number };
+export type ExportEvents = { warn: (message: string) => void; progress?: (p: ExportProgress) => void };
+
+export type SessionStatus = Omit<ManifestLine, 'at' | 'durationMs'> & { skipped?: boolean };
+export type ExportResult = {
+  dryRun: boolean;
+  outputDir: string;
+  selected: number;
+  exported: number;
+  skipped: number;
+  noConversation: number;
+  failed: number;
+  entries: number;
+  requests: number;
+  retries: number;
+  elapsedMs: number;
+  sessions: SessionStatus[];
+};
+
+export async function runExport(input: ExportInput, events: ExportEvents): Promise<ExportResult> {
+  const startedAt = Date.now();
+  const env = input.env ?? process.env;
+  // Every check that needs no network, first: bad input changes nothing and requests nothing.
+  const checked = checkInput({ apiVersion: input.apiVersion, env });
+  const selection = await checkSelection(input);
+  const org = await loadOrg(input.targetOrg);
+  const { conn } = connectionFor(org, input.apiVersion);
+  const orgId = org.getOrgId();
+
+  // total: the conversations the guard counts; sessions: what progress counts (known up front, or the query's total).
+  let total: number;
+  let sessions: number;
+  let rows: AsyncIterable<SessionRow> | SessionRow[];
+  let missing: string[] = [];
+  if (selection.ids.length) {
+    const byId = await sessionsById(conn, selection, orgId);
+    rows = byId.found;
+    missing = byId.missing;
+    total = byId.found.filter((r) => r.conversationIdentifier).length;
+    sessions = byId.found.length + missing.length;
+  } else {
+    // The query's totalSize counts sessions with and without a conversation: a conservative count for the guard.
+    const streamed = await streamSessions(conn, selection, orgId);
+    rows = streamed.rows;
+    total = streamed.total;
+    sessions = streamed.total;
+  }
+  if (total > input.maxConversations) {
+    throw fail('TooManyConversations', TOO_MANY, [total, input.maxConversations], [String(total)]);
+  }
+  if (total > WARN_ABOVE) events.warn(messages.getMessage('warning.ManyConversations', [String(total)]));
+
+  const result: ExportResult = {
+    dryRun: input.dryRun,
+    outputDir: input.outputDir,
+    selected: 0,
+    exported: 0,
+    skipped: 0,
+    noConversation: 0,
+    failed: 0,
+    entries: 0,
+    requests: 0,
+    retries: 0,
+    elapsedMs: 0,
+    sessions: [],
+  };
+  const lines = new Map<string, ManifestLine>();
+  const record = (line: ManifestLine, skipped = false): void => {
+    lines.set(line.sessionId, line);
+    const status: SessionStatus = { ...line };
+    delete (status as Partial<ManifestLine>).at;
+    delete (status as Partial<ManifestLine>).durationMs;
+    result.sessions.push(skipped ? { ...status, skipped } : status);
+    if (line.status === 'exported') result[skipped ? 'skipped' : 'exported']++;
+    else if (line.status === 'no-conversation') result.noConversation++;
+    else result.failed++;
+    result.entries += line.entryCount ?? 0;
+    events.progress?.({ done: lines.size, total: sessions, failed: result.failed, startedAt });
+  };
+
+  if (input.dryRun) {
+    for await (const row of rows) {
+      result.selected++;
+      result.sessions.push({ sessionId: row.sessionId, conversationIdentifier: row.conversationIdentifier, status: row.conversationIdentifier ? 'exported' : 'no-conversation' });
+    }
+    result.elapsedMs = Date.now() - startedAt;
+    return result;
+  }
+
+  await mkdir(input.outputDir, { recursive: true, mode: 0o700 });
+  const previous = input.force ? new Map<string, ManifestLine>() : await readManifest(input.outputDir);
+  const baseUrl = resolveApiBaseUrl(env);
+  const problem = diagnosis(conn.accessToken);
+  if (problem) events.warn(messages.getMessage('warning.TokenCantWork', [problem]));
+  const header = (row: SessionRow): TranscriptHeader => ({ sessionId: row.sessionId, conversationIdentifier: row.conversationIdentifier ?? '', orgId, entryCount: 0 });
+
+  // One refresh at a time, shared by every worker that sees a 401.
+  let refreshing: Promise<void> | undefined;
+  const refreshOnce = (): Promise<void> => (refreshing ??= refresh(org, conn.instanceUrl).finally(() => (refreshing = undefined)));
+  // Strict: never more than rateLimit requests in any 60-second window, retries and pages included.
+  const throttle =
+    input.rateLimit > 0 ? pThrottle({ limit: input.rateLimit, interval: 60_000, strict: true })((): Promise<void> => Promise.resolve()) : undefined;
+
+  const exportOne = async (row: SessionRow): Promise<void> => {
+    const began = Date.now();
+    const done = (line: Omit<ManifestLine, 'at' | 'durationMs'>): Promise<void> => {
+      const full: ManifestLine = { ...line, at: new Date().toISOString(), durationMs: Date.now() - began };
+      record(full);
+      return appendManifest(input.outputDir, full);
+    };
+    const base = { sessionId: row.sessionId, conversationIdentifier: row.conversationIdentifier };
+    if (!row.conversationIdentifier) return done({ ...base, status: 'no-conversation' });
+    const file = `${row.sessionId}.${EXTENSIONS[input.format]}`;
+    const path = join(input.outputDir, file);
+    const before = previous.get(row.sessionId);
+    // Resume: a session whose file is there with the checksum the manifest recorded is done already.
+    if (before?.status === 'exported' && before.file === file && before.sha256 && (await sha256OfFile(path)) === before.sha256) {
+      return record(before, true);
+    }
+    const { fetchPage, stats } = createEntriesFetcher({
+      endpoint: entriesUrl(baseUrl, row.conversationIdentifier),
+      baseUrl,
+      conversationIdentifier: row.conversationIdentifier,
+      getToken: () => conn.accessToken ?? '',
+      refresh: refreshOnce,
+      diagnose: () => diagnosis(conn.accessToken),
+      timeoutMs: checked.timeoutMs,
+      beforeRequest: throttle,
+    });
+    try {
+      const { entries } = await collectEntries(fetchPage);
+      const hash = createHash('sha256');
+      const chunks =
+        input.format === 'json'
+          ? [`${JSON.stringify({ ...base, entryCount: entries.length, entries }, null, 2)}\n`]
+          : render(toTranscript(entries), { format: input.format, utc: true, header: { ...header(row), entryCount: entries.length } });
+      await writeFileAtomically(path, hashing(chunks, hash), true);
+      await done({ ...base, status: 'exported', entryCount: entries.length, file, sha256: hash.digest('hex') });
+    } catch (error) {
+      const e = error as SfError;
+      const httpStatus = (e.data as { httpStatus?: number } | undefined)?.httpStatus ?? null;
+      await done({ ...base, status: 'failed', reason: `${e.name}: ${e.message}`.slice(0, 500), httpStatus });
+    } finally {
+      result.requests += stats.requests;
+      result.retries += stats.retries;
+    }
+  };
+
+  const queue = new PQueue({ concurrency: input.concurrency });
+  for await (const row of rows) {
+    result.selected++;
+    // Backpressure: never read more sessions than the workers can take, so memory stays flat.
+    await queue.onSizeLessThan(input.concurrency);
+    void queue.add(() => exportOne(row));
+  }
+  await queue.onIdle();
+  for (const sessionId of missing) {
+    result.selected++;
+    const line: ManifestLine = { sessionId, conversationIdentifier: null, status: 'failed', reason: messages.getMessage('reason.sessionNotFound'), httpStatus: null, at: new Date().toISOString(), durationMs: 0 };
+    record(line);
+    // eslint-disable-next-line no-await-in-loop -- a journal line each, in order
+    await appendManifest(input.outputDir, line);
+  }
+  await finishManifest(input.outputDir, lines.values());
+  result.elapsedMs = Date.now() - startedAt;
+  if (result.failed > 0) process.exitCode = PARTIAL_FAILURE;
+  return result;
+}
+

@@ -1,0 +1,161 @@
+/*
+ * Which sessions an export covers: explicit ids (flags or a file), time and channel filters, a raw condition.
+ * Everything is checked before the first request. Ids are queried with IN in batches of 200; a filter-only selection
+ * streams through queryMore, so a large selection never sits in memory.
+ */
+import { readFile } from 'node:fs/promises';
+import { text } from 'node:stream/consumers';
+import type { Connection } from '@salesforce/core';
+import { parse } from 'csv-parse/sync';
+import { checkSessionId } from '../getEntries.js';
+import { printable } from '../ids.js';
+import { ExitCode, fail } from '../messages.js';
+import { classifyQueryError, queryFailed } from '../session.js';
+import { parseInstant } from '../time.js';
+
+export const ID_BATCH = 200;
+
+/** MessagingSession.ChannelType values (api-notes §4). */
+export const CHANNEL_TYPES = [
+  'Alexa', 'AppleBusinessChat', 'EmbeddedMessaging', 'Facebook', 'GoogleHome', 'Line', 'Omega', 'Phone', 'Text', 'Voice', 'WeChat', 'WebChat', 'WhatsApp',
+] as const;
+
+export type Selection = { ids: string[]; since?: number; until?: number; channels: string[]; where?: string };
+export type SessionRow = { sessionId: string; conversationIdentifier: string | null };
+export type SelectionInput = { sessionIds: string[]; sessionFile?: string; since?: string; until?: string; channels: string[]; where?: string };
+
+const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** ISO-8601, epoch ms, or relative to now: `30m`, `12h`, `7d`, `2w`. */
+export function parseSince(value: string, now = Date.now()): number | undefined {
+  const relative = /^(\d{1,6})([mhdw])$/.exec(value.trim());
+  return relative ? now - Number(relative[1]) * UNITS[relative[2]] : parseInstant(value);
+}
+
+const checkId = (value: string, where: string): string => checkSessionId(value, where);
+
+/** Ids from a file: one per line, or a CSV with an Id column. `-` reads stdin. */
+export async function readSessionFile(path: string, stdin: NodeJS.ReadableStream = process.stdin): Promise<string[]> {
+  let content: string;
+  try {
+    content = path === '-' ? await text(stdin) : await readFile(path, 'utf8');
+  } catch (error) {
+    throw fail('SessionFileUnreadable', ExitCode.InvalidInput, [path, (error as NodeJS.ErrnoException).code ?? 'error']);
+  }
+  const lines = content.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const header = lines.find((l) => l.trim())?.trim() ?? '';
+  if (header.includes(',') || /^"?id"?$/i.test(header)) {
+    let rows: Array<Record<string, string>>;
+    try {
+      // eslint-disable-next-line camelcase -- csv-parse's option name
+      rows = parse(content, { columns: (h: string[]) => h.map((c) => c.trim().replace(/^\uFEFF/, '')), skip_empty_lines: true, bom: true });
+    } catch (error) {
+      throw fail('SessionFileMalformed', ExitCode.InvalidInput, [path, (error as Error).message.split('\n')[0]]);
+    }
+    const column = Object.keys(rows[0] ?? {}).find((c) => c.toLowerCase() === 'id');
+    if (!column) throw fail('SessionFileNoIdColumn', ExitCode.InvalidInput, [path]);
+    // Line numbers count the header as line 1.
+    return rows.map((row, i) => checkId((row[column] ?? '').trim(), `${path}:${i + 2}`));
+  }
+  return lines.flatMap((line, i) => (line.trim() && !line.trim().startsWith('#') ? [checkId(line.trim(), `${path}:${i + 1}`)] : []));
+}
+
+export async function checkSelection(input: SelectionInput, now = Date.now()): Promise<Selection> {
+  const ids = input.sessionIds.map((id) => checkId(id, '--session-id'));
+  if (input.sessionFile) ids.push(...(await readSessionFile(input.sessionFile)));
+  const instant = (flag: string, value?: string): number | undefined => {
+    if (value === undefined) return undefined;
+    const ms = parseSince(value, now);
+    if (ms === undefined) throw fail('InvalidInstant', ExitCode.InvalidInput, [flag, printable(value)]);
+    return ms;
+  };
+  const since = instant('since', input.since);
+  const until = instant('until', input.until);
+  if (since !== undefined && until !== undefined && since > until) {
+    throw fail('EmptyWindow', ExitCode.InvalidInput, [new Date(since).toISOString(), new Date(until).toISOString()]);
+  }
+  const channels = input.channels.map((c) => {
+    const known = CHANNEL_TYPES.find((t) => t.toLowerCase() === c.trim().toLowerCase());
+    if (!known) throw fail('InvalidChannel', ExitCode.InvalidInput, [printable(c)], [CHANNEL_TYPES.join(', ')]);
+    return known;
+  });
+  const where = input.where?.trim();
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
+  if (input.where !== undefined && (!where || /[\u0000-\u001f;]/.test(where))) {
+    throw fail('InvalidWhere', ExitCode.InvalidInput, [printable(input.where)]);
+  }
+  if (!ids.length && since === undefined && until === undefined && !channels.length && !where && !input.sessionFile) {
+    throw fail('NoSelector', ExitCode.InvalidInput);
+  }
+  return { ids: [...new Set(ids)], since, until, channels, where };
+}
+
+const soqlDateTime = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** The filter conditions, ANDed; the raw --where is wrapped in parentheses. */
+export function conditions(selection: Selection): string[] {
+  const out: string[] = [];
+  if (selection.since !== undefined) out.push(`StartTime >= ${soqlDateTime(selection.since)}`);
+  if (selection.until !== undefined) out.push(`StartTime <= ${soqlDateTime(selection.until)}`);
+  if (selection.channels.length) out.push(`ChannelType IN (${selection.channels.map((c) => `'${c}'`).join(', ')})`);
+  if (selection.where) out.push(`(${selection.where})`);
+  return out;
+}
+
+const FIELDS = 'SELECT Id, Conversation.ConversationIdentifier FROM MessagingSession';
+type Row = { Id: string; Conversation?: { ConversationIdentifier?: string | null } | null };
+const toSession = (r: Row): SessionRow => ({ sessionId: r.Id, conversationIdentifier: r.Conversation?.ConversationIdentifier ?? null });
+
+/** The SOQL statements for an id selection: one per batch of 200 ids. */
+export function idQueries(selection: Selection): string[] {
+  const filters = conditions(selection);
+  const batches: string[] = [];
+  for (let i = 0; i < selection.ids.length; i += ID_BATCH) {
+    const ids = selection.ids.slice(i, i + ID_BATCH).map((id) => `'${id}'`).join(',');
+    batches.push(`${FIELDS} WHERE ${[`Id IN (${ids})`, ...filters].join(' AND ')}`);
+  }
+  return batches;
+}
+
+export const filterQuery = (selection: Selection): string => `${FIELDS} WHERE ${conditions(selection).join(' AND ')} ORDER BY Id`;
+
+/**
+ * Sessions of an id selection, queried in batches of 200 (small: at most the ids given), plus the ids not found.
+ */
+export async function sessionsById(conn: Connection, selection: Selection, orgId: string): Promise<{ found: SessionRow[]; missing: string[] }> {
+  const found: SessionRow[] = [];
+  for (const soql of idQueries(selection)) {
+    // eslint-disable-next-line no-await-in-loop -- one batch at a time keeps to the org's request budget
+    found.push(...(await query(conn, orgId, () => conn.query<Row>(soql))).records.map(toSession));
+  }
+  const seen = new Set(found.map((r) => r.sessionId));
+  return { found, missing: selection.ids.filter((id) => !seen.has(id)) };
+}
+
+/** Sessions of a filter selection, streamed page by page through queryMore. The first page says the total. */
+export async function streamSessions(conn: Connection, selection: Selection, orgId: string): Promise<{ total: number; rows: AsyncGenerator<SessionRow> }> {
+  const first = await query(conn, orgId, () => conn.query<Row>(filterQuery(selection)));
+  async function* rows(): AsyncGenerator<SessionRow> {
+    let page = first;
+    for (;;) {
+      for (const record of page.records) yield toSession(record);
+      if (page.done || !page.nextRecordsUrl) return;
+      const next: string = page.nextRecordsUrl;
+      // eslint-disable-next-line no-await-in-loop -- pages are sequential
+      page = await query(conn, orgId, () => conn.queryMore<Row>(next));
+    }
+  }
+  return { total: first.totalSize, rows: rows() };
+}
+
+/** Runs a MessagingSession query, turning its failures into named errors. */
+async function query<T>(conn: Connection, orgId: string, run: () => PromiseLike<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw (
+      classifyQueryError(error, orgId, conn.instanceUrl) ??
+      queryFailed(error, (detail, code) => fail('SelectionQueryFailed', ExitCode.ApiFailed, [detail, code]))
+    );
+  }
+}
