@@ -4,7 +4,7 @@
  * row is the median of several runs, and ratios (not absolute times) are what to compare.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,11 +40,58 @@ function largeTranscript(): void {
   rmSync(out, { force: true });
 }
 
-largeTranscript();
+async function bulkExport(): Promise<void> {
+  const { startEmulator } = await import('../test/emulator/server.js');
+  const { BULK_SESSIONS } = await import('../test/emulator/seed.js');
+  const { createSfHome } = await import('../test/helpers/sfHome.js');
+  const { runCli } = await import('../test/helpers/cli.js');
+  const sessions = 1000;
+  const latencyMs = 25;
+  const concurrency = 8;
+  const emu = await startEmulator({ latencyMs });
+  const home = await createSfHome(emu, { alias: 'bench' });
+  const dir = mkdtempSync(join(tmpdir(), 'bench-export-'));
+  const idFile = join(dir, 'ids.txt');
+  writeFileSync(idFile, `${BULK_SESSIONS.slice(0, sessions).join('\n')}\n`);
+  try {
+    const samples: Array<{ wall: number; fetch: number; requests: number }> = [];
+    for (let run = 0; run < RUNS; run++) {
+      emu.clearLog();
+      const out = join(dir, `out-${run}`);
+      const started = performance.now();
+      // eslint-disable-next-line no-await-in-loop -- runs are measured one after another
+      const result = await runCli(
+        ['conversation', 'entries', 'export', '-o', 'bench', '--session-file', idFile, '-d', out, '--concurrency', String(concurrency), '--rate-limit', '0', '--max-conversations', String(sessions), '--json'],
+        home.env
+      );
+      const wall = performance.now() - started;
+      if (result.code !== 0) throw new Error(`export failed: ${result.stdout.slice(0, 500)}`);
+      const entries = emu.requests.filter((r) => r.path.endsWith('/conversation-entries'));
+      const soql = emu.requests.filter((r) => (r.query.q ?? '').includes('FROM MessagingSession'));
+      const fetch = entries.length ? entries[entries.length - 1].at - entries[0].at + latencyMs : 0;
+      samples.push({ wall, fetch, requests: entries.length + soql.length });
+    }
+    const minimum = Math.ceil(sessions / 200) + sessions;
+    const ideal = (minimum * latencyMs) / concurrency;
+    const wall = median(samples.map((x) => x.wall));
+    const fetch = median(samples.map((x) => x.fetch));
+    const section = `bulk export (${sessions} sessions, ${latencyMs} ms latency, concurrency ${concurrency}, no rate limit)`;
+    rows.push({ section, name: 'whole command, wall time', value: wall, unit: 'ms', ratio: wall / ideal, against: `ideal ${Math.round(ideal)} ms` });
+    rows.push({ section, name: 'first to last entries request', value: fetch, unit: 'ms', ratio: fetch / ideal, against: `ideal ${Math.round(ideal)} ms` });
+    rows.push({ section, name: 'requests (SOQL + entries)', value: median(samples.map((x) => x.requests)), unit: 'requests', ratio: median(samples.map((x) => x.requests)) / minimum, against: `minimum ${minimum}` });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await home.cleanup();
+    await emu.stop();
+  }
+}
+
+if (!process.env.BENCH_ONLY_EXPORT) largeTranscript();
+await bulkExport();
 
 const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version };
 const table = rows.map((r) =>
-  `| ${r.section} | ${r.name} | ${r.value.toFixed(r.unit === 'ms' ? 0 : 1)} ${r.unit} | ${r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}× ${r.against}`} |`
+  `| ${r.section} | ${r.name} | ${r.value.toFixed(r.unit === 'MB peak RSS' ? 1 : 0)} ${r.unit} | ${r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}× ${r.against}`} |`
 );
 const text = [
   `Measured ${new Date().toISOString()} on ${machine.cpus}, ${machine.memoryGb} GB, Node ${machine.node}; median of ${RUNS} runs.`,
