@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import type { SfError } from '@salesforce/core';
 import PQueue from 'p-queue';
 import pThrottle from 'p-throttle';
-import { resolveApiBaseUrl } from '../apiUrl.js';
 import { createEntriesFetcher, entriesUrl } from '../entries/client.js';
 import { collectEntries } from '../entries/paging.js';
 import { checkInput, diagnosis, refresh } from '../getEntries.js';
@@ -48,7 +47,12 @@ export type ExportInput = SelectionInput & {
 export type ExportProgress = { done: number; total: number; failed: number; startedAt: number };
 export type ExportEvents = { warn: (message: string) => void; progress?: (p: ExportProgress) => void };
 
-export type SessionStatus = Omit<ManifestLine, 'at' | 'durationMs'> & { skipped?: boolean };
+export type SessionStatus = Omit<ManifestLine, 'at' | 'durationMs' | 'status'> & {
+  /** `would-export` only in a dry run. */
+  status: ManifestLine['status'] | 'would-export';
+  /** Exported by an earlier run and unchanged, so not fetched again. */
+  skipped?: boolean;
+};
 export type ExportResult = {
   dryRun: boolean;
   outputDir: string;
@@ -93,7 +97,10 @@ export async function runExport(input: ExportInput, events: ExportEvents): Promi
     sessions = streamed.total;
   }
   if (total > input.maxConversations) {
-    throw fail('TooManyConversations', TOO_MANY, [total, input.maxConversations], [String(total)]);
+    const stop = fail('TooManyConversations', TOO_MANY, [total, input.maxConversations], [String(total)]);
+    // A dry run reads no conversation, so it still lists the selection, and says the real run would stop.
+    if (!input.dryRun) throw stop;
+    events.warn(stop.message);
   }
   if (total > WARN_ABOVE) events.warn(messages.getMessage('warning.ManyConversations', [String(total)]));
 
@@ -128,7 +135,13 @@ export async function runExport(input: ExportInput, events: ExportEvents): Promi
   if (input.dryRun) {
     for await (const row of rows) {
       result.selected++;
-      result.sessions.push({ sessionId: row.sessionId, conversationIdentifier: row.conversationIdentifier, status: row.conversationIdentifier ? 'exported' : 'no-conversation' });
+      if (!row.conversationIdentifier) result.noConversation++;
+      result.sessions.push({ sessionId: row.sessionId, conversationIdentifier: row.conversationIdentifier, status: row.conversationIdentifier ? 'would-export' : 'no-conversation' });
+    }
+    for (const sessionId of missing) {
+      result.selected++;
+      result.failed++;
+      result.sessions.push({ sessionId, conversationIdentifier: null, status: 'failed', reason: messages.getMessage('reason.sessionNotFound'), httpStatus: null });
     }
     result.elapsedMs = Date.now() - startedAt;
     return result;
@@ -136,7 +149,7 @@ export async function runExport(input: ExportInput, events: ExportEvents): Promi
 
   await mkdir(input.outputDir, { recursive: true, mode: 0o700 });
   const previous = input.force ? new Map<string, ManifestLine>() : await readManifest(input.outputDir);
-  const baseUrl = resolveApiBaseUrl(env);
+  const { baseUrl } = checked;
   const problem = diagnosis(conn.accessToken);
   if (problem) events.warn(messages.getMessage('warning.TokenCantWork', [problem]));
   const header = (row: SessionRow): TranscriptHeader => ({ sessionId: row.sessionId, conversationIdentifier: row.conversationIdentifier ?? '', orgId, entryCount: 0 });

@@ -87,9 +87,11 @@ export default class ConversationEntriesExport extends SfCommand<ConversationEnt
     if (onTerminal) this.progress.finish();
     if (result.dryRun) {
       const none = messages.getMessage('info.noConversation');
-      for (const s of result.sessions) this.log(messages.getMessage('info.dryRunLine', [s.sessionId, s.conversationIdentifier ?? none]));
-      const withConversation = result.sessions.filter((s) => s.conversationIdentifier).length;
-      this.log(messages.getMessage('info.dryRun', [withConversation, result.selected, result.selected - withConversation]));
+      for (const s of result.sessions) {
+        this.log(messages.getMessage('info.dryRunLine', [s.sessionId, s.conversationIdentifier ?? (s.status === 'failed' ? s.reason ?? '' : none)]));
+      }
+      const withConversation = result.sessions.filter((s) => s.status === 'would-export').length;
+      this.log(messages.getMessage('info.dryRun', [withConversation, result.selected, result.noConversation, result.failed]));
     } else {
       this.log(
         messages.getMessage('info.summary', [
