@@ -58,7 +58,10 @@ export type LoggedRequest = {
   auth: 'none' | 'valid' | 'invalid';
   /** The client app of the Bearer token, when the emulator issued it (valid, or expired); never the token. */
   tokenApp?: ClientAppName;
+  /** When the request arrived (epoch ms). */
   at: number;
+  /** When the response was sent; unset while pending, and for a reset or stalled request. */
+  doneAt?: number;
 };
 
 /** What a sf home needs to authorise through one client app (see test/helpers/sfHome.ts). */
@@ -92,7 +95,14 @@ export type Emulator = {
   credentialsFor(app: 'opaque' | 'jwtNoSfap' | 'jwt'): AppCredentials;
   clearLog(): void;
   set(options: Partial<EmulatorOptions>): void;
+  /**
+   * Queue `count` faults of `kind` for the next matching requests: without pathIncludes, requests to either entries
+   * resource; with it, any request whose path plus query string (`/path?a=b`, as sent) contains it, e.g. a
+   * conversationIdentifier to fail one conversation only.
+   */
   injectFaults(kind: FaultKind, count: number, pathIncludes?: string): void;
+  /** Drops the injected faults not used yet. */
+  clearFaults(): void;
   /**
    * Make MessagingSession queries fail. 'INVALID_SESSION_ID' stays on until cleared: with a refreshable org,
    * jsforce refreshes and retries every 401, so it would refresh forever; use it with access-token orgs, or use
@@ -222,6 +232,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const headers: Record<string, string | number> = { ...reply.headers, 'content-length': Buffer.byteLength(reply.body) };
     if (entry.path.startsWith('/services/data/v')) headers['sforce-limit-info'] = `api-usage=${++apiUsage}/15000`;
     entry.status = reply.status;
+    entry.doneAt = Date.now();
     res.writeHead(reply.status, headers);
     res.end(reply.body);
   }
@@ -244,7 +255,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const body = await readBody(req);
     if (knobs.latencyMs > 0) await wait(knobs.latencyMs);
     if (stopped) return;
-    const fault = faults.draw(url.pathname);
+    const fault = faults.draw(url.pathname, `${url.pathname}${url.search}`);
     if (fault) entry.fault = fault;
     if (fault === 'reset') {
       req.socket.destroy();
@@ -279,7 +290,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const server = createServer({ maxHeaderSize: 1 << 20 }, (req, res) => {
     let url: URL;
     try {
-      url = new URL(req.url ?? '/', baseUrl);
+      // Collapse repeated slashes, as Salesforce's servers do: clients that store an instance URL with a trailing
+      // slash (the real `sf org login access-token` does) request `//services/data/...`, which `new URL` would
+      // otherwise read as a protocol-relative URL with the host "services".
+      url = new URL((req.url ?? '/').replace(/^([^?]*)/, (path) => path.replace(/\/{2,}/g, '/')), baseUrl);
     } catch {
       url = new URL('/', baseUrl);
     }
@@ -342,6 +356,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     injectFaults(kind: FaultKind, count: number, pathIncludes?: string): void {
       faults.inject(kind, count, pathIncludes);
+    },
+    clearFaults(): void {
+      faults.clear();
     },
     setSoqlFault(code: SoqlFault | undefined): void {
       soqlFault = code;
