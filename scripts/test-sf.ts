@@ -62,6 +62,7 @@ try {
   check('sf org login access-token', login.code === 0, login.stdout + login.stderr);
 
   for (const format of ['human', 'csv', 'jsonl', 'markdown']) {
+    // eslint-disable-next-line no-await-in-loop -- one sf process at a time, as a user would run them
     const run = await sf(['conversation', 'entries', 'get', '-s', SESSIONS.short, '-o', 'emu', '-r', format]);
     const expected = entriesOf(CONVERSATIONS.short).length;
     const lines = run.stdout.trimEnd().split('\n');
