@@ -114,7 +114,7 @@ export function checkInput(input: GetEntriesInput): Checked {
   const start = checkInstant('start', input.start);
   const end = checkInstant('end', input.end);
   if (start !== undefined && end !== undefined && start > end) {
-    throw fail('EmptyWindow', ExitCode.InvalidInput, [new Date(start).toISOString(), new Date(end).toISOString()]);
+    throw fail('EmptyWindow', ExitCode.InvalidInput, ['start', new Date(start).toISOString(), 'end', new Date(end).toISOString()]);
   }
   if (input.limit !== undefined && (!Number.isSafeInteger(input.limit) || input.limit < 1)) {
     throw fail('InvalidLimit', ExitCode.InvalidInput, [input.limit]);

@@ -18,7 +18,7 @@ import { render, type TranscriptHeader } from '../transcript/formats.js';
 import { toTranscript } from '../transcript/normalize.js';
 import { writeFileAtomically } from '../transcript/output.js';
 import { appendManifest, finishManifest, hashing, readManifest, sha256OfFile, type ManifestLine } from './manifest.js';
-import { checkSelection, sessionsById, streamSessions, type SelectionInput, type SessionRow } from './selection.js';
+import { checkSelection, conditions, sessionsById, streamSessions, type SelectionInput, type SessionRow } from './selection.js';
 
 export const EXPORT_FORMATS = ['json', 'jsonl', 'csv', 'markdown'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -86,7 +86,13 @@ export async function runExport(input: ExportInput, events: ExportEvents): Promi
   if (selection.ids.length) {
     const byId = await sessionsById(conn, selection, orgId);
     rows = byId.found;
-    missing = byId.missing;
+    if (conditions(selection).length) {
+      // Selectors combine with AND: an id the filters exclude is simply not selected. It can't be told apart from a
+      // missing one without another query, so both are counted in a warning rather than failed.
+      if (byId.missing.length) events.warn(messages.getMessage('warning.IdsNotSelected', [String(byId.missing.length)]));
+    } else {
+      missing = byId.missing;
+    }
     total = byId.found.filter((r) => r.conversationIdentifier).length;
     sessions = byId.found.length + missing.length;
   } else {

@@ -72,7 +72,7 @@ export async function checkSelection(input: SelectionInput, now = Date.now()): P
   const since = instant('since', input.since);
   const until = instant('until', input.until);
   if (since !== undefined && until !== undefined && since > until) {
-    throw fail('EmptyWindow', ExitCode.InvalidInput, [new Date(since).toISOString(), new Date(until).toISOString()]);
+    throw fail('EmptyWindow', ExitCode.InvalidInput, ['since', new Date(since).toISOString(), 'until', new Date(until).toISOString()]);
   }
   const channels = input.channels.map((c) => {
     const known = CHANNEL_TYPES.find((t) => t.toLowerCase() === c.trim().toLowerCase());
