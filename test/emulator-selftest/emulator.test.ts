@@ -415,6 +415,134 @@ describe('org emulator self-test', function () {
       expect(second.done).to.equal(true);
       expect(first.records.length + second.records.length).to.equal(first.totalSize);
     });
+
+    describe('filters (what `conversation entries export` sends)', () => {
+      type Page = { totalSize: number; done: boolean; nextRecordsUrl?: string; records: Array<{ Id: string; Conversation?: { ConversationIdentifier: string } | null }> };
+      const ids = async (where: string, v = '62.0'): Promise<string[]> => {
+        const res = await soql(v, `SELECT Id FROM MessagingSession ${where}`);
+        expect(res.status, res.body).to.equal(200);
+        return (JSON.parse(res.body) as Page).records.map((r) => r.Id);
+      };
+      const count = async (where: string): Promise<number> => {
+        const res = await soql('62.0', `SELECT Id FROM MessagingSession ${where}`);
+        expect(res.status, res.body).to.equal(200);
+        return (JSON.parse(res.body) as Page).totalSize;
+      };
+      const startMs = (s: { startTime: string }): number => Date.parse(s.startTime.replace(/\+0000$/, 'Z'));
+      const expected = (keep: (s: (typeof SESSION_RECORDS)[number]) => boolean): string[] => SESSION_RECORDS.filter(keep).map((s) => s.id18);
+      const SHORT_START = Date.parse('2025-01-10T11:20:00Z');
+      const error = async (q: string): Promise<{ status: number; errorCode: string; message: string }> => {
+        const res = await soql('62.0', q);
+        return { status: res.status, ...firstError(res) };
+      };
+
+      it('StartTime >= / <= / > / <: dateTime literals with or without millis, Z or an offset', async () => {
+        const day = await ids('WHERE StartTime >= 2025-01-10T11:20:00Z AND StartTime <= 2025-01-10T23:59:59Z');
+        expect(day).to.deep.equal([SESSIONS.short, SESSIONS.pii, SESSIONS.noConversation]);
+        expect(day).to.deep.equal(expected((s) => startMs(s) >= SHORT_START && startMs(s) <= Date.parse('2025-01-10T23:59:59Z')));
+        // One instant, three spellings.
+        for (const literal of ['2025-01-10T11:20:00Z', '2025-01-10T11:20:00.000Z', '2025-01-10T12:20:00+01:00', '2025-01-10T06:20:00.0-05:00']) {
+          expect(await ids(`WHERE StartTime = ${literal}`), literal).to.deep.equal([SESSIONS.short]);
+          expect(await ids(`WHERE StartTime > ${literal} AND StartTime < 2025-01-10T13:00:00Z`), literal).to.deep.equal([SESSIONS.noConversation]);
+        }
+        expect(await ids('WHERE StartTime < 2025-01-10T11:20:00Z')).to.deep.equal([]);
+        expect(await count('WHERE StartTime >= 2025-01-01T00:00:00Z')).to.equal(SESSION_RECORDS.length);
+        expect(await ids('WHERE StartTime > 2030-01-01T00:00:00Z')).to.deep.equal([]);
+      });
+
+      it('ChannelType and Status: = and IN (case-insensitive, GUESS), != and NOT IN', async () => {
+        expect(await ids("WHERE ChannelType = 'WhatsApp'")).to.deep.equal([SESSIONS.short, SESSIONS.pii]);
+        expect(await ids("WHERE ChannelType = 'whatsapp'")).to.deep.equal([SESSIONS.short, SESSIONS.pii]);
+        expect(await ids("WHERE ChannelType IN ('WhatsApp', 'EmbeddedMessaging')")).to.deep.equal([SESSIONS.short, SESSIONS.pii, SESSIONS.noConversation, SESSIONS.long]);
+        expect(await count("WHERE ChannelType IN ('Text')")).to.equal(2100);
+        expect(await ids("WHERE ChannelType IN ('Facebook','Line')")).to.deep.equal([]);
+        expect(await ids("WHERE Status = 'Waiting'")).to.deep.equal([SESSIONS.noConversation]);
+        expect(await count("WHERE Status IN ('Ended','Active')")).to.equal(SESSION_RECORDS.length - 1);
+        expect(await ids("WHERE ChannelType != 'Text' AND Status <> 'Ended'")).to.deep.equal([SESSIONS.noConversation]);
+        expect(await ids("WHERE ChannelType NOT IN ('Text', 'WhatsApp')")).to.deep.equal([SESSIONS.noConversation, SESSIONS.long]);
+      });
+
+      it('AND, parenthesised groups, OR inside parentheses, NOT; null comparisons; LIKE', async () => {
+        expect(await ids("WHERE (ChannelType = 'WhatsApp' OR Status = 'Waiting')")).to.deep.equal([SESSIONS.short, SESSIONS.pii, SESSIONS.noConversation]);
+        expect(await ids("WHERE StartTime >= 2025-01-10T11:20:00Z AND (ChannelType = 'EmbeddedMessaging' OR Id = '" + SESSIONS.pii + "') AND (Status = 'Ended')"))
+          .to.deep.equal([SESSIONS.pii, SESSIONS.long]);
+        expect(await ids("WHERE ((Status = 'Waiting') OR (ChannelType = 'WhatsApp' AND StartTime > 2025-01-10T11:20:00Z))")).to.deep.equal([SESSIONS.pii, SESSIONS.noConversation]);
+        expect(await ids("WHERE NOT (ChannelType = 'Text' OR ChannelType = 'WhatsApp')")).to.deep.equal([SESSIONS.noConversation, SESSIONS.long]);
+        expect(await ids('WHERE ConversationId = null')).to.deep.equal([SESSIONS.noConversation]);
+        expect(await count('WHERE ConversationId != null')).to.equal(SESSION_RECORDS.length - 1);
+        expect(await ids(`WHERE Conversation.ConversationIdentifier LIKE '${CONVERSATIONS.long.slice(0, 8)}%'`)).to.deep.equal([SESSIONS.long]);
+      });
+
+      it('the id-batch shape: Id IN (15- and 18-char) AND the other filters', async () => {
+        const batch = [SESSIONS.short, SESSIONS.long.slice(0, 15), SESSIONS.pii, SESSIONS.noConversation, SESSIONS.unknown].map((id) => `'${id}'`).join(',');
+        expect(await ids(`WHERE Id IN (${batch}) AND StartTime >= 2025-01-10T11:20:00Z AND StartTime <= 2025-01-10T12:00:00Z`)).to.deep.equal([SESSIONS.short]);
+        expect(await ids(`WHERE Id IN (${batch}) AND ChannelType IN ('WhatsApp', 'EmbeddedMessaging') AND (Status = 'Ended')`)).to.deep.equal([SESSIONS.short, SESSIONS.pii, SESSIONS.long]);
+      });
+
+      it('ORDER BY Id / StartTime [ASC|DESC], LIMIT and OFFSET', async () => {
+        const sorted = expected(() => true).sort();
+        expect(await ids("WHERE ChannelType != 'Text' ORDER BY Id")).to.deep.equal(sorted.filter((id) => !id.startsWith('0Mw5g00001')));
+        expect(await ids("WHERE ChannelType != 'Text' ORDER BY Id DESC")).to.deep.equal(sorted.filter((id) => !id.startsWith('0Mw5g00001')).reverse());
+        expect(await ids("WHERE ChannelType != 'Text' ORDER BY StartTime DESC")).to.deep.equal([SESSIONS.long, SESSIONS.pii, SESSIONS.noConversation, SESSIONS.short]);
+        expect(await ids("WHERE ChannelType != 'Text' ORDER BY StartTime ASC NULLS FIRST LIMIT 2 OFFSET 1")).to.deep.equal([SESSIONS.noConversation, SESSIONS.pii]);
+      });
+
+      it('a filtered result over 2000 rows pages through nextRecordsUrl, in ORDER BY order', async () => {
+        const q = "SELECT Id, Conversation.ConversationIdentifier FROM MessagingSession WHERE StartTime >= 2025-01-01T00:00:00Z AND ChannelType IN ('Text') ORDER BY Id";
+        const first = JSON.parse((await soql('62.0', q)).body) as Page;
+        expect(first).to.include({ totalSize: 2100, done: false });
+        expect(first.records).to.have.length(2000);
+        const second = JSON.parse((await call(emu.url, first.nextRecordsUrl ?? '', { token: emu.accessToken })).body) as Page;
+        expect(second.done).to.equal(true);
+        const all = [...first.records, ...second.records];
+        expect(all.map((r) => r.Id)).to.deep.equal(expected((s) => s.channelType === 'Text').sort());
+        expect(all.every((r) => typeof r.Conversation?.ConversationIdentifier === 'string')).to.equal(true);
+      });
+
+      it('refuses unknown fields (INVALID_FIELD), wrong literal types, bad ids and syntax errors (MALFORMED_QUERY)', async () => {
+        const unknown = await error("SELECT Id FROM MessagingSession WHERE Nope__c = 'x'");
+        expect(unknown).to.include({ status: 400, errorCode: 'INVALID_FIELD' });
+        expect(unknown.message).to.include("No such column 'Nope__c' on entity 'MessagingSession'");
+        expect(unknown.message).to.match(/\n {38}\^\nERROR at Row:1:Column:39\n/);
+        expect((await error("SELECT Id FROM MessagingSession WHERE Status = 'Ended' AND (Owner.Name = 'x' OR Status = 'y')")).message).to.include("No such column 'Owner.Name'");
+        expect((await error('SELECT Id FROM MessagingSession ORDER BY CreatedDate')).message).to.include("No such column 'CreatedDate'");
+        // Conversation fields exist from API 55.0, in WHERE too.
+        const old = await soql('54.0', "SELECT Id FROM MessagingSession WHERE Conversation.ConversationIdentifier = 'x'");
+        expect(firstError(old).errorCode).to.equal('INVALID_FIELD');
+        const quoted = await error("SELECT Id FROM MessagingSession WHERE StartTime >= '2025-01-10T11:20:00Z'");
+        expect(quoted).to.include({ status: 400, errorCode: 'INVALID_FIELD' });
+        expect(quoted.message).to.include("value of filter criterion for field 'StartTime' must be of type dateTime and should not be enclosed in quotes");
+        expect((await error('SELECT Id FROM MessagingSession WHERE Status = 5')).errorCode).to.equal('INVALID_FIELD');
+        expect(await error("SELECT Id FROM MessagingSession WHERE Id IN ('x' , 'y')")).to.deep.equal({ status: 400, errorCode: 'INVALID_QUERY_FILTER_OPERATOR', message: 'invalid ID field: x' });
+        const syntax = [
+          'WHERE',
+          'WHERE ()',
+          "WHERE Status = 'Ended",
+          "WHERE (Status = 'Ended'",
+          "WHERE Status = 'Ended')",
+          "WHERE Status 'Ended'",
+          'WHERE Id IN ()',
+          "WHERE Status = 'Ended' AND",
+          "WHERE Status = 'Ended' AND ChannelType = 'Text' OR Status = 'Waiting'",
+          "WHERE Status = 'Ended'; DELETE",
+          'WHERE StartTime >= 2025-01-10T11:20:00',
+          'WHERE StartTime >= 2025-13-10T11:20:00Z',
+          'WHERE StartTime >= TODAY',
+          "WHERE Status = 'Ended' ORDER Id",
+          "WHERE Status = 'Ended' LIMIT x",
+          'WHERE Status = Ended',
+        ];
+        for (const where of syntax) {
+          const res = await error(`SELECT Id FROM MessagingSession ${where}`);
+          expect(res, where).to.include({ status: 400, errorCode: 'MALFORMED_QUERY' });
+          expect(res.message, where).to.match(/\n *\^\nERROR at Row:1:Column:\d+\n/);
+        }
+        // core's own queries keep working
+        expect((await soql('62.0', `SELECT Id FROM User WHERE Username='${emu.username}'`)).body).to.include(emu.userId);
+        expect(JSON.parse((await soql('62.0', "SELECT Id FROM User WHERE Username='someone.else@example.com'")).body)).to.include({ totalSize: 0 });
+        expect((await error('SELECT Id FROM ScratchOrgInfo limit 1')).errorCode).to.equal('INVALID_TYPE');
+      });
+    });
   });
 
   /* eslint-disable camelcase -- OAuth wire format */

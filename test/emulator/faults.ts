@@ -40,9 +40,18 @@ export class FaultPlan {
     if (count > 0) this.queue.push({ kind, remaining: count, pathIncludes });
   }
 
-  /** The fault for this request, if any: the oldest matching injection first, then the random draw. */
-  public draw(path: string): FaultKind | undefined {
-    const injection = this.queue.find((i) => (i.pathIncludes === undefined ? isEntriesPath(path) : path.includes(i.pathIncludes)));
+  /** Drops every injected fault not used yet (the random draw stays as configured). */
+  public clear(): void {
+    this.queue = [];
+  }
+
+  /**
+   * The fault for this request, if any: the oldest matching injection first, then the random draw. An injection's
+   * `pathIncludes` is matched against the path plus the query string (`target`, e.g.
+   * `/platform/engagement/v1.0/conversation-entries?conversationIdentifier=…`), so one conversation can be targeted.
+   */
+  public draw(path: string, target: string = path): FaultKind | undefined {
+    const injection = this.queue.find((i) => (i.pathIncludes === undefined ? isEntriesPath(path) : target.includes(i.pathIncludes)));
     if (injection) {
       injection.remaining -= 1;
       if (injection.remaining <= 0) this.queue.splice(this.queue.indexOf(injection), 1);

@@ -1,7 +1,10 @@
 /*
- * A lenient SOQL responder for the few query shapes the plugin and @salesforce/core send:
- * MessagingSession by Id (= or IN), Organization (core's determineOrg), User, and an INVALID_TYPE answer
- * for everything else (e.g. core's ScratchOrgInfo dev-hub probe). Shapes follow api-notes §6.
+ * A lenient SOQL responder for the query shapes the plugin and @salesforce/core send: MessagingSession with WHERE
+ * (Id, StartTime, ChannelType, Status, Conversation fields; =, !=, <, <=, >, >=, [NOT] IN, LIKE; AND / OR / NOT and
+ * parentheses, see soqlWhere.ts), ORDER BY, LIMIT and OFFSET; Organization (core's determineOrg), User, and an
+ * INVALID_TYPE answer for everything else (e.g. core's ScratchOrgInfo dev-hub probe). Shapes follow api-notes §6.
+ * Unknown columns → 400 INVALID_FIELD, syntax errors → 400 MALFORMED_QUERY, bad id literals →
+ * INVALID_QUERY_FILTER_OPERATOR.
  */
 import { checksumSuffix, to18 } from '../../src/ids.js';
 import type { Reply } from './http.js';
@@ -9,7 +12,9 @@ import { json, sfErrors, SESSION_INVALID } from './http.js';
 import { ORGANIZATION, userRecord } from './auth.js';
 import { base62 } from './prng.js';
 import type { SessionRecord } from './seed.js';
-import { findSession, SESSION_RECORDS } from './seed.js';
+import { SESSION_RECORDS } from './seed.js';
+import type { Condition, Literal, Tail } from './soqlWhere.js';
+import { conditionsOf, evaluate, likeRegExp, parseTail, SoqlSyntaxError } from './soqlWhere.js';
 
 export type SoqlFault = 'INVALID_TYPE' | 'INVALID_SESSION_ID';
 
@@ -39,7 +44,7 @@ export class CursorStore {
   }
 }
 
-const QUERY = /^\s*SELECT\s+([\s\S]+?)\s+FROM\s+(\w+)(?:\s+WHERE\s+([\s\S]+?))?(?:\s+ORDER\s+BY\s+[\s\S]+?)?(?:\s+LIMIT\s+(\d+))?\s*$/i;
+const QUERY = /^\s*SELECT\s+([\s\S]+?)\s+FROM\s+(\w+)(?=\s|$)([\s\S]*)$/i;
 const FIELD = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/;
 const ID_LITERAL = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
 
@@ -48,8 +53,8 @@ function malformed(soql: string, detail: string): Reply {
 }
 
 /** The Salesforce parser's error text: the query, a caret under the offending token, then the message. */
-function positioned(soql: string, token: string, text: string): string {
-  const index = Math.max(0, soql.indexOf(token));
+function positioned(soql: string, token: string, text: string, at?: number): string {
+  const index = at ?? Math.max(0, soql.indexOf(token));
   return `\n${soql}\n${' '.repeat(index)}^\nERROR at Row:1:Column:${index + 1}\n${text}`;
 }
 
@@ -65,25 +70,17 @@ function invalidType(soql: string, object: string): Reply {
   );
 }
 
-function noSuchColumn(soql: string, column: string, entity: string): Reply {
+function noSuchColumn(soql: string, column: string, entity: string, at?: number): Reply {
   return sfErrors(
     400,
     'INVALID_FIELD',
     positioned(
       soql,
       column,
-      `No such column '${column}' on entity '${entity}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`
+      `No such column '${column}' on entity '${entity}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`,
+      at
     )
   );
-}
-
-/** A quoted-literal filter on one field: `F = 'x'` or `F IN ('x','y')`. */
-function parseFilter(where: string): { field: string; values: string[] } | undefined {
-  const eq = /^(\w+)\s*=\s*'([^']*)'$/i.exec(where.trim());
-  if (eq) return { field: eq[1], values: [eq[2]] };
-  const inList = /^(\w+)\s+IN\s*\(\s*('[^']*'(?:\s*,\s*'[^']*')*)\s*\)$/i.exec(where.trim());
-  if (inList) return { field: inList[1], values: [...inList[2].matchAll(/'([^']*)'/g)].map((m) => m[1]) };
-  return undefined;
 }
 
 function validId(value: string): boolean {
@@ -92,14 +89,17 @@ function validId(value: string): boolean {
   return value.length === 15 || value.slice(15) === checksumSuffix(value.slice(0, 15));
 }
 
-const SESSION_FIELDS: Record<string, string> = {
-  id: 'Id',
-  conversationid: 'ConversationId',
-  'conversation.conversationidentifier': 'Conversation.ConversationIdentifier',
-  'conversation.id': 'Conversation.Id',
-  starttime: 'StartTime',
-  channeltype: 'ChannelType',
-  status: 'Status',
+/** How a field's values are compared and which literals it takes. */
+type FieldType = 'id' | 'datetime' | 'string';
+
+const SESSION_FIELDS: Record<string, { name: string; type: FieldType }> = {
+  id: { name: 'Id', type: 'id' },
+  conversationid: { name: 'ConversationId', type: 'id' },
+  'conversation.conversationidentifier': { name: 'Conversation.ConversationIdentifier', type: 'string' },
+  'conversation.id': { name: 'Conversation.Id', type: 'id' },
+  starttime: { name: 'StartTime', type: 'datetime' },
+  channeltype: { name: 'ChannelType', type: 'string' },
+  status: { name: 'Status', type: 'string' },
 };
 
 function sessionValue(session: SessionRecord, field: string): unknown {
@@ -146,41 +146,159 @@ function sessionRecord(session: SessionRecord, fields: string[], v: string): SfR
   return record;
 }
 
-function queryMessagingSession(soql: string, object: string, fieldList: string[], where: string | undefined, ctx: QueryContext): SfRecord[] | Reply {
+const FIELD_TYPE_NAMES: Record<FieldType, string> = { id: 'id', datetime: 'dateTime', string: 'string' };
+
+/** A comparable form of a field value or literal: 18-char id, epoch ms, lower-cased text (GUESS: SOQL text compares ignore case). */
+type Comparable = string | number | null;
+
+function comparableValue(type: FieldType, value: unknown): Comparable {
+  if (value === null || value === undefined) return null;
+  if (type === 'id') return to18(String(value).slice(0, 15));
+  if (type === 'datetime') return Date.parse(String(value).replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
+  return String(value).toLowerCase();
+}
+
+function comparableLiteral(type: FieldType, literal: Literal): Comparable {
+  if (literal.kind === 'null') return null;
+  if (type === 'datetime') return literal.kind === 'datetime' ? literal.ms : null;
+  return comparableValue(type, literal.kind === 'string' ? literal.value : literal.text);
+}
+
+function compare(a: string | number, b: string | number): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Whether one condition holds for a field value. */
+function holds(type: FieldType, condition: Condition, raw: unknown): boolean {
+  const actual = comparableValue(type, raw);
+  const values = condition.values.map((l) => comparableLiteral(type, l));
+  switch (condition.op) {
+    case '=':
+      return actual === values[0];
+    case '!=':
+      return actual !== values[0];
+    case 'IN':
+      return values.includes(actual);
+    case 'NOT IN':
+      return !values.includes(actual);
+    case 'LIKE': {
+      const literal = condition.values[0];
+      return actual !== null && literal.kind === 'string' && likeRegExp(literal.value).test(String(raw));
+    }
+    default: {
+      const expected = values[0];
+      if (actual === null || expected === null) return false;
+      const c = compare(actual, expected);
+      return condition.op === '<' ? c < 0 : condition.op === '<=' ? c <= 0 : condition.op === '>' ? c > 0 : c >= 0;
+    }
+  }
+}
+
+/** Type checks of one condition, as the real parser does them before running anything; a Reply when it is refused. */
+function checkCondition(soql: string, at: number, condition: Condition, name: string, type: FieldType): Reply | undefined {
+  const wrongType = (): Reply => {
+    const quoted = type === 'datetime' ? 'should not be enclosed in quotes' : 'should be enclosed in quotes';
+    // Real text for dateTime and string; GUESS for id.
+    return sfErrors(400, 'INVALID_FIELD', positioned(soql, name, `value of filter criterion for field '${name}' must be of type ${FIELD_TYPE_NAMES[type]} and ${quoted}`, at));
+  };
+  if (condition.op === 'LIKE') {
+    // GUESS: wording; LIKE works on text fields only.
+    if (type !== 'string' || condition.values[0].kind !== 'string') {
+      return sfErrors(400, 'INVALID_FIELD', positioned(soql, name, `invalid operator on ${FIELD_TYPE_NAMES[type]} field: LIKE`, at));
+    }
+    return undefined;
+  }
+  for (const literal of condition.values) {
+    if (literal.kind === 'null') {
+      if (condition.op !== '=' && condition.op !== '!=' && condition.op !== 'IN' && condition.op !== 'NOT IN') {
+        // GUESS: wording; a range comparison with null is refused.
+        return sfErrors(400, 'INVALID_FIELD', positioned(soql, name, `invalid operator on null value: ${condition.op}`, at));
+      }
+      continue;
+    }
+    if (type === 'datetime') {
+      if (literal.kind !== 'datetime') return wrongType();
+    } else if (literal.kind !== 'string') {
+      return wrongType();
+    } else if (type === 'id' && !validId(literal.value)) {
+      return sfErrors(400, 'INVALID_QUERY_FILTER_OPERATOR', `invalid ID field: ${literal.value}`);
+    }
+  }
+  return undefined;
+}
+
+type Parsed = { fields: string[]; tail: Tail; tailAt: number };
+
+/** Field resolution for an entity: canonical name and type, or undefined for an unknown column. */
+type Resolve = (raw: string) => { name: string; type: FieldType } | undefined;
+
+/** Checks every WHERE and ORDER BY field and literal; a Reply when the query is refused. */
+function checkTail(soql: string, entity: string, parsed: Parsed, resolve: Resolve): Reply | undefined {
+  for (const condition of conditionsOf(parsed.tail.where)) {
+    const field = resolve(condition.field);
+    if (!field) return noSuchColumn(soql, condition.field, entity, parsed.tailAt + condition.fieldPos);
+    const refused = checkCondition(soql, parsed.tailAt + condition.fieldPos, condition, field.name, field.type);
+    if (refused) return refused;
+  }
+  for (const item of parsed.tail.orderBy) {
+    if (!resolve(item.field)) return noSuchColumn(soql, item.field, entity, parsed.tailAt + item.fieldPos);
+  }
+  return undefined;
+}
+
+/** WHERE, then ORDER BY (stable), on records whose field values `valueOf` reads. */
+function filterAndSort<T>(items: readonly T[], tail: Tail, resolve: Resolve, valueOf: (item: T, name: string) => unknown): T[] {
+  const where = tail.where;
+  let out = where
+    ? items.filter((item) =>
+        evaluate(where, (c) => {
+          const field = resolve(c.field) as { name: string; type: FieldType };
+          return holds(field.type, c, valueOf(item, field.name));
+        })
+      )
+    : [...items];
+  if (tail.orderBy.length) {
+    const keys = tail.orderBy.map((o) => ({ ...o, field: resolve(o.field) as { name: string; type: FieldType } }));
+    out = out
+      .map((item, index) => ({ item, index }))
+      .sort((a, b) => {
+        for (const key of keys) {
+          const x = comparableValue(key.field.type, valueOf(a.item, key.field.name));
+          const y = comparableValue(key.field.type, valueOf(b.item, key.field.name));
+          if (x === y) continue;
+          // GUESS: Ids sort by their characters (case-sensitive), text by its lower-cased form.
+          if (x === null || y === null) return (x === null ? -1 : 1) * (key.nullsLast ? -1 : 1);
+          const c = compare(x, y) * (key.desc ? -1 : 1);
+          if (c !== 0) return c;
+        }
+        return a.index - b.index;
+      })
+      .map((x) => x.item);
+  }
+  return out;
+}
+
+function querySessions(soql: string, object: string, fieldList: string[], parsed: Parsed, ctx: QueryContext): SfRecord[] | Reply {
   if (ctx.soqlFault === 'INVALID_SESSION_ID') return SESSION_INVALID();
   if (ctx.soqlFault === 'INVALID_TYPE') return invalidType(soql, object);
   const fields: string[] = [];
+  // MessagingSession.ConversationId / the Conversation relationship exist from API 55.0 (api-notes §4).
+  // GUESS: exact wording; for a relationship path Salesforce may instead say "Didn't understand relationship 'Conversation'".
+  const tooOld = (raw: string): boolean => raw.toLowerCase().startsWith('conversation') && Number(ctx.apiVersion) < 55;
   for (const raw of fieldList) {
+    if (tooOld(raw)) return noSuchColumn(soql, raw.split('.')[0], 'MessagingSession');
     const canonical = SESSION_FIELDS[raw.toLowerCase()];
-    // MessagingSession.ConversationId / the Conversation relationship exist from API 55.0 (api-notes §4).
-    // GUESS: exact wording; for a relationship path Salesforce may instead say "Didn't understand relationship 'Conversation'".
-    if (raw.toLowerCase().startsWith('conversation') && Number(ctx.apiVersion) < 55) {
-      return noSuchColumn(soql, raw.split('.')[0], 'MessagingSession');
-    }
     if (!canonical) return noSuchColumn(soql, raw, 'MessagingSession');
-    fields.push(canonical);
+    fields.push(canonical.name);
   }
-  let sessions: readonly SessionRecord[] = SESSION_RECORDS;
-  if (where !== undefined) {
-    const filter = parseFilter(where);
-    if (!filter || filter.field.toLowerCase() !== 'id') return malformed(soql, `unexpected token: '${where.trim().split(/\s+/)[0]}'`);
-    const bad = filter.values.find((value) => !validId(value));
-    if (bad !== undefined) return sfErrors(400, 'INVALID_QUERY_FILTER_OPERATOR', `invalid ID field: ${bad}`);
-    // 15- and 18-char literals both match (case-sensitive 15-char head).
-    const wanted = new Set(filter.values.map((value) => value.slice(0, 15)));
-    sessions = [...wanted].map((head) => findSession(head)).filter((s): s is SessionRecord => s !== undefined);
-  }
+  const resolve: Resolve = (raw) => (tooOld(raw) ? undefined : SESSION_FIELDS[raw.toLowerCase()]);
+  const refused = checkTail(soql, 'MessagingSession', parsed, resolve);
+  if (refused) return refused;
+  const sessions = filterAndSort(SESSION_RECORDS, parsed.tail, resolve, sessionValue);
   return sessions.map((session) => sessionRecord(session, fields, ctx.apiVersion));
 }
 
-function querySingleton(
-  soql: string,
-  entity: string,
-  source: Record<string, unknown>,
-  fieldList: string[],
-  where: string | undefined,
-  v: string
-): SfRecord[] | Reply {
+function querySingleton(soql: string, entity: string, source: Record<string, unknown>, fieldList: string[], parsed: Parsed, v: string): SfRecord[] | Reply {
   const known = new Map(Object.keys(source).map((k) => [k.toLowerCase(), k]));
   const record: SfRecord = { attributes: { type: entity, url: `/services/data/v${v}/sobjects/${entity}/${String(source.Id)}` } };
   for (const raw of fieldList) {
@@ -188,15 +306,14 @@ function querySingleton(
     if (!name) return noSuchColumn(soql, raw, entity);
     record[name] = source[name];
   }
-  if (where !== undefined) {
-    const filter = parseFilter(where);
-    const name = filter ? known.get(filter.field.toLowerCase()) : undefined;
-    if (!filter || !name) return malformed(soql, `unexpected token: '${where.trim().split(/\s+/)[0]}'`);
-    const actual = String(source[name]);
-    const hit = filter.values.some((value) => (name === 'Id' ? value.slice(0, 15) === actual.slice(0, 15) : value === actual));
-    if (!hit) return [];
-  }
-  return [record];
+  // GUESS: only Id and text comparisons are emulated for these singletons; their other fields compare as text.
+  const resolve: Resolve = (raw) => {
+    const name = known.get(raw.toLowerCase());
+    return name ? { name, type: name === 'Id' ? 'id' : 'string' } : undefined;
+  };
+  const refused = checkTail(soql, entity, parsed, resolve);
+  if (refused) return refused;
+  return filterAndSort([source], parsed.tail, resolve, (r, name) => r[name]).map(() => record);
 }
 
 function page(records: SfRecord[], offset: number, ctx: QueryContext, locator?: string): Reply {
@@ -216,29 +333,39 @@ export function runQuery(soql: string | null, ctx: QueryContext): Reply {
   if (!soql) return sfErrors(400, 'MALFORMED_QUERY', 'A query string has to be specified');
   const match = QUERY.exec(soql);
   if (!match) return malformed(soql, 'unexpected token');
-  const [, fieldText, object, where, limitText] = match;
+  const [, fieldText, object, tailText] = match;
   const fieldList = fieldText.split(',').map((f) => f.trim());
   const badField = fieldList.find((f) => !FIELD.test(f));
   if (badField !== undefined) return malformed(soql, `unexpected token: '${badField}'`);
+  const tailAt = soql.length - tailText.length;
+  let tail: Tail;
+  try {
+    tail = parseTail(tailText);
+  } catch (error) {
+    if (!(error instanceof SoqlSyntaxError)) throw error;
+    return sfErrors(400, 'MALFORMED_QUERY', positioned(soql, error.token, error.message, tailAt + error.pos));
+  }
+  const parsed: Parsed = { fields: fieldList, tail, tailAt };
   let result: SfRecord[] | Reply;
   switch (object.toLowerCase()) {
     case 'messagingsession':
-      result = queryMessagingSession(soql, object, fieldList, where, ctx);
+      result = querySessions(soql, object, fieldList, parsed, ctx);
       break;
     case 'organization':
-      result = querySingleton(soql, 'Organization', ORGANIZATION, fieldList, where, ctx.apiVersion);
+      result = querySingleton(soql, 'Organization', ORGANIZATION, fieldList, parsed, ctx.apiVersion);
       break;
     case 'user': {
       const user = userRecord(ctx.apiVersion);
       delete user.attributes;
-      result = querySingleton(soql, 'User', user, fieldList, where, ctx.apiVersion);
+      result = querySingleton(soql, 'User', user, fieldList, parsed, ctx.apiVersion);
       break;
     }
     default:
       result = invalidType(soql, object);
   }
   if (!Array.isArray(result)) return result;
-  const limited = limitText === undefined ? result : result.slice(0, Number(limitText));
+  const offset = tail.offset ?? 0;
+  const limited = result.slice(offset, tail.limit === undefined ? undefined : offset + tail.limit);
   return page(limited, 0, ctx);
 }
 

@@ -14,9 +14,19 @@ export type CliResult = {
   json?: { status: number; result?: unknown; name?: string; message?: string; exitCode?: number; actions?: string[]; warnings?: string[] };
 };
 
-export async function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+export type CliOptions = {
+  /** Written to the command's standard input, which is then closed; without it, stdin is not connected (as before). */
+  input?: string;
+};
+
+export async function runCli(args: string[], env: NodeJS.ProcessEnv, options: CliOptions = {}): Promise<CliResult> {
   // process.execPath is the Node 22 that runs the tests (from the node@22 devDependency).
-  const child = spawn(process.execPath, [RUN_JS, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [RUN_JS, ...args], { env, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  if (options.input !== undefined && child.stdin) {
+    child.stdin.on('error', () => undefined); // EPIPE when the command exits without reading it
+    child.stdin.end(options.input);
+  }
+  if (!child.stdout || !child.stderr) throw new Error('runCli: no stdout/stderr pipe');
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
