@@ -83,9 +83,11 @@ export function createEntriesFetcher(options: EntriesHttpOptions): { fetchPage: 
     let refreshed = false;
     for (;;) {
       const url = pageUrl({ ...options, endpoint, baseUrl }, request);
+      // The token this request carries: a 401 for it only means anything if no one has refreshed it since.
+      const sent = options.getToken();
       try {
         // eslint-disable-next-line no-await-in-loop -- a retry after a token refresh
-        const response = await http.get(url, { headers: { authorization: `Bearer ${options.getToken()}` } });
+        const response = await http.get(url, { headers: { authorization: `Bearer ${sent}` } });
         firstPage = false;
         return response.body;
       } catch (error) {
@@ -98,11 +100,11 @@ export function createEntriesFetcher(options: EntriesHttpOptions): { fetchPage: 
         if (error instanceof HTTPError && error.response.statusCode === 401 && !refreshed) {
           refreshed = true;
           stats.refreshes++;
-          const before = options.getToken();
+          // Another request may have refreshed it already; then just retry with the new one.
           // eslint-disable-next-line no-await-in-loop
-          await options.refresh();
+          if (options.getToken() === sent) await options.refresh();
           // The same token again would get the same answer: retry only with a new one.
-          if (options.getToken() !== before) {
+          if (options.getToken() !== sent) {
             attempts.push('HTTP 401, token refreshed');
             continue;
           }

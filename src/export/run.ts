@@ -16,7 +16,7 @@ import { fail, messages } from '../messages.js';
 import { connectionFor, loadOrg } from '../org.js';
 import { render, type TranscriptHeader } from '../transcript/formats.js';
 import { toTranscript } from '../transcript/normalize.js';
-import { writeFileAtomically } from '../transcript/output.js';
+import { removeStaleTempFiles, writeFileAtomically } from '../transcript/output.js';
 import { appendManifest, finishManifest, hashing, readManifest, sha256OfFile, type ManifestLine } from './manifest.js';
 import { checkSelection, conditions, sessionsById, streamSessions, type SelectionInput, type SessionRow } from './selection.js';
 
@@ -154,6 +154,9 @@ export async function runExport(input: ExportInput, events: ExportEvents): Promi
   }
 
   await mkdir(input.outputDir, { recursive: true, mode: 0o700 });
+  // A run killed mid-write leaves its temp files behind; a resumed run tidies them, so the directory ends up as an
+  // uninterrupted run leaves it.
+  await removeStaleTempFiles(input.outputDir);
   const previous = input.force ? new Map<string, ManifestLine>() : await readManifest(input.outputDir);
   const { baseUrl } = checked;
   const problem = diagnosis(conn.accessToken);

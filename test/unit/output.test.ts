@@ -59,3 +59,21 @@ describe('atomic output files', () => {
     expect(await names(join(dir, 'new.csv'))).to.equal(undefined);
   });
 });
+
+describe('stale temp files', () => {
+  it('removes only our temp files whose writer is gone', async () => {
+    const { removeStaleTempFiles } = await import('../../src/transcript/output.js');
+    const dir = await mkdtemp(join(tmpdir(), 'stale-test-'));
+    try {
+      const dead = 2 ** 22 + 12_345; // above the default pid_max: no such process
+      await writeFile(join(dir, `.a.json.${dead}.0a1b2c3d.tmp`), 'partial');
+      await writeFile(join(dir, `.b.json.${process.pid}.0a1b2c3d.tmp`), 'mine, in progress');
+      await writeFile(join(dir, 'notes.tmp'), 'not ours');
+      await writeFile(join(dir, 'a.json'), 'done');
+      expect(await removeStaleTempFiles(dir)).to.equal(1);
+      expect((await readdir(dir)).sort()).to.deep.equal([`.b.json.${process.pid}.0a1b2c3d.tmp`, 'a.json', 'notes.tmp']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

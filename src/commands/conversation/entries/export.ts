@@ -30,7 +30,8 @@ export default class ConversationEntriesExport extends SfCommand<ConversationEnt
     'session-file': Flags.string({ summary: messages.getMessage('flags.session-file.summary') }),
     since: Flags.string({ summary: messages.getMessage('flags.since.summary') }),
     until: Flags.string({ summary: messages.getMessage('flags.until.summary') }),
-    channel: Flags.string({ multiple: true, summary: messages.getMessage('flags.channel.summary'), options: [...CHANNEL_TYPES] }),
+    // Not `options`: oclif would match case-sensitively, and `whatsapp` should work. The values are in the summary.
+    channel: Flags.string({ multiple: true, summary: messages.getMessage('flags.channel.summary', [CHANNEL_TYPES.join(', ')]) }),
     where: Flags.string({ summary: messages.getMessage('flags.where.summary') }),
     'output-dir': Flags.string({ char: 'd', required: true, summary: messages.getMessage('flags.output-dir.summary') }),
     'result-format': Flags.option({
