@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+// Seed 10,000 bulk sessions for the memory row; set before anything imports the emulator's seed.
+process.env.EMULATOR_BULK_SESSIONS ??= '10000';
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -132,11 +134,48 @@ async function startUp(): Promise<void> {
   }
 }
 
+/** Peak RSS of the export command for 1,000 and 10,000 sessions: it should not grow with the number of sessions. */
+async function exportMemory(): Promise<void> {
+  const { startEmulator } = await import('../test/emulator/server.js');
+  const { BULK_SESSIONS } = await import('../test/emulator/seed.js');
+  const { createSfHome } = await import('../test/helpers/sfHome.js');
+  const { spawn } = await import('node:child_process');
+  const { readFileSync } = await import('node:fs');
+  if (BULK_SESSIONS.length < 10_000) {
+    rows.push({ section: 'export memory', name: 'skipped: the emulator seed was loaded before EMULATOR_BULK_SESSIONS was set', value: 0, unit: 'ms' });
+    return;
+  }
+  const emu = await startEmulator();
+  const home = await createSfHome(emu, { alias: 'bench' });
+  const dir = mkdtempSync(join(tmpdir(), 'bench-memory-'));
+  const peak = async (sessions: number): Promise<number> => {
+    const ids = join(dir, `ids-${sessions}.txt`);
+    writeFileSync(ids, `${BULK_SESSIONS.slice(0, sessions).join('\n')}\n`);
+    const report = join(dir, `rss-${sessions}`);
+    const args = ['--import', join(ROOT, 'scripts/bench/report-rss.mjs'), join(ROOT, 'bin/run.js'), 'conversation', 'entries', 'export', '-o', 'bench', '--session-file', ids, '-d', join(dir, `out-${sessions}`), '--concurrency', '8', '--rate-limit', '0', '--max-conversations', String(sessions), '--json'];
+    const code = await new Promise<number | null>((resolve) => spawn(process.execPath, args, { env: { ...home.env, REPORT_RSS_FILE: report }, stdio: 'ignore' }).on('close', resolve));
+    if (code !== 0) throw new Error(`export of ${sessions} sessions exited ${String(code)}`);
+    return Number(readFileSync(report, 'utf8')) / 1024;
+  };
+  try {
+    const small = await peak(1000);
+    const large = await peak(10_000);
+    const section = 'export memory (concurrency 8, no rate limit)';
+    rows.push({ section, name: '1,000 sessions', value: small, unit: 'MB peak RSS' });
+    rows.push({ section, name: '10,000 sessions', value: large, unit: 'MB peak RSS', ratio: large / small, against: '1,000 sessions' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await home.cleanup();
+    await emu.stop();
+  }
+}
+
 let extraPackages: string[] = [];
 if (!process.env.BENCH_ONLY_EXPORT) {
   await startUp();
   largeTranscript();
 }
+if (!process.env.BENCH_SKIP_MEMORY) await exportMemory();
 await bulkExport();
 
 const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version };

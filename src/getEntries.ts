@@ -162,7 +162,8 @@ export async function getConversationEntries(
     conversationIdentifier = await resolveConversationIdentifier(conn, checked.sessionId18, orgId);
   } else {
     conversationIdentifier = checked.conversationId as string;
-    await refresh(org, conn.instanceUrl);
+    // No query has checked the org's token yet; with client credentials it is not used at all.
+    if (!input.clientId) await refresh(org, conn.instanceUrl);
   }
 
   events.phase?.('fetch');

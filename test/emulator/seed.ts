@@ -134,7 +134,8 @@ export const LONG_TIE_GROUPS: ReadonlyArray<readonly [number, number]> = [
 ];
 
 /** Extra sessions (each with a small 3-entry conversation) so SOQL results can exceed one 2000-record batch. */
-export const BULK_SESSION_COUNT = 2100;
+/** 2,100 by default; the bench sets EMULATOR_BULK_SESSIONS (read once, when the seed loads) to measure larger exports. */
+export const BULK_SESSION_COUNT = Number(process.env.EMULATOR_BULK_SESSIONS ?? 2100);
 
 export type SessionRecord = {
   id18: string;
