@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { ManifestLine } from '../../src/export/manifest.js';
+import type { ExportResult } from '../../src/export/run.js';
 import { startEmulator, type Emulator, type LoggedRequest } from '../emulator/server.js';
 import { BULK_SESSIONS, CONVERSATIONS, entriesOf, SESSION_RECORDS, SESSIONS } from '../emulator/seed.js';
 import { RUN_JS, runCli, type CliResult } from '../helpers/cli.js';
@@ -21,20 +22,8 @@ const EXPORT = ['conversation', 'entries', 'export'];
 const EXT = { json: 'json', jsonl: 'jsonl', csv: 'csv', markdown: 'md' } as const;
 type Format = keyof typeof EXT;
 
-type SessionStatus = Omit<ManifestLine, 'at' | 'durationMs'> & { skipped?: boolean };
-type ExportJson = {
-  dryRun: boolean;
-  outputDir: string;
-  selected: number;
-  exported: number;
-  skipped: number;
-  noConversation: number;
-  failed: number;
-  entries: number;
-  requests: number;
-  retries: number;
-  sessions: SessionStatus[];
-};
+/** The --json result, as the command declares it. */
+type ExportJson = ExportResult;
 
 type BadCase = { args: string[]; names?: string; input?: string; env?: NodeJS.ProcessEnv; noDir?: boolean };
 type BadResult = { c: BadCase; r: CliResult; dir?: string };
