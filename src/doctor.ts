@@ -9,8 +9,8 @@ import { getProxyForUrl } from 'proxy-from-env';
 import { apiUrlOverridden, displayUrl } from './apiUrl.js';
 import { clientCredentialsToken } from './clientCredentials.js';
 import { connectEntriesUrl, createEntriesFetcher, entriesUrl } from './entries/client.js';
-import { checkInput } from './getEntries.js';
-import { compareVersions, connectionFor, loadOrg, MIN_API_VERSION } from './org.js';
+import { checkInput, diagnosis } from './getEntries.js';
+import { connectionFor, loadOrg } from './org.js';
 import { resolveConversationIdentifier } from './session.js';
 import { classifyToken, describeToken, tokenProblem } from './token.js';
 
@@ -49,9 +49,10 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorResult> {
 
   let org: Org;
   let conn: Connection;
+  let raisedFrom: [string] | undefined;
   try {
     org = await loadOrg(input.targetOrg);
-    ({ conn } = connectionFor(org, input.apiVersion));
+    ({ conn, warning: raisedFrom } = connectionFor(org, input.apiVersion));
     await org.refreshAuth();
     checks.push(check('auth', 'pass', [org.getOrgId(), conn.instanceUrl]));
   } catch (error) {
@@ -61,11 +62,8 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorResult> {
     return { checks };
   }
 
-  const orgVersion = org.getConnection().getApiVersion();
-  checks.push(
-    compareVersions(orgVersion, MIN_API_VERSION) >= 0 ? check('apiVersion', 'pass', [orgVersion]) : check('apiVersion', 'warn', [orgVersion])
-  );
-  conn = connectionFor(org, input.apiVersion).conn;
+  // connectionFor has already raised an older version to 55.0 on the connection; it says so in its warning.
+  checks.push(raisedFrom ? check('apiVersion', 'warn', raisedFrom) : check('apiVersion', 'pass', [conn.getApiVersion()]));
 
   try {
     await Promise.all([conn.describe('MessagingSession'), conn.describe('Conversation')]);
@@ -124,10 +122,7 @@ async function probeConversationData(baseUrl: URL, token: string, real: string |
     // A probe: a refresh is not what it is checking.
     refresh: () => Promise.resolve(),
     // As in `get`: a 401/403/404 with a token that can't work means the token was refused, not "authorised".
-    diagnose: () => {
-      const info = classifyToken(token);
-      return tokenProblem(info) ? describeToken(info) : undefined;
-    },
+    diagnose: () => diagnosis(token),
     timeoutMs,
     retry: PROBE,
   });
