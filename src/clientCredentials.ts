@@ -71,3 +71,13 @@ function safeJson(text: string): TokenResponse | undefined {
     return undefined;
   }
 }
+
+/**
+ * Host order for a client-credentials token: SF_CONVERSATION_API_URL when set (`overridden`; `configured` is then that
+ * URL), else the token's api_instance_url (refused unless it is safe for a bearer token), else `configured`.
+ */
+export function apiBaseFor(token: ClientCredentialsToken, configured: URL, overridden: boolean): URL {
+  if (overridden || !token.apiInstanceUrl) return configured;
+  assertSafeForToken(token.apiInstanceUrl, 'api_instance_url from the token endpoint');
+  return token.apiInstanceUrl;
+}

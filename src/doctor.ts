@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { Messages, type Connection, type Org, type SfError } from '@salesforce/core';
 import { getProxyForUrl } from 'proxy-from-env';
-import { apiUrlOverridden, displayUrl } from './apiUrl.js';
-import { clientCredentialsToken } from './clientCredentials.js';
+import { displayUrl } from './apiUrl.js';
+import { apiBaseFor, clientCredentialsToken } from './clientCredentials.js';
 import { connectEntriesUrl, createEntriesFetcher, entriesUrl } from './entries/client.js';
 import { checkInput, diagnosis } from './getEntries.js';
 import { connectionFor, loadOrg } from './org.js';
@@ -91,7 +91,7 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorResult> {
     try {
       const cc = await clientCredentialsToken(conn.instanceUrl, input.clientId, checked.clientSecret, checked.timeoutMs);
       token = cc.accessToken;
-      if (!apiUrlOverridden(env) && cc.apiInstanceUrl) baseUrl = cc.apiInstanceUrl;
+      baseUrl = apiBaseFor(cc, baseUrl, checked.apiUrlFromEnv);
     } catch (error) {
       checks.push(check('token', 'fail', [messageOf(error)], actionsOf(error)));
       token = '';

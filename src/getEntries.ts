@@ -5,7 +5,7 @@
 import type { Org } from '@salesforce/core';
 import { Org as OrgClass, type Connection } from '@salesforce/core';
 import { SANDBOX_API_URL, apiUrlOverridden, assertSafeForToken, resolveApiBaseUrl } from './apiUrl.js';
-import { CLIENT_SECRET_ENV, clientCredentialsToken } from './clientCredentials.js';
+import { CLIENT_SECRET_ENV, apiBaseFor, clientCredentialsToken } from './clientCredentials.js';
 import {
   DEFAULT_TIMEOUT_MS,
   connectEntriesUrl,
@@ -218,11 +218,7 @@ async function entriesAccess(input: GetEntriesInput, checked: Checked, resolved:
     const { clientId } = input;
     const { clientSecret } = checked;
     let token = await clientCredentialsToken(conn.instanceUrl, clientId, clientSecret, checked.timeoutMs);
-    let baseUrl = checked.baseUrl;
-    if (!checked.apiUrlFromEnv && token.apiInstanceUrl) {
-      assertSafeForToken(token.apiInstanceUrl, 'api_instance_url from the token endpoint');
-      baseUrl = token.apiInstanceUrl;
-    }
+    const baseUrl = apiBaseFor(token, checked.baseUrl, checked.apiUrlFromEnv);
     return {
       endpoint: entriesUrl(baseUrl, conversationIdentifier),
       baseUrl,
