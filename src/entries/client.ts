@@ -38,12 +38,23 @@ export type EntriesHttpOptions = {
 
 export type HttpStats = { requests: number; retries: number; refreshes: number };
 
-export function createEntriesFetcher(options: EntriesHttpOptions): { fetchPage: FetchPage; stats: HttpStats } {
+/** What every conversation fetched through one client shares: the token, its refresh, timeouts, retries, a rate limit. */
+export type EntriesClientOptions = Pick<EntriesHttpOptions, 'diagnose' | 'getToken' | 'refresh' | 'timeoutMs' | 'retry' | 'beforeRequest'>;
+/** One conversation's resource. */
+export type EntriesTarget = Pick<EntriesHttpOptions, 'endpoint' | 'baseUrl' | 'conversationIdentifier' | 'fallback'>;
+export type EntriesFetcher = { fetchPage: FetchPage; stats: HttpStats };
+
+/** What a request carries to got's hooks (got's per-request `context`): the counters and attempts of its conversation. */
+type Call = { stats: HttpStats; attempts: string[] };
+const callOf = (context: Record<string, unknown>): Call => context.call as Call;
+
+/**
+ * One got instance (and so one agent with kept-alive connections) for any number of conversations: an export
+ * fetches thousands through it. Each conversation's fetcher keeps its own counters and failed attempts.
+ */
+export function createEntriesClient(options: EntriesClientOptions): { fetcher(target: EntriesTarget): EntriesFetcher } {
   const policy = options.retry ?? DEFAULT_RETRY_POLICY;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const stats: HttpStats = { requests: 0, retries: 0, refreshes: 0 };
-  let attempts: string[] = [];
-
   const http: Got = got.extend({
     agent: proxyAgents(),
     followRedirect: false,
@@ -60,26 +71,37 @@ export function createEntriesFetcher(options: EntriesHttpOptions): { fetchPage: 
     },
     hooks: {
       beforeRequest: [
-        async (): Promise<void> => {
+        async (request): Promise<void> => {
           await options.beforeRequest?.();
-          stats.requests++;
+          callOf(request.context).stats.requests++;
         },
       ],
       beforeRetry: [
         (error): void => {
-          stats.retries++;
-          attempts.push(describe(error, timeoutMs));
+          const call = callOf(error.options.context);
+          call.stats.retries++;
+          call.attempts.push(describe(error, timeoutMs));
         },
       ],
     },
   });
+  return { fetcher: (target) => conversationFetcher(http, { ...options, ...target }, timeoutMs) };
+}
 
+/** A fetcher with a client of its own: for a single conversation (get, doctor's probes). */
+export function createEntriesFetcher(options: EntriesHttpOptions): EntriesFetcher {
+  return createEntriesClient(options).fetcher(options);
+}
+
+function conversationFetcher(http: Got, options: EntriesHttpOptions, timeoutMs: number): EntriesFetcher {
+  const stats: HttpStats = { requests: 0, retries: 0, refreshes: 0 };
   let endpoint = options.endpoint;
   let baseUrl = options.baseUrl;
   let fellBack = false;
   let firstPage = true;
   const fetchPage = async (request: PageRequest): Promise<unknown> => {
-    attempts = [];
+    const call: Call = { stats, attempts: [] };
+    const { attempts } = call;
     let refreshed = false;
     for (;;) {
       const url = pageUrl({ ...options, endpoint, baseUrl }, request);
@@ -87,7 +109,7 @@ export function createEntriesFetcher(options: EntriesHttpOptions): { fetchPage: 
       const sent = options.getToken();
       try {
         // eslint-disable-next-line no-await-in-loop -- a retry after a token refresh
-        const response = await http.get(url, { headers: { authorization: `Bearer ${sent}` } });
+        const response = await http.get(url, { headers: { authorization: `Bearer ${sent}` }, context: { call } });
         firstPage = false;
         return response.body;
       } catch (error) {
