@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { SfError } from '@salesforce/core';
 import PQueue from 'p-queue';
 import pThrottle from 'p-throttle';
-import { createEntriesFetcher, entriesUrl } from '../entries/client.js';
+import { createEntriesClient, entriesUrl } from '../entries/client.js';
 import { collectEntries } from '../entries/paging.js';
 import { checkInput, diagnosis, refresh } from '../getEntries.js';
 import { fail, messages } from '../messages.js';
@@ -17,8 +17,8 @@ import { connectionFor, loadOrg } from '../org.js';
 import { render, type TranscriptHeader } from '../transcript/formats.js';
 import { toTranscript } from '../transcript/normalize.js';
 import { removeStaleTempFiles, writeFileAtomically } from '../transcript/output.js';
-import { appendManifest, finishManifest, hashing, readManifest, sha256OfFile, type ManifestLine } from './manifest.js';
-import { checkSelection, conditions, sessionsById, streamSessions, type SelectionInput, type SessionRow } from './selection.js';
+import { hashing, openJournal, sha256OfFile, type JournalLine, type ManifestLine } from './manifest.js';
+import { checkSelection, selectSessions, type Selected, type SelectionInput, type SessionRow } from './selection.js';
 
 export const EXPORT_FORMATS = ['json', 'jsonl', 'csv', 'markdown'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -78,30 +78,8 @@ export async function runExport(input: ExportInput, events: ExportEvents): Promi
   const { conn } = connectionFor(org, input.apiVersion);
   const orgId = org.getOrgId();
 
-  // total: the conversations the guard counts; sessions: what progress counts (known up front, or the query's total).
-  let total: number;
-  let sessions: number;
-  let rows: AsyncIterable<SessionRow> | SessionRow[];
-  let missing: string[] = [];
-  if (selection.ids.length) {
-    const byId = await sessionsById(conn, selection, orgId);
-    rows = byId.found;
-    if (conditions(selection).length) {
-      // Selectors combine with AND: an id the filters exclude is simply not selected. It can't be told apart from a
-      // missing one without another query, so both are counted in a warning rather than failed.
-      if (byId.missing.length) events.warn(messages.getMessage('warning.IdsNotSelected', [String(byId.missing.length)]));
-    } else {
-      missing = byId.missing;
-    }
-    total = byId.found.filter((r) => r.conversationIdentifier).length;
-    sessions = byId.found.length + missing.length;
-  } else {
-    // The query's totalSize counts sessions with and without a conversation: a conservative count for the guard.
-    const streamed = await streamSessions(conn, selection, orgId);
-    rows = streamed.rows;
-    total = streamed.total;
-    sessions = streamed.total;
-  }
+  const { rows, conversations: total, sessions, missing, notSelected } = await selectSessions(conn, selection, orgId);
+  if (notSelected) events.warn(messages.getMessage('warning.IdsNotSelected', [String(notSelected)]));
   if (total > input.maxConversations) {
     const stop = fail('TooManyConversations', TOO_MANY, [total, input.maxConversations], [String(total)]);
     // A dry run reads no conversation, so it still lists the selection, and says the real run would stop.
@@ -124,40 +102,28 @@ export async function runExport(input: ExportInput, events: ExportEvents): Promi
     elapsedMs: 0,
     sessions: [],
   };
-  const lines = new Map<string, ManifestLine>();
-  const record = (line: ManifestLine, skipped = false): void => {
-    lines.set(line.sessionId, line);
-    const status: SessionStatus = { ...line };
-    delete (status as Partial<ManifestLine>).at;
-    delete (status as Partial<ManifestLine>).durationMs;
-    result.sessions.push(skipped ? { ...status, skipped } : status);
-    if (line.status === 'exported') result[skipped ? 'skipped' : 'exported']++;
+  // Counts only: the per-session lines go to the manifest's journal, and are read back from it at the end.
+  let finished = 0;
+  const count = (line: JournalLine): void => {
+    finished++;
+    if (line.status === 'exported') result[line.skipped ? 'skipped' : 'exported']++;
     else if (line.status === 'no-conversation') result.noConversation++;
     else result.failed++;
     result.entries += line.entryCount ?? 0;
-    events.progress?.({ done: lines.size, total: sessions, failed: result.failed, startedAt });
+    events.progress?.({ done: finished, total: sessions, failed: result.failed, startedAt });
   };
 
-  if (input.dryRun) {
-    for await (const row of rows) {
-      result.selected++;
-      if (!row.conversationIdentifier) result.noConversation++;
-      result.sessions.push({ sessionId: row.sessionId, conversationIdentifier: row.conversationIdentifier, status: row.conversationIdentifier ? 'would-export' : 'no-conversation' });
-    }
-    for (const sessionId of missing) {
-      result.selected++;
-      result.failed++;
-      result.sessions.push({ sessionId, conversationIdentifier: null, status: 'failed', reason: messages.getMessage('reason.sessionNotFound'), httpStatus: null });
-    }
-    result.elapsedMs = Date.now() - startedAt;
-    return result;
-  }
+  if (input.dryRun) return listDryRun(rows, missing, result, startedAt);
 
   await mkdir(input.outputDir, { recursive: true, mode: 0o700 });
   // A run killed mid-write leaves its temp files behind; a resumed run tidies them, so the directory ends up as an
   // uninterrupted run leaves it.
   await removeStaleTempFiles(input.outputDir);
-  const previous = input.force ? new Map<string, ManifestLine>() : await readManifest(input.outputDir);
+  const journal = await openJournal(input.outputDir, input.force);
+  const record = (line: JournalLine): Promise<void> => {
+    count(line);
+    return journal.append(line);
+  };
   const { baseUrl } = checked;
   const problem = diagnosis(conn.accessToken);
   if (problem) events.warn(messages.getMessage('warning.TokenCantWork', [problem]));
@@ -170,31 +136,32 @@ export async function runExport(input: ExportInput, events: ExportEvents): Promi
   const throttle =
     input.rateLimit > 0 ? pThrottle({ limit: input.rateLimit, interval: 60_000, strict: true })((): Promise<void> => Promise.resolve()) : undefined;
 
+  // One client for every conversation: one got instance, kept-alive connections.
+  const client = createEntriesClient({
+    getToken: () => conn.accessToken ?? '',
+    refresh: refreshOnce,
+    diagnose: () => diagnosis(conn.accessToken),
+    timeoutMs: checked.timeoutMs,
+    beforeRequest: throttle,
+  });
+
   const exportOne = async (row: SessionRow): Promise<void> => {
     const began = Date.now();
-    const done = (line: Omit<ManifestLine, 'at' | 'durationMs'>): Promise<void> => {
-      const full: ManifestLine = { ...line, at: new Date().toISOString(), durationMs: Date.now() - began };
-      record(full);
-      return appendManifest(input.outputDir, full);
-    };
+    const done = (line: Omit<ManifestLine, 'at' | 'durationMs'>): Promise<void> =>
+      record({ ...line, at: new Date().toISOString(), durationMs: Date.now() - began });
     const base = { sessionId: row.sessionId, conversationIdentifier: row.conversationIdentifier };
     if (!row.conversationIdentifier) return done({ ...base, status: 'no-conversation' });
     const file = `${row.sessionId}.${EXTENSIONS[input.format]}`;
     const path = join(input.outputDir, file);
-    const before = previous.get(row.sessionId);
+    const before = journal.previous.get(row.sessionId);
     // Resume: a session whose file is there with the checksum the manifest recorded is done already.
     if (before?.status === 'exported' && before.file === file && before.sha256 && (await sha256OfFile(path)) === before.sha256) {
-      return record(before, true);
+      return record({ ...before, skipped: true });
     }
-    const { fetchPage, stats } = createEntriesFetcher({
+    const { fetchPage, stats } = client.fetcher({
       endpoint: entriesUrl(baseUrl, row.conversationIdentifier),
       baseUrl,
       conversationIdentifier: row.conversationIdentifier,
-      getToken: () => conn.accessToken ?? '',
-      refresh: refreshOnce,
-      diagnose: () => diagnosis(conn.accessToken),
-      timeoutMs: checked.timeoutMs,
-      beforeRequest: throttle,
     });
     try {
       const { entries } = await collectEntries(fetchPage);
@@ -216,23 +183,55 @@ export async function runExport(input: ExportInput, events: ExportEvents): Promi
   };
 
   const queue = new PQueue({ concurrency: input.concurrency });
-  for await (const row of rows) {
-    result.selected++;
-    // Backpressure: never read more sessions than the workers can take, so memory stays flat.
-    await queue.onSizeLessThan(input.concurrency);
-    void queue.add(() => exportOne(row));
+  // A session's failure is in its manifest line; only the journal itself failing (a full disk) stops the run.
+  let broken: unknown;
+  try {
+    for await (const row of rows) {
+      if (broken) break;
+      result.selected++;
+      // Backpressure: never read more sessions than the workers can take, so memory stays flat.
+      await queue.onSizeLessThan(input.concurrency);
+      queue.add(() => exportOne(row)).catch((error: unknown) => (broken ??= error));
+    }
+  } catch (error) {
+    // The selection's next page failed: let the sessions in flight finish and journal, then stop.
+    broken ??= error;
   }
   await queue.onIdle();
+  if (broken) {
+    await journal.close();
+    throw broken;
+  }
   for (const sessionId of missing) {
     result.selected++;
-    const line: ManifestLine = { sessionId, conversationIdentifier: null, status: 'failed', reason: messages.getMessage('reason.sessionNotFound'), httpStatus: null, at: new Date().toISOString(), durationMs: 0 };
-    record(line);
     // eslint-disable-next-line no-await-in-loop -- a journal line each, in order
-    await appendManifest(input.outputDir, line);
+    await record({ sessionId, conversationIdentifier: null, status: 'failed', reason: messages.getMessage('reason.sessionNotFound'), httpStatus: null, at: new Date().toISOString(), durationMs: 0 });
   }
-  await finishManifest(input.outputDir, lines.values());
+  result.sessions = (await journal.finish()).map((line) => {
+    const status: Partial<JournalLine> = { ...line };
+    delete status.at;
+    delete status.durationMs;
+    return status as SessionStatus;
+  });
   result.elapsedMs = Date.now() - startedAt;
   if (result.failed > 0) process.exitCode = PARTIAL_FAILURE;
   return result;
 }
 
+
+/** A dry run: what would be exported, with no entries request and nothing written. */
+async function listDryRun(rows: Selected['rows'], missing: string[], empty: ExportResult, startedAt: number): Promise<ExportResult> {
+  const result: ExportResult = { ...empty, sessions: [] };
+  for await (const row of rows) {
+    result.selected++;
+    if (!row.conversationIdentifier) result.noConversation++;
+    result.sessions.push({ sessionId: row.sessionId, conversationIdentifier: row.conversationIdentifier, status: row.conversationIdentifier ? 'would-export' : 'no-conversation' });
+  }
+  for (const sessionId of missing) {
+    result.selected++;
+    result.failed++;
+    result.sessions.push({ sessionId, conversationIdentifier: null, status: 'failed', reason: messages.getMessage('reason.sessionNotFound'), httpStatus: null });
+  }
+  result.elapsedMs = Date.now() - startedAt;
+  return result;
+}

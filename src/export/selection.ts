@@ -52,17 +52,22 @@ export async function readSessionFile(path: string, stdin: NodeJS.ReadableStream
     } catch (error) {
       throw fail('SessionFileMalformed', ExitCode.InvalidInput, [path, (error as Error).message.split('\n')[0]]);
     }
-    const column = Object.keys(rows[0] ?? {}).find((c) => c.toLowerCase() === 'id');
+    // A header and no rows selects nothing; without this check an export would run with no Id condition.
+    if (!rows.length) throw fail('SessionFileEmpty', ExitCode.InvalidInput, [path]);
+    const column = Object.keys(rows[0]).find((c) => c.toLowerCase() === 'id');
     if (!column) throw fail('SessionFileNoIdColumn', ExitCode.InvalidInput, [path]);
     // Line numbers count the header as line 1.
     return rows.map((row, i) => checkId((row[column] ?? '').trim(), `${path}:${i + 2}`));
   }
-  return lines.flatMap((line, i) => (line.trim() && !line.trim().startsWith('#') ? [checkId(line.trim(), `${path}:${i + 1}`)] : []));
+  const ids = lines.flatMap((line, i) => (line.trim() && !line.trim().startsWith('#') ? [checkId(line.trim(), `${path}:${i + 1}`)] : []));
+  if (!ids.length) throw fail('SessionFileEmpty', ExitCode.InvalidInput, [path]);
+  return ids;
 }
 
 export async function checkSelection(input: SelectionInput, now = Date.now()): Promise<Selection> {
   const ids = input.sessionIds.map((id) => checkId(id, '--session-id'));
-  if (input.sessionFile) ids.push(...(await readSessionFile(input.sessionFile)));
+  // `!== undefined`: an empty --session-file value is an error (the file can't be read), never silently ignored.
+  if (input.sessionFile !== undefined) ids.push(...(await readSessionFile(input.sessionFile)));
   const instant = (flag: string, value?: string): number | undefined => {
     if (value === undefined) return undefined;
     const ms = parseSince(value, now);
@@ -84,7 +89,7 @@ export async function checkSelection(input: SelectionInput, now = Date.now()): P
   if (input.where !== undefined && (!where || /[\u0000-\u001f;]/.test(where))) {
     throw fail('InvalidWhere', ExitCode.InvalidInput, [printable(input.where)]);
   }
-  if (!ids.length && since === undefined && until === undefined && !channels.length && !where && !input.sessionFile) {
+  if (!ids.length && since === undefined && until === undefined && !channels.length && !where && input.sessionFile === undefined) {
     throw fail('NoSelector', ExitCode.InvalidInput);
   }
   return { ids: [...new Set(ids)], since, until, channels, where };
@@ -146,6 +151,36 @@ export async function streamSessions(conn: Connection, selection: Selection, org
     }
   }
   return { total: first.totalSize, rows: rows() };
+}
+
+export type Selected = {
+  rows: AsyncIterable<SessionRow> | SessionRow[];
+  /** The conversations the guard counts: the sessions with one, or for a filter the query's total (a conservative count). */
+  conversations: number;
+  /** The sessions progress counts: known up front, or the query's total. */
+  sessions: number;
+  /** Ids given that no session matched: each is a failed line. */
+  missing: string[];
+  /** Ids given that the filters excluded (or that don't exist: one query can't tell them apart): not selected. */
+  notSelected: number;
+};
+
+/** The selected sessions: by id (with or without filters), or streamed from a filter query. */
+export async function selectSessions(conn: Connection, selection: Selection, orgId: string): Promise<Selected> {
+  if (!selection.ids.length) {
+    const streamed = await streamSessions(conn, selection, orgId);
+    return { rows: streamed.rows, conversations: streamed.total, sessions: streamed.total, missing: [], notSelected: 0 };
+  }
+  const { found, missing } = await sessionsById(conn, selection, orgId);
+  // Selectors combine with AND: an id the filters exclude is simply not selected.
+  const filtered = conditions(selection).length > 0;
+  return {
+    rows: found,
+    conversations: found.filter((r) => r.conversationIdentifier).length,
+    sessions: found.length + (filtered ? 0 : missing.length),
+    missing: filtered ? [] : missing,
+    notSelected: filtered ? missing.length : 0,
+  };
 }
 
 /** Runs a MessagingSession query, turning its failures into named errors. */
