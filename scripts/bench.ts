@@ -2,11 +2,19 @@
  * npm run bench: measurements printed as one table of side-by-side ratios from this run, and written to
  * bench-results/latest.json with the date and machine. Not a test: the machines are shared and noisy, so each
  * row is the median of several runs, and ratios (not absolute times) are what to compare.
+ *
+ * Environment:
+ *   BENCH_RUNS=n        runs per measurement (default 3; the start-up and real-sf rows take at least 5)
+ *   BENCH_ONLY=a,b,...  only these sections, of: startup, realsf, large, memory, bulk (default: all)
+ *   BENCH_SKIP_MEMORY=1 leave out the memory section
+ *   BENCH_ONLY_EXPORT=1 old spelling of BENCH_ONLY=memory,bulk (ignored when BENCH_ONLY is set)
+ * A run of some sections only prints those, and replaces only their rows in latest.json: the other sections' rows
+ * are kept from the previous file, each row with the date it was measured.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -16,8 +24,37 @@ const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-type Row = { section: string; name: string; value: number; unit: string; ratio?: number; against?: string };
+type Row = {
+  section: string;
+  name: string;
+  value: number;
+  unit: string;
+  ratio?: number;
+  against?: string;
+  /** The goal for the ratio, e.g. '≤ 0.55×' (shown with the ratio). */
+  goal?: string;
+  /** The runs behind the median, in the order measured. */
+  samples?: number[];
+  /** Anything else worth keeping with the row in latest.json. */
+  details?: Record<string, unknown>;
+  /** The bench section (BENCH_ONLY name) and run date it came from; set when the section is done. */
+  bench?: Section;
+  measured?: string;
+};
 const rows: Row[] = [];
+
+const SECTIONS = ['startup', 'realsf', 'large', 'memory', 'bulk'] as const;
+type Section = (typeof SECTIONS)[number];
+/** The sections to run: BENCH_ONLY (comma list), else BENCH_ONLY_EXPORT's memory + bulk, else all; minus BENCH_SKIP_MEMORY. */
+function selectedSections(): Set<Section> {
+  const only = process.env.BENCH_ONLY ?? (process.env.BENCH_ONLY_EXPORT ? 'memory,bulk' : undefined);
+  const names = only === undefined ? [...SECTIONS] : only.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
+  const unknown = names.filter((name) => !(SECTIONS as readonly string[]).includes(name));
+  if (unknown.length || !names.length) throw new Error(`BENCH_ONLY: unknown section(s) '${unknown.join(', ')}'; use a comma list of ${SECTIONS.join(', ')}`);
+  const selected = new Set(names as Section[]);
+  if (process.env.BENCH_SKIP_MEMORY) selected.delete('memory');
+  return selected;
+}
 
 function largeTranscript(): void {
   const entries = 10_000;
@@ -78,9 +115,9 @@ async function bulkExport(): Promise<void> {
     const wall = median(samples.map((x) => x.wall));
     const fetch = median(samples.map((x) => x.fetch));
     const section = `bulk export (${sessions} sessions, ${latencyMs} ms latency, concurrency ${concurrency}, no rate limit)`;
-    rows.push({ section, name: 'whole command, wall time', value: wall, unit: 'ms', ratio: wall / ideal, against: `ideal ${Math.round(ideal)} ms` });
+    rows.push({ section, name: 'whole command, wall time', value: wall, unit: 'ms', ratio: wall / ideal, against: `ideal ${Math.round(ideal)} ms`, goal: '≤ 1.25×' });
     rows.push({ section, name: 'first to last entries request', value: fetch, unit: 'ms', ratio: fetch / ideal, against: `ideal ${Math.round(ideal)} ms` });
-    rows.push({ section, name: 'requests (SOQL + entries)', value: median(samples.map((x) => x.requests)), unit: 'requests', ratio: median(samples.map((x) => x.requests)) / minimum, against: `minimum ${minimum}` });
+    rows.push({ section, name: 'requests (SOQL + entries)', value: median(samples.map((x) => x.requests)), unit: 'requests', ratio: median(samples.map((x) => x.requests)) / minimum, against: `minimum ${minimum}`, goal: '= 1.00×' });
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await home.cleanup();
@@ -94,7 +131,6 @@ async function startUp(): Promise<void> {
   const { createSfHome } = await import('../test/helpers/sfHome.js');
   const { runCli } = await import('../test/helpers/cli.js');
   const { spawn } = await import('node:child_process');
-  const { readFileSync } = await import('node:fs');
   const emu = await startEmulator();
   const home = await createSfHome(emu, { alias: 'bench' });
   const time = async (run: () => Promise<unknown>): Promise<number> => {
@@ -117,7 +153,7 @@ async function startUp(): Promise<void> {
     }
     const section = 'start-up (entries get, 5 entries, emulator)';
     rows.push({ section, name: 'floor: a process importing sf-plugins-core and core', value: median(floors), unit: 'ms' });
-    rows.push({ section, name: 'bin/run.js conversation entries get', value: median(commands), unit: 'ms', ratio: median(commands) / median(floors), against: 'floor' });
+    rows.push({ section, name: 'bin/run.js conversation entries get', value: median(commands), unit: 'ms', ratio: median(commands) / median(floors), against: 'floor', goal: '≤ 1.3×' });
     // Which packages the command loads beyond the floor.
     const traced = (file: string, args: string[], env: NodeJS.ProcessEnv): Promise<string[]> =>
       new Promise((resolve) => {
@@ -134,13 +170,196 @@ async function startUp(): Promise<void> {
   }
 }
 
+/** An executable of that name on PATH, or undefined. */
+function onPath(name: string, path = process.env.PATH ?? ''): string | undefined {
+  return path
+    .split(delimiter)
+    .filter(Boolean)
+    .map((dir) => join(dir, name))
+    .find((file) => existsSync(file));
+}
+
+/** The no-curl fallback's GET: node --input-type=module -e FETCH_ONCE <url>, the token in BENCH_TOKEN. */
+const FETCH_ONCE =
+  'const r = await fetch(process.argv[1], { headers: { authorization: `Bearer ${process.env.BENCH_TOKEN}` } }); process.stdout.write(await r.text()); if (!r.ok) process.exitCode = 22;';
+
+/**
+ * The plugin through the real sf CLI (scripts/sfCli.ts: sf 2.150.6, logged in to the emulator with
+ * `sf org login access-token`) against what a user does by hand without it, all on the short session
+ * (SESSIONS.short: its whole conversation, 10 entries today, which the API's default page of 25 holds: one request).
+ * A is `sf conversation entries get -s <session> -o bench` (human output), with the plugin linked as npm run test:sf
+ * does (`sf plugins link`); A2 the same with the plugin registered as installed, as users get it from npm: a linked
+ * plugin pays for typescript + tsx on every run (see SfCliOptions.plugin), an installed one doesn't.
+ * B is the manual path: `sf data query` for the ConversationIdentifier, `sf org auth show-access-token` for the token
+ * (sf 2.150.6 has it, in plugin-org 6.0.11; it first checks the token against the org), then one GET of the entries
+ * API with curl; one after another, each step's output feeding the next, timed from the first spawn to the last exit.
+ * C is `sf data query` alone (the same query as B's first step).
+ * Warmed up once (every measurement: the first sf runs build caches), then A, A2, B, C interleaved per run, medians of
+ * at least 5. Every run is checked (exit 0; get prints every entry, the query returns the identifier, the GET returns
+ * every entry): a failed run throws rather than being timed. Ratios are of wall times; CPU times (user + sys, Linux)
+ * are kept in latest.json and printed below the table, as they suffer less from a busy machine.
+ */
+async function realSf(): Promise<void> {
+  const { startEmulator } = await import('../test/emulator/server.js');
+  const { CONVERSATIONS, SESSIONS, entriesOf } = await import('../test/emulator/seed.js');
+  const { createSfCli, runProcess, SF_BIN, SF_VERSION } = await import('./sfCli.js');
+  type Run = Awaited<ReturnType<typeof runProcess>>;
+  type Cli = Awaited<ReturnType<typeof createSfCli>>;
+  const runs = Math.max(RUNS, 5);
+  const expectedEntries = entriesOf(CONVERSATIONS.short).length;
+  const identifier = CONVERSATIONS.short;
+  const emu = await startEmulator();
+  const clis: Cli[] = [];
+  const secrets = new Set<string>();
+  const describe = (label: string, run: Run): string => {
+    let text = `${run.stdout}\n${run.stderr}`.slice(0, 600);
+    for (const secret of secrets) text = text.split(secret).join('<token>');
+    return `real sf: ${label} (exit ${String(run.code)}): ${text}`;
+  };
+  const ensure = (ok: boolean, label: string, run: Run): void => {
+    if (!ok || run.code !== 0) throw new Error(describe(label, run));
+  };
+  const parse = <T>(run: Run, label: string): T => {
+    try {
+      return JSON.parse(run.stdout) as T;
+    } catch {
+      throw new Error(describe(`${label}: stdout is not JSON`, run));
+    }
+  };
+  try {
+    const base = emu.url;
+    const emulator = { url: base, tokenFor: (app: 'jwt'): string => emu.tokenFor(app) };
+    for (const plugin of ['link', 'installed'] as const) {
+      // eslint-disable-next-line no-await-in-loop -- one sf at a time
+      const cli = await createSfCli(emulator, { alias: 'bench', plugin });
+      clis.push(cli);
+      secrets.add(cli.token);
+      const failed = cli.setup.find((step) => !step.ok);
+      if (failed) throw new Error(describe(`set-up (${plugin}): ${failed.name} failed`, failed.run));
+    }
+    const [linked, installed] = clis;
+
+    const tokenCommand = ['org', 'auth', 'show-access-token', '-o', 'bench', '--json'];
+    const soql = `SELECT Conversation.ConversationIdentifier FROM MessagingSession WHERE Id = '${SESSIONS.short}'`;
+    const queryCommand = ['data', 'query', '-q', soql, '-o', 'bench', '--json'];
+    const entriesUrl = (conversationIdentifier: string): string => `${base}/platform/engagement/v1.0/conversation-entries?conversationIdentifier=${encodeURIComponent(conversationIdentifier)}`;
+    // curl as a user would run it; the header goes in on stdin (-H @-) so the token is not in argv (visible in ps on
+    // a shared machine), which costs curl nothing. Without curl: one GET from a fresh node process (sf's own Node 22).
+    const curl = onPath('curl', linked.env.PATH);
+    const httpClient = curl ? `curl (${curl})` : 'NO CURL: node -e fetch(…) (a fresh Node 22 process doing one GET)';
+    const httpGet = (url: string, token: string): Promise<Run> =>
+      curl
+        ? runProcess(curl, ['--silent', '--show-error', '--fail', '-H', '@-', url], { env: linked.env, input: `Authorization: Bearer ${token}\n` })
+        : runProcess(join(SF_BIN, 'node'), ['--input-type=module', '-e', FETCH_ONCE, url], { env: { ...linked.env, BENCH_TOKEN: token } });
+
+    type Sample = { ms: number; cpuMs?: number };
+    type QueryJson = { result?: { records?: Array<{ Conversation?: { ConversationIdentifier?: string } }> } };
+    const identifierOf = (run: Run): string => parse<QueryJson>(run, 'sf data query').result?.records?.[0]?.Conversation?.ConversationIdentifier ?? '';
+    const query = async (): Promise<Run> => {
+      const run = await linked.sf(queryCommand);
+      const found = identifierOf(run);
+      ensure(found === identifier, `sf data query returned '${found}', not ${identifier}`, run);
+      return run;
+    };
+    const get = async (cli: Cli): Promise<Run> => {
+      const run = await cli.sf(['conversation', 'entries', 'get', '-s', SESSIONS.short, '-o', 'bench']);
+      const lines = run.stdout.trimEnd().split('\n').filter(Boolean).length;
+      ensure(lines === expectedEntries, `sf conversation entries get printed ${lines} lines, not ${expectedEntries} entries`, run);
+      return run;
+    };
+    const manual = async (): Promise<Sample & { steps: Run[] }> => {
+      const started = performance.now();
+      const q = await query();
+      const t = await linked.sf(tokenCommand);
+      const token = parse<{ result?: { accessToken?: string } }>(t, 'sf org auth show-access-token').result?.accessToken ?? '';
+      ensure(token.length > 0, 'manual path: sf org auth show-access-token returned no token', t);
+      secrets.add(token);
+      const h = await httpGet(entriesUrl(identifierOf(q)), token);
+      const entries = parse<{ conversationEntries?: unknown[] }>(h, 'GET entries').conversationEntries?.length;
+      ensure(entries === expectedEntries, `manual path: GET entries returned ${String(entries)} entries, not ${expectedEntries}`, h);
+      const cpu = [q, t, h].map((r) => r.cpuMs);
+      const cpuMs = cpu.every((x) => x !== undefined) ? cpu.reduce((sum: number, x) => sum + (x ?? 0), 0) : undefined;
+      return { ms: performance.now() - started, cpuMs, steps: [q, t, h] };
+    };
+
+    const measurements: Array<{ key: string; run: () => Promise<Sample & { steps?: Run[] }> }> = [
+      { key: 'getLinked', run: () => get(linked) },
+      { key: 'getInstalled', run: () => get(installed) },
+      { key: 'manual', run: manual },
+      { key: 'query', run: query },
+    ];
+    const samples: Record<string, Sample[]> = Object.fromEntries(measurements.map((m) => [m.key, []]));
+    const stepSamples: Sample[][] = [[], [], []];
+    // Warm-up: the first sf runs build caches (oclif's, tsx's for the linked plugin, the auth file's cached fields).
+    for (const m of measurements) await m.run(); // eslint-disable-line no-await-in-loop
+    for (let i = 0; i < runs; i++) {
+      for (const m of measurements) {
+        // eslint-disable-next-line no-await-in-loop -- one process at a time, interleaved so noise hits all alike
+        const sample = await m.run();
+        samples[m.key].push({ ms: sample.ms, cpuMs: sample.cpuMs });
+        sample.steps?.forEach((step, n) => stepSamples[n].push({ ms: step.ms, cpuMs: step.cpuMs }));
+      }
+    }
+
+    const wall = (key: string): number[] => samples[key].map((x) => x.ms);
+    const cpuOf = (list: Sample[]): number[] | undefined => (list.every((x) => x.cpuMs !== undefined) ? list.map((x) => x.cpuMs ?? 0) : undefined);
+    const cpuMedian = (list: Sample[]): number | undefined => {
+      const cpu = cpuOf(list);
+      return cpu ? median(cpu) : undefined;
+    };
+    const section = `Real sf against the manual path (sf ${SF_VERSION}, ${expectedEntries} entries, emulator; median of ${runs})`;
+    const tokenCommandText = `sf ${tokenCommand.join(' ')}`;
+    const httpName = curl ? 'curl' : 'node fetch (no curl)';
+    const details = { tokenCommand: tokenCommandText, queryCommand: `sf data query -q "${soql}" -o bench --json`, httpClient };
+    const row = (name: string, key: string, extra: Partial<Row> = {}): Row => ({
+      section,
+      name,
+      value: median(wall(key)),
+      unit: 'ms',
+      samples: wall(key),
+      details: { cpuMedianMs: cpuMedian(samples[key]), cpuSamplesMs: cpuOf(samples[key]) },
+      ...extra,
+    });
+    const versus = (key: string, name: string): Row[] => [
+      row(name, key, { ratio: median(wall(key)) / median(wall('manual')), against: 'manual path', goal: '≤ 0.55×' }),
+      row(name, key, { ratio: median(wall(key)) / median(wall('query')), against: 'sf data query', goal: '≤ 1.15×' }),
+    ];
+    rows.push(row('sf data query (alone)', 'query'));
+    const manualRow = row(`manual path: sf data query + sf org auth show-access-token --json + ${httpName} GET`, 'manual');
+    manualRow.details = {
+      ...manualRow.details,
+      ...details,
+      steps: ['sf data query', tokenCommandText, httpName].map((name, n) => ({ name, medianMs: median(stepSamples[n].map((x) => x.ms)), cpuMedianMs: cpuMedian(stepSamples[n]), samplesMs: stepSamples[n].map((x) => x.ms) })),
+    };
+    rows.push(manualRow);
+    rows.push(...versus('getInstalled', 'sf conversation entries get, plugin installed (as from npm)'));
+    rows.push(...versus('getLinked', 'sf conversation entries get, plugin linked (sf plugins link, as npm run test:sf)'));
+    ['sf data query', 'sf org auth show-access-token', `${httpName} GET`].forEach((name, n) =>
+      rows.push({ section, name: `manual path, step ${n + 1}: ${name}`, value: median(stepSamples[n].map((x) => x.ms)), unit: 'ms', samples: stepSamples[n].map((x) => x.ms), details: { cpuMedianMs: cpuMedian(stepSamples[n]) } })
+    );
+    const cpu = Object.fromEntries(measurements.map((m) => [m.key, cpuMedian(samples[m.key])]));
+    if (cpu.query !== undefined && cpu.manual !== undefined && cpu.getLinked !== undefined && cpu.getInstalled !== undefined) {
+      const r = (x: number, y: number): string => `${(x / y).toFixed(2)}×`;
+      notes.push({
+        bench: 'realsf',
+        text:
+          `Real sf, CPU time (user + sys) medians: get installed ${Math.round(cpu.getInstalled)} ms (${r(cpu.getInstalled, cpu.manual)} manual, ${r(cpu.getInstalled, cpu.query)} query), ` +
+          `get linked ${Math.round(cpu.getLinked)} ms (${r(cpu.getLinked, cpu.manual)} manual, ${r(cpu.getLinked, cpu.query)} query), manual path ${Math.round(cpu.manual)} ms, sf data query ${Math.round(cpu.query)} ms. ` +
+          `Token command: ${tokenCommandText}; HTTP client: ${httpClient}.`,
+      });
+    }
+  } finally {
+    for (const cli of clis) await cli.cleanup(); // eslint-disable-line no-await-in-loop
+    await emu.stop();
+  }
+}
+
 /** Peak RSS of the export command for 1,000 and 10,000 sessions: it should not grow with the number of sessions. */
 async function exportMemory(): Promise<void> {
   const { startEmulator } = await import('../test/emulator/server.js');
   const { BULK_SESSIONS } = await import('../test/emulator/seed.js');
   const { createSfHome } = await import('../test/helpers/sfHome.js');
   const { spawn } = await import('node:child_process');
-  const { readFileSync } = await import('node:fs');
   if (BULK_SESSIONS.length < 10_000) {
     rows.push({ section: 'export memory', name: 'skipped: the emulator seed was loaded before EMULATOR_BULK_SESSIONS was set', value: 0, unit: 'ms' });
     return;
@@ -148,21 +367,35 @@ async function exportMemory(): Promise<void> {
   const emu = await startEmulator();
   const home = await createSfHome(emu, { alias: 'bench' });
   const dir = mkdtempSync(join(tmpdir(), 'bench-memory-'));
-  const peak = async (sessions: number): Promise<number> => {
+  /**
+   * One export of `sessions` sessions; returns what the preload wrote, in MB. 'rss': the process's peak RSS, GC left
+   * alone. 'live': the largest heap still in use after a forced full GC (sampled every 250 ms; --expose-gc), i.e. what
+   * the command retains apart from garbage V8 hasn't collected yet.
+   */
+  const measure = async (sessions: number, what: 'rss' | 'live'): Promise<number> => {
     const ids = join(dir, `ids-${sessions}.txt`);
     writeFileSync(ids, `${BULK_SESSIONS.slice(0, sessions).join('\n')}\n`);
-    const report = join(dir, `rss-${sessions}`);
-    const args = ['--import', join(ROOT, 'scripts/bench/report-rss.mjs'), join(ROOT, 'bin/run.js'), 'conversation', 'entries', 'export', '-o', 'bench', '--session-file', ids, '-d', join(dir, `out-${sessions}`), '--concurrency', '8', '--rate-limit', '0', '--max-conversations', String(sessions), '--json'];
-    const code = await new Promise<number | null>((resolve) => spawn(process.execPath, args, { env: { ...home.env, REPORT_RSS_FILE: report }, stdio: 'ignore' }).on('close', resolve));
+    const report = join(dir, `${what}-${sessions}`);
+    const preload = what === 'rss' ? ['--import', join(ROOT, 'scripts/bench/report-rss.mjs')] : ['--expose-gc', '--import', join(ROOT, 'scripts/bench/report-live-heap.mjs')];
+    const out = join(dir, `out-${what}-${sessions}`);
+    const args = [...preload, join(ROOT, 'bin/run.js'), 'conversation', 'entries', 'export', '-o', 'bench', '--session-file', ids, '-d', out, '--concurrency', '8', '--rate-limit', '0', '--max-conversations', String(sessions), '--json'];
+    const env = { ...home.env, REPORT_RSS_FILE: report, REPORT_LIVE_FILE: report };
+    const code = await new Promise<number | null>((resolve) => spawn(process.execPath, args, { env, stdio: 'ignore' }).on('close', resolve));
     if (code !== 0) throw new Error(`export of ${sessions} sessions exited ${String(code)}`);
-    return Number(readFileSync(report, 'utf8')) / 1024;
+    rmSync(out, { recursive: true, force: true });
+    const value = Number(readFileSync(report, 'utf8'));
+    return what === 'rss' ? value / 1024 : value / 2 ** 20; // maxRSS is in KB, heapUsed in bytes
   };
   try {
-    const small = await peak(1000);
-    const large = await peak(10_000);
-    const section = 'export memory (concurrency 8, no rate limit)';
+    const section = 'export memory (concurrency 8, no rate limit, --json)';
+    const small = await measure(1000, 'rss');
+    const large = await measure(10_000, 'rss');
     rows.push({ section, name: '1,000 sessions', value: small, unit: 'MB peak RSS' });
-    rows.push({ section, name: '10,000 sessions', value: large, unit: 'MB peak RSS', ratio: large / small, against: '1,000 sessions' });
+    rows.push({ section, name: '10,000 sessions', value: large, unit: 'MB peak RSS', ratio: large / small, against: '1,000 sessions', goal: '≤ 1.2×' });
+    const smallLive = await measure(1000, 'live');
+    const largeLive = await measure(10_000, 'live');
+    rows.push({ section, name: '1,000 sessions, retained (heap in use after a full GC, largest sample)', value: smallLive, unit: 'MB live heap' });
+    rows.push({ section, name: '10,000 sessions, retained (heap in use after a full GC, largest sample)', value: largeLive, unit: 'MB live heap', ratio: largeLive / smallLive, against: '1,000 sessions' });
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await home.cleanup();
@@ -171,24 +404,51 @@ async function exportMemory(): Promise<void> {
 }
 
 let extraPackages: string[] = [];
-if (!process.env.BENCH_ONLY_EXPORT) {
-  await startUp();
-  largeTranscript();
+/** Lines printed under the table, by section. */
+const notes: Array<{ bench: Section; text: string }> = [];
+const sections = selectedSections();
+const measured = new Date().toISOString();
+const RUNNERS: Record<Section, () => unknown> = { startup: startUp, realsf: realSf, large: largeTranscript, memory: exportMemory, bulk: bulkExport };
+for (const section of SECTIONS) {
+  if (!sections.has(section)) continue;
+  const before = rows.length;
+  await RUNNERS[section](); // eslint-disable-line no-await-in-loop -- sections run one after another
+  for (const row of rows.slice(before)) Object.assign(row, { bench: section, measured });
 }
-if (!process.env.BENCH_SKIP_MEMORY) await exportMemory();
-await bulkExport();
 
 const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version };
 const table = rows.map((r) =>
-  `| ${r.section} | ${r.name} | ${r.value.toFixed(r.unit === 'MB peak RSS' ? 1 : 0)} ${r.unit} | ${r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}× ${r.against}`} |`
+  `| ${r.section} | ${r.name} | ${r.value.toFixed(r.unit.startsWith('MB') ? 1 : 0)} ${r.unit} | ${r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}× ${r.against}${r.goal ? ` (goal ${r.goal})` : ''}`} |`
 );
 const text = [
-  `Measured ${new Date().toISOString()} on ${machine.cpus}, ${machine.memoryGb} GB, Node ${machine.node}; median of ${RUNS} runs.`,
+  `Measured ${measured} on ${machine.cpus}, ${machine.memoryGb} GB, Node ${machine.node}; median of ${RUNS} runs (start-up and real sf: at least 5).`,
   '',
   '| Section | Measurement | Value | Ratio |',
   '| --- | --- | --- | --- |',
   ...table,
 ].join('\n');
-process.stdout.write(`${text}\n\nPackages the command loads beyond the floor: ${extraPackages.join(', ') || 'none'}\n`);
+const packagesLine = sections.has('startup') ? `\n\nPackages the command loads beyond the floor: ${extraPackages.join(', ') || 'none'}` : '';
+process.stdout.write(`${text}${packagesLine}${notes.map((note) => `\n\n${note.text}`).join('')}\n`);
+
+// latest.json: this run's sections, plus the other sections' rows (and notes, packages) from the previous file.
+type Saved = { date?: string; rows?: Row[]; extraPackages?: string[]; notes?: Array<{ bench: Section; text: string }> };
+/** Sections of rows written before rows carried `bench`, by their titles. */
+const LEGACY: Array<[RegExp, Section]> = [[/^start-up/, 'startup'], [/^Real sf/, 'realsf'], [/^large transcript/, 'large'], [/^export memory/, 'memory'], [/^bulk export/, 'bulk']];
+const file = join(ROOT, 'bench-results', 'latest.json');
+let previous: Saved = {};
+try {
+  previous = JSON.parse(readFileSync(file, 'utf8')) as Saved;
+} catch {
+  // no previous results (or unreadable): write this run's only
+}
+const kept = (previous.rows ?? [])
+  .map((row) => ({ ...row, bench: row.bench ?? LEGACY.find(([title]) => title.test(row.section))?.[1], measured: row.measured ?? previous.date }))
+  .filter((row) => row.bench !== undefined && !sections.has(row.bench));
+const order = (row: Row): number => SECTIONS.indexOf(row.bench ?? 'bulk');
+const allRows = [...kept, ...rows].sort((a, b) => order(a) - order(b));
+const allNotes = [...(previous.notes ?? []).filter((note) => typeof note === 'object' && !sections.has(note.bench)), ...notes];
 mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
-writeFileSync(join(ROOT, 'bench-results', 'latest.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, runs: RUNS, rows, extraPackages }, null, 2)}\n`);
+writeFileSync(
+  file,
+  `${JSON.stringify({ date: measured, machine, runs: RUNS, sections: [...sections], rows: allRows, extraPackages: sections.has('startup') ? extraPackages : previous.extraPackages ?? [], notes: allNotes }, null, 2)}\n`
+);

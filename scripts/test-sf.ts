@@ -1,47 +1,27 @@
 /*
  * npm run test:sf: the plugin through the real sf CLI. Installs @salesforce/cli 2.150.x and Node 22 from npm into a
  * cache folder outside the repo (reused when present), links this plugin into sf in an isolated home, authorises the
- * local org emulator with `sf org login access-token`, and runs get (every format), export and doctor.
+ * local org emulator with `sf org login access-token` (all of that in scripts/sfCli.ts, shared with the bench), and
+ * runs get (every format), export and doctor.
  * Prints "N passed, N failed" and exits non-zero on any failure.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startEmulator } from '../test/emulator/server.js';
 import { CONVERSATIONS, LONG_ENTRY_COUNT, SESSIONS, entriesOf } from '../test/emulator/seed.js';
-import { isolatedEnv } from '../test/helpers/sfHome.js';
-
-const SF_VERSION = '2.150.6';
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CACHE = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'plugin-conversation', `sf-cli-${SF_VERSION}`);
-const BIN = join(CACHE, 'node_modules', '.bin');
-
-if (!existsSync(join(BIN, 'sf'))) {
-  mkdirSync(CACHE, { recursive: true });
-  process.stdout.write(`Installing @salesforce/cli@${SF_VERSION} and node@22 into ${CACHE} (once)...\n`);
-  const install = spawnSync('npm', ['install', '--prefix', CACHE, '--no-audit', '--no-fund', '--no-save', `@salesforce/cli@${SF_VERSION}`, 'node@22'], { stdio: 'inherit' });
-  if (install.status !== 0) throw new Error('installing the sf CLI failed');
-}
+import { createSfCli } from './sfCli.js';
+import type { ProcessRun as Run } from './sfCli.js';
 
 const emu = await startEmulator();
-const home = mkdtempSync(join(tmpdir(), 'test-sf-home-'));
+const cli = await createSfCli(emu, { alias: 'emu' }).catch(async (error: unknown) => {
+  await emu.stop();
+  throw error;
+});
 const out = mkdtempSync(join(tmpdir(), 'test-sf-out-'));
-const token = emu.tokenFor('jwt');
-const env = { ...isolatedEnv(home, emu.url), PATH: [BIN, isolatedEnv(home, emu.url).PATH].join(delimiter), SF_ACCESS_TOKEN: token };
+const { token } = cli;
 const secrets = [token];
-
-type Run = { code: number | null; stdout: string; stderr: string };
-const sf = (args: string[]): Promise<Run> =>
-  new Promise((resolve) => {
-    const child = spawn(join(BIN, 'sf'), args, { env, cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+const sf = (args: string[]): Promise<Run> => cli.sf(args);
 
 let passed = 0;
 let failed = 0;
@@ -54,12 +34,7 @@ const noSecrets = (name: string, run: Run): void =>
   check(`${name}: no token in the output`, !secrets.some((s) => run.stdout.includes(s) || run.stderr.includes(s)));
 
 try {
-  const version = await sf(['version']);
-  check(`sf ${SF_VERSION} runs`, version.code === 0 && version.stdout.includes(SF_VERSION), version.stdout + version.stderr);
-  const link = await sf(['plugins', 'link', ROOT, '--no-install']);
-  check('sf plugins link .', link.code === 0, link.stdout + link.stderr);
-  const login = await sf(['org', 'login', 'access-token', '--instance-url', emu.url, '--alias', 'emu', '--no-prompt']);
-  check('sf org login access-token', login.code === 0, login.stdout + login.stderr);
+  for (const step of cli.setup) check(step.name, step.ok, step.run.stdout + step.run.stderr);
 
   for (const format of ['human', 'csv', 'jsonl', 'markdown']) {
     // eslint-disable-next-line no-await-in-loop -- one sf process at a time, as a user would run them
@@ -98,7 +73,7 @@ try {
   check('get --help lists the exit codes', help.code === 0 && help.stdout.includes('ERROR CODES'), help.stdout.slice(-400));
 } finally {
   await emu.stop();
-  rmSync(home, { recursive: true, force: true });
+  await cli.cleanup();
   rmSync(out, { recursive: true, force: true });
 }
 process.stdout.write(`\n${passed} passed, ${failed} failed\n`);

@@ -56,6 +56,11 @@ const DESCRIBES: Record<string, { keyPrefix: string; label: string; fields: stri
   User: { keyPrefix: '005', label: 'User', fields: ['Id', 'Username', 'Name', 'Email'] },
 };
 
+/** The key prefix of an emulated sObject type (exact name), e.g. 'MessagingSession' → '0Mw'; undefined for others. */
+export function keyPrefixOf(entity: string): string | undefined {
+  return Object.hasOwn(DESCRIBES, entity) ? DESCRIBES[entity].keyPrefix : undefined;
+}
+
 /** GET /services/data/vXX.X/sobjects[/<type>[/describe | /<id>]]; minimal bodies. */
 export function sobjects(rest: string, v: string): Reply {
   if (rest === '') {

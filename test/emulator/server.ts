@@ -1,6 +1,7 @@
 /*
  * A local emulation of the Salesforce endpoints the plugin touches: OAuth + REST for @salesforce/core,
- * SOQL for MessagingSession, the Conversation Data API entries resource and the Connect entries resource.
+ * SOQL for MessagingSession (and the column metadata of a query, `columns=true`, which `sf data query` requests), the
+ * Conversation Data API entries resource and the Connect entries resource.
  * Plain node:http, no dependencies. One URL serves both the org instance and the entries API.
  */
 import { createServer } from 'node:http';
@@ -18,7 +19,7 @@ import { resourceMap, sobjects, supportedVersion, versionList } from './rest.js'
 import { CLIENT_APPS, DEFAULT_CLIENT_APP, ORG_ID, USER_ID, USERNAME } from './seed.js';
 import type { ClientApp, ClientAppName } from './seed.js';
 import type { SoqlFault } from './soql.js';
-import { batchSizeFrom, CursorStore, nextRecords, runQuery } from './soql.js';
+import { batchSizeFrom, CursorStore, nextRecords, queryColumns, runQuery } from './soql.js';
 
 export type { FaultKind } from './faults.js';
 export type { PagingModel, TokenPolicy } from './entryRoutes.js';
@@ -192,7 +193,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       cursors,
     };
     if (rest === '/query' || rest === '/queryAll' || rest === '/query/' || rest === '/queryAll/') {
-      return runQuery(url.searchParams.get('q'), ctx);
+      // GUESS: `columns` is read as a boolean, case-insensitively; any other value runs the query as usual.
+      const columns = url.searchParams.get('columns')?.toLowerCase() === 'true';
+      return (columns ? queryColumns : runQuery)(url.searchParams.get('q'), ctx);
     }
     const more = /^\/query(?:All)?\/([^/]+)$/.exec(rest);
     if (more) return nextRecords(more[1], ctx);

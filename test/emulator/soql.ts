@@ -4,13 +4,15 @@
  * parentheses, see soqlWhere.ts), ORDER BY, LIMIT and OFFSET; Organization (core's determineOrg), User, and an
  * INVALID_TYPE answer for everything else (e.g. core's ScratchOrgInfo dev-hub probe). Shapes follow api-notes §6.
  * Unknown columns → 400 INVALID_FIELD, syntax errors → 400 MALFORMED_QUERY, bad id literals →
- * INVALID_QUERY_FILTER_OPERATOR.
+ * INVALID_QUERY_FILTER_OPERATOR. With `columns=true` (queryColumns): the query's column metadata instead of its
+ * records (see soqlColumns.ts), after the same checks, with the same errors.
  */
 import { checksumSuffix, to18 } from '../../src/ids.js';
 import type { Reply } from './http.js';
 import { json, sfErrors, SESSION_INVALID } from './http.js';
 import { ORGANIZATION, userRecord } from './auth.js';
 import { base62 } from './prng.js';
+import { columnsBody } from './soqlColumns.js';
 import type { SessionRecord } from './seed.js';
 import { SESSION_RECORDS } from './seed.js';
 import type { Condition, Literal, Tail } from './soqlWhere.js';
@@ -229,6 +231,13 @@ function checkCondition(soql: string, at: number, condition: Condition, name: st
 
 type Parsed = { fields: string[]; tail: Tail; tailAt: number };
 
+/** What a query selects: canonical field paths (as the records spell them) and the matching records. */
+type Selected = { fields: string[]; records: SfRecord[] };
+
+function isReply(value: object): value is Reply {
+  return 'status' in value;
+}
+
 /** Field resolution for an entity: canonical name and type, or undefined for an unknown column. */
 type Resolve = (raw: string) => { name: string; type: FieldType } | undefined;
 
@@ -278,7 +287,7 @@ function filterAndSort<T>(items: readonly T[], tail: Tail, resolve: Resolve, val
   return out;
 }
 
-function querySessions(soql: string, object: string, fieldList: string[], parsed: Parsed, ctx: QueryContext): SfRecord[] | Reply {
+function querySessions(soql: string, object: string, fieldList: string[], parsed: Parsed, ctx: QueryContext): Selected | Reply {
   if (ctx.soqlFault === 'INVALID_SESSION_ID') return SESSION_INVALID();
   if (ctx.soqlFault === 'INVALID_TYPE') return invalidType(soql, object);
   const fields: string[] = [];
@@ -295,16 +304,18 @@ function querySessions(soql: string, object: string, fieldList: string[], parsed
   const refused = checkTail(soql, 'MessagingSession', parsed, resolve);
   if (refused) return refused;
   const sessions = filterAndSort(SESSION_RECORDS, parsed.tail, resolve, sessionValue);
-  return sessions.map((session) => sessionRecord(session, fields, ctx.apiVersion));
+  return { fields, records: sessions.map((session) => sessionRecord(session, fields, ctx.apiVersion)) };
 }
 
-function querySingleton(soql: string, entity: string, source: Record<string, unknown>, fieldList: string[], parsed: Parsed, v: string): SfRecord[] | Reply {
+function querySingleton(soql: string, entity: string, source: Record<string, unknown>, fieldList: string[], parsed: Parsed, v: string): Selected | Reply {
   const known = new Map(Object.keys(source).map((k) => [k.toLowerCase(), k]));
   const record: SfRecord = { attributes: { type: entity, url: `/services/data/v${v}/sobjects/${entity}/${String(source.Id)}` } };
+  const fields: string[] = [];
   for (const raw of fieldList) {
     const name = known.get(raw.toLowerCase());
     if (!name) return noSuchColumn(soql, raw, entity);
     record[name] = source[name];
+    fields.push(name);
   }
   // GUESS: only Id and text comparisons are emulated for these singletons; their other fields compare as text.
   const resolve: Resolve = (raw) => {
@@ -313,7 +324,7 @@ function querySingleton(soql: string, entity: string, source: Record<string, unk
   };
   const refused = checkTail(soql, entity, parsed, resolve);
   if (refused) return refused;
-  return filterAndSort([source], parsed.tail, resolve, (r, name) => r[name]).map(() => record);
+  return { fields, records: filterAndSort([source], parsed.tail, resolve, (r, name) => r[name]).map(() => record) };
 }
 
 function page(records: SfRecord[], offset: number, ctx: QueryContext, locator?: string): Reply {
@@ -328,8 +339,8 @@ function page(records: SfRecord[], offset: number, ctx: QueryContext, locator?: 
   return json(200, body);
 }
 
-/** GET /services/data/vXX.X/query?q=... (and /queryAll). */
-export function runQuery(soql: string | null, ctx: QueryContext): Reply {
+/** Parses, checks and runs a query: its entity, fields and records (before OFFSET and LIMIT), or the error Reply. */
+function select(soql: string | null, ctx: QueryContext): (Selected & { entity: string; tail: Tail }) | Reply {
   if (!soql) return sfErrors(400, 'MALFORMED_QUERY', 'A query string has to be specified');
   const match = QUERY.exec(soql);
   if (!match) return malformed(soql, 'unexpected token');
@@ -346,27 +357,51 @@ export function runQuery(soql: string | null, ctx: QueryContext): Reply {
     return sfErrors(400, 'MALFORMED_QUERY', positioned(soql, error.token, error.message, tailAt + error.pos));
   }
   const parsed: Parsed = { fields: fieldList, tail, tailAt };
-  let result: SfRecord[] | Reply;
+  let entity: string;
+  let result: Selected | Reply;
   switch (object.toLowerCase()) {
     case 'messagingsession':
+      entity = 'MessagingSession';
       result = querySessions(soql, object, fieldList, parsed, ctx);
       break;
     case 'organization':
-      result = querySingleton(soql, 'Organization', ORGANIZATION, fieldList, parsed, ctx.apiVersion);
+      entity = 'Organization';
+      result = querySingleton(soql, entity, ORGANIZATION, fieldList, parsed, ctx.apiVersion);
       break;
     case 'user': {
+      entity = 'User';
       const user = userRecord(ctx.apiVersion);
       delete user.attributes;
-      result = querySingleton(soql, 'User', user, fieldList, parsed, ctx.apiVersion);
+      result = querySingleton(soql, entity, user, fieldList, parsed, ctx.apiVersion);
       break;
     }
     default:
-      result = invalidType(soql, object);
+      return invalidType(soql, object);
   }
-  if (!Array.isArray(result)) return result;
+  return isReply(result) ? result : { ...result, entity, tail };
+}
+
+/** GET /services/data/vXX.X/query?q=... (and /queryAll). */
+export function runQuery(soql: string | null, ctx: QueryContext): Reply {
+  const selected = select(soql, ctx);
+  if (isReply(selected)) return selected;
+  const { records, tail } = selected;
   const offset = tail.offset ?? 0;
-  const limited = result.slice(offset, tail.limit === undefined ? undefined : offset + tail.limit);
+  const limited = records.slice(offset, tail.limit === undefined ? undefined : offset + tail.limit);
   return page(limited, 0, ctx);
+}
+
+/**
+ * GET /services/data/vXX.X/query?q=...&columns=true (and /queryAll): the query's column metadata (soqlColumns.ts).
+ * The query is parsed and checked as runQuery does, so it fails the same way (INVALID_FIELD, MALFORMED_QUERY,
+ * INVALID_TYPE, the SOQL faults); a valid query gets its columns whether or not any record matches.
+ * Whether the real server runs the query for this is not known (nor visible to a client); the emulator runs it and
+ * drops the records.
+ */
+export function queryColumns(soql: string | null, ctx: QueryContext): Reply {
+  const selected = select(soql, ctx);
+  if (isReply(selected)) return selected;
+  return json(200, columnsBody(selected.entity, selected.fields));
 }
 
 /** GET /services/data/vXX.X/query/<locator>-<offset> (nextRecordsUrl). */

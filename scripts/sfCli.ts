@@ -1,0 +1,198 @@
+/*
+ * The real sf CLI, shared by npm run test:sf (scripts/test-sf.ts) and npm run bench (scripts/bench.ts):
+ * installs @salesforce/cli and Node 22 from npm into a cache folder outside the repo (once, reused when present),
+ * makes an isolated home, links this plugin into sf there (or registers it as an installed plugin, see
+ * SfCliOptions.plugin) and authorises the local org emulator with `sf org login access-token`.
+ *
+ * Everything is spawned asynchronously: the emulator runs in the calling process, so a spawnSync would block its
+ * event loop and deadlock any sf command that talks to it.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
+import { delimiter, dirname, join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isolatedEnv } from '../test/helpers/sfHome.js';
+
+export const SF_VERSION = '2.150.6';
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const SF_CACHE = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'plugin-conversation', `sf-cli-${SF_VERSION}`);
+/** sf and the node@22 it runs on. */
+export const SF_BIN = join(SF_CACHE, 'node_modules', '.bin');
+const HOME_PREFIX = 'sf-cli-home-';
+
+export type ProcessRun = {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** Wall time, spawn to close. */
+  ms: number;
+  /**
+   * CPU time (user + system, all threads, and its own children) of the process, where /proc gives it (Linux), at the
+   * kernel's 10 ms resolution. Only meaningful when no other child of this process ends meanwhile (one at a time).
+   */
+  cpuMs?: number;
+};
+
+/** CPU time of this process's waited-for children so far (cutime + cstime of /proc/self/stat), or undefined. */
+function childrenCpuMs(): number | undefined {
+  try {
+    // Fields after the ")" that ends the command name: state is field 3, cutime 16 and cstime 17 (man 5 proc).
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[13]) + Number(fields[14]);
+    return Number.isFinite(ticks) ? ticks * 10 : undefined; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
+
+export type RunOptions = {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Written to stdin, which is then closed; without it stdin is /dev/null (so nothing can wait for a prompt). */
+  input?: string;
+  /** Killed (SIGKILL) after this long; default 180 s. */
+  timeoutMs?: number;
+};
+
+/** Runs a process without blocking the event loop, capturing its output and wall time. */
+export function runProcess(file: string, args: string[], options: RunOptions = {}): Promise<ProcessRun> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const cpuBefore = childrenCpuMs();
+    const child = spawn(file, args, { env: options.env, cwd: options.cwd, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    if (!child.stdout || !child.stderr) throw new Error('runProcess: no stdout/stderr pipe');
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    if (options.input !== undefined && child.stdin) {
+      child.stdin.on('error', () => undefined); // EPIPE when it exits without reading
+      child.stdin.end(options.input);
+    }
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 180_000);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const ms = performance.now() - started;
+      const cpuAfter = childrenCpuMs();
+      resolve({ code, stdout, stderr, ms, cpuMs: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore });
+    });
+  });
+}
+
+/** Installs @salesforce/cli@SF_VERSION and node@22 into SF_CACHE unless already there. */
+export async function ensureSfCli(): Promise<void> {
+  if (existsSync(join(SF_BIN, 'sf'))) return;
+  mkdirSync(SF_CACHE, { recursive: true });
+  process.stdout.write(`Installing @salesforce/cli@${SF_VERSION} and node@22 into ${SF_CACHE} (once)...\n`);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn('npm', ['install', '--prefix', SF_CACHE, '--no-audit', '--no-fund', '--no-save', `@salesforce/cli@${SF_VERSION}`, 'node@22'], { stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  if (code !== 0 || !existsSync(join(SF_BIN, 'sf'))) throw new Error(`installing the sf CLI failed (npm exited ${String(code)})`);
+}
+
+/** One set-up step (sf version, plugins link, org login), as a check. */
+export type SetupStep = { name: string; ok: boolean; run: ProcessRun };
+
+export type SfCli = {
+  home: string;
+  alias: string;
+  /** The isolated env every sf command runs with (sf and its Node 22 first on PATH; no SF_ACCESS_TOKEN). */
+  env: NodeJS.ProcessEnv;
+  /** The access token the org was logged in with (to check outputs don't leak it). */
+  token: string;
+  /** The set-up steps in order; all ok means sf runs, the plugin is linked and the org is logged in as `alias`. */
+  setup: SetupStep[];
+  ok: boolean;
+  sf(args: string[], options?: Pick<RunOptions, 'input' | 'timeoutMs'>): Promise<ProcessRun>;
+  cleanup(): Promise<void>;
+};
+
+/** What createSfCli needs of the emulator (an Emulator fits). */
+export type SfCliEmulator = { url: string; tokenFor(app: 'jwt'): string };
+
+export type SfCliOptions = {
+  /** The org alias to log in as (default 'emu'). */
+  alias?: string;
+  /**
+   * How sf gets the plugin. 'link' (default): `sf plugins link <repo> --no-install`, what a developer does. sf then
+   * treats it as a linked ESM plugin with tsx in its devDependencies, so oclif loads typescript (to read tsconfig.json)
+   * and registers tsx before loading the command: a cost users never pay. 'installed': registered the way
+   * `sf plugins install` leaves a plugin (a `user` plugin in sf's data dir, node_modules/<name> here a symlink to the
+   * repo), so the command loads the compiled lib/ with no tsx, as from npm; its dependencies are the repo's, which an
+   * npm install would give it too (sf never shares its own dependencies with user plugins).
+   */
+  plugin?: 'link' | 'installed';
+};
+
+/** Variables that would move sf's config, data or cache dirs out of the isolated home. */
+const XDG = ['XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME', 'XDG_STATE_HOME'];
+
+/** Registers the repo as an installed (`user`) plugin in the home's sf data dir, as `sf plugins install` would. */
+async function registerInstalled(home: string): Promise<string> {
+  const { name, version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+  const dataDir = join(home, '.local', 'share', 'sf');
+  await mkdir(join(dataDir, 'node_modules'), { recursive: true });
+  await symlink(ROOT, join(dataDir, 'node_modules', name), 'junction');
+  const pjson = { name: '@salesforce/cli', private: true, dependencies: { [name]: version }, oclif: { schema: 1, plugins: [{ name, type: 'user', tag: 'latest' }] } };
+  await writeFile(join(dataDir, 'package.json'), `${JSON.stringify(pjson, null, 2)}\n`);
+  return name;
+}
+
+/**
+ * Installs sf when needed, then in a new isolated home: `sf version`, `sf plugins link <repo> --no-install` (or the
+ * installed registration, see SfCliOptions.plugin), `sf org login access-token --instance-url <emulator> --alias
+ * <alias> --no-prompt` with the emulator's JWT (sfap_api) token in SF_ACCESS_TOKEN (for that command only).
+ * Doesn't throw when a step fails: see `setup` / `ok`.
+ */
+export async function createSfCli(emulator: SfCliEmulator, options: SfCliOptions = {}): Promise<SfCli> {
+  await ensureSfCli();
+  const alias = options.alias ?? 'emu';
+  const home = await mkdtemp(join(realpathSync(tmpdir()), HOME_PREFIX));
+  const base = isolatedEnv(home, emulator.url);
+  for (const name of XDG) delete base[name];
+  const env: NodeJS.ProcessEnv = { ...base, PATH: [SF_BIN, base.PATH].join(delimiter) };
+  const token = emulator.tokenFor('jwt');
+  const sf = (args: string[], runOptions: Pick<RunOptions, 'input' | 'timeoutMs'> = {}, extraEnv: NodeJS.ProcessEnv = {}): Promise<ProcessRun> =>
+    runProcess(join(SF_BIN, 'sf'), args, { env: { ...env, ...extraEnv }, cwd: ROOT, ...runOptions });
+  const cleanup = async (): Promise<void> => {
+    // Only ever delete a directory this module created.
+    if (dirname(home) === realpathSync(tmpdir()) && home.split(sep).at(-1)?.startsWith(HOME_PREFIX)) await rm(home, { recursive: true, force: true });
+  };
+
+  const setup: SetupStep[] = [];
+  try {
+    const version = await sf(['version']);
+    setup.push({ name: `sf ${SF_VERSION} runs`, ok: version.code === 0 && version.stdout.includes(SF_VERSION), run: version });
+    if (options.plugin === 'installed') {
+      const name = await registerInstalled(home);
+      const plugins = await sf(['plugins', '--json']);
+      let listed: Array<{ name?: string; type?: string }> = [];
+      try {
+        const parsed = JSON.parse(plugins.stdout) as { result?: typeof listed } | typeof listed;
+        listed = (Array.isArray(parsed) ? parsed : parsed.result) ?? [];
+      } catch {
+        // not JSON: the check below fails and shows the output
+      }
+      const ok = plugins.code === 0 && listed.some((p) => p.name === name && p.type === 'user');
+      setup.push({ name: 'plugin registered as installed (user) plugin', ok, run: plugins });
+    } else {
+      const link = await sf(['plugins', 'link', ROOT, '--no-install']);
+      setup.push({ name: 'sf plugins link .', ok: link.code === 0, run: link });
+    }
+    const login = await sf(['org', 'login', 'access-token', '--instance-url', emulator.url, '--alias', alias, '--no-prompt'], {}, { SF_ACCESS_TOKEN: token });
+    setup.push({ name: 'sf org login access-token', ok: login.code === 0, run: login });
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+  return { home, alias, env, token, setup, ok: setup.every((s) => s.ok), sf: (args, runOptions) => sf(args, runOptions), cleanup };
+}
