@@ -122,6 +122,7 @@ export function checkInput(input: GetEntriesInput): Checked {
   if (input.apiVersion && compareVersions(input.apiVersion, MIN_API_VERSION) < 0) {
     throw fail('ApiVersionTooLow', ExitCode.InvalidInput, [input.apiVersion]);
   }
+  if (input.clientId !== undefined && !input.clientId.trim()) throw fail('InvalidClientId', ExitCode.InvalidInput, [printable(input.clientId)]);
   const clientSecret = input.clientId ? env[CLIENT_SECRET_ENV] : undefined;
   if (input.clientId !== undefined && input.api === 'connect') throw fail('ClientIdWithConnect', ExitCode.InvalidInput);
   if (input.clientId !== undefined && !clientSecret) throw fail('MissingClientSecret', ExitCode.InvalidInput);

@@ -1,0 +1,102 @@
+/*
+ * A bearer token is never sent over plain HTTP to a host that isn't loopback: SF_CONVERSATION_API_URL set to
+ * http://example.invalid/ and generated variants (other hosts and addresses, look-alikes of loopback names, upper-case
+ * schemes, ports, paths, user info and query strings) must be refused by get, export and doctor with
+ * InsecureApiUrlError (exit 2, README "Troubleshooting"), before any entries request. With --client-id, not even the
+ * token request is made, so the client secret goes nowhere.
+ */
+import { existsSync } from 'node:fs';
+import { expect } from 'chai';
+import { mulberry32 } from '../emulator/prng.js';
+import type { Emulator } from '../emulator/server.js';
+import { SESSIONS } from '../emulator/seed.js';
+import { mapLimit } from '../helpers/pool.js';
+import type { SfHome } from '../helpers/sfHome.js';
+import { afterCheckingSecrets, CC_CLIENT_ID, CLIENT_SECRET, DOCTOR, EXPORT, GET, isEntries, isTokenRequest, Rig, show } from './support.js';
+
+const URL_SEED = 0x15_ec_20_25;
+const GENERATED = 6;
+
+type Variant = { url: string; /** What the error must show (the host as URLs normalise it). */ host: string; /** Parts it must never show. */ hidden: string[] };
+
+/** Plain-http URLs whose host is not loopback, from a seed. */
+function insecureUrls(seed: number, count: number): Variant[] {
+  const random = mulberry32(seed);
+  const int = (lo: number, hi: number): number => lo + Math.floor(random() * (hi - lo + 1));
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+  const label = (): string => Array.from({ length: int(3, 10) }, () => pick([...'abcdefghijklmnopqrstuvwxyz0123456789'])).join('');
+  const hosts = [
+    (): string => `${label()}.${pick(['invalid', 'example', 'test', 'com', 'net', 'salesforce.com'])}`,
+    (): string => `api.${label()}.invalid`,
+    (): string => `10.${int(0, 255)}.${int(0, 255)}.${int(1, 254)}`,
+    (): string => `192.168.${int(0, 255)}.${int(1, 254)}`,
+    (): string => `172.${int(16, 31)}.${int(0, 255)}.${int(1, 254)}`,
+    (): string => pick(['8.8.8.8', '0.0.0.0', '169.254.169.254']),
+    (): string => pick(['[::2]', '[fe80::1]', `[2001:db8::${int(1, 0xff_ff).toString(16)}]`]),
+    // Look-alikes of loopback names that are other hosts.
+    (): string => `127.0.0.1.${label()}.invalid`,
+    (): string => `localhost.${label()}.test`,
+    (): string => `${label()}-localhost.invalid`,
+  ];
+  return Array.from({ length: count }, () => {
+    const host = pick(hosts)();
+    const secret = `pw${label()}`;
+    const token = `tk${label()}`;
+    const userInfo = random() < 0.3 ? `user:${secret}@` : '';
+    const port = random() < 0.4 ? `:${int(1, 65_535)}` : '';
+    const path = pick(['', '/', `/${label()}`, `/${label()}/`]);
+    const query = random() < 0.3 ? `?token=${token}` : '';
+    const url = `${pick(['http://', 'HTTP://', 'Http://'])}${userInfo}${host}${port}${path}${query}`;
+    return { url, host: new URL(url).host, hidden: [...(userInfo ? [secret] : []), ...(query ? [token] : [])] };
+  });
+}
+
+type Command = 'get' | 'export' | 'doctor';
+type Case = { command: Command; variant: Variant; clientCredentials: boolean };
+
+describe('reliability: a bearer token is never sent to a plain-http, non-loopback API URL', function () {
+  this.timeout(600_000);
+  let rig: Rig | undefined;
+  let emu: Emulator;
+  let home: SfHome;
+
+  before(async () => {
+    rig = await Rig.create('insecure');
+    emu = await rig.emulator();
+    home = await rig.home(emu, { alias: 'insecure' });
+  });
+  afterCheckingSecrets(() => rig);
+
+  const literal: Variant = { url: 'http://example.invalid/', host: 'example.invalid', hidden: [] };
+  const variants = insecureUrls(URL_SEED, GENERATED);
+  const commands: Command[] = ['get', 'export', 'doctor'];
+  const cases: Case[] = [
+    ...commands.map((command) => ({ command, variant: literal, clientCredentials: false })),
+    ...variants.map((variant, i) => ({ command: commands[i % 3], variant, clientCredentials: commands[i % 3] !== 'export' && i % 2 === 0 })),
+  ];
+
+  it(`http://example.invalid/ and ${GENERATED} generated variants (seed ${URL_SEED}), through get, export and doctor: InsecureApiUrlError, exit 2, no entries request`, async () => {
+    const r = rig as Rig;
+    emu.clearLog();
+    const outcomes = await mapLimit(cases, 3, async (c) => {
+      const dir = c.command === 'export' ? r.newPath('export') : undefined;
+      const base = c.command === 'get' ? [...GET, '-s', SESSIONS.short] : c.command === 'export' ? [...EXPORT, '-s', SESSIONS.short, '-d', dir as string] : [...DOCTOR];
+      const argv = [...base, '-o', 'insecure', ...(c.clientCredentials ? ['--client-id', CC_CLIENT_ID] : []), '--json'];
+      const env = { SF_CONVERSATION_API_URL: c.variant.url, ...(c.clientCredentials ? { SF_CONVERSATION_CLIENT_SECRET: CLIENT_SECRET } : {}) };
+      return { c, dir, result: await r.run(home, argv, { env, label: `${c.command} with ${c.variant.url}` }) };
+    });
+    const failures: string[] = [];
+    for (const { c, dir, result } of outcomes) {
+      const label = `${c.command}${c.clientCredentials ? ' --client-id' : ''} with SF_CONVERSATION_API_URL=${c.variant.url}`;
+      const message = result.json?.message ?? '';
+      if (result.code !== 2 || result.json?.name !== 'InsecureApiUrlError' || result.json?.exitCode !== 2) failures.push(`${label}: ${show(result)}`);
+      else if (!message.includes(c.variant.host) || !message.includes('SF_CONVERSATION_API_URL')) failures.push(`${label}: the message does not name ${c.variant.host}: ${message}`);
+      for (const part of c.variant.hidden) if (`${result.stdout}${result.stderr}`.includes(part)) failures.push(`${label}: the output shows ${part}`);
+      if (dir && existsSync(dir)) failures.push(`${label}: created ${dir}`);
+    }
+    expect(failures).to.deep.equal([]);
+    expect(emu.requests.filter(isEntries), 'entries requests').to.deep.equal([]);
+    // With --client-id, no token request either: the secret was never sent.
+    expect(emu.requests.filter(isTokenRequest), 'token requests').to.deep.equal([]);
+  });
+});
