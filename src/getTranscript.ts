@@ -27,7 +27,7 @@ export type Transcript = {
 };
 
 export async function getTranscript(input: GetTranscriptInput, events: GetEntriesEvents): Promise<Transcript> {
-  if (input.outputFile) await checkOutputFile(input.outputFile, input.force);
+  if (input.outputFile !== undefined) await checkOutputFile(input.outputFile, input.force);
   // stats and orgId are for the caller's log and header, not part of the --json result.
   const { stats, orgId, ...fetched } = await getConversationEntries(input, events);
   let result: ConversationEntriesResult = fetched;
@@ -50,7 +50,7 @@ export async function getTranscript(input: GetTranscriptInput, events: GetEntrie
   let transcript: TranscriptEntry[] | undefined;
   const lines = (): Iterable<string> =>
     render((transcript ??= toTranscript(result.entries)), { format: input.format, utc: input.utc, header });
-  if (input.outputFile) {
+  if (input.outputFile !== undefined) {
     await writeFileAtomically(input.outputFile, lines(), input.force);
     return { result, header, lines, file: input.outputFile };
   }

@@ -16,7 +16,7 @@ import { fail, messages } from '../messages.js';
 import { connectionFor, loadOrg } from '../org.js';
 import { render, type TranscriptHeader } from '../transcript/formats.js';
 import { toTranscript } from '../transcript/normalize.js';
-import { removeStaleTempFiles, writeFileAtomically } from '../transcript/output.js';
+import { checkOutputDir, removeStaleTempFiles, writeFileAtomically } from '../transcript/output.js';
 import { hashing, openJournal, sha256OfFile, type JournalLine, type ManifestLine } from './manifest.js';
 import { checkSelection, selectSessions, type Selected, type SelectionInput, type SessionRow } from './selection.js';
 
@@ -74,6 +74,7 @@ export async function runExport(input: ExportInput, events: ExportEvents): Promi
   // Every check that needs no network, first: bad input changes nothing and requests nothing.
   const checked = checkInput({ apiVersion: input.apiVersion, env });
   const selection = await checkSelection(input);
+  await checkOutputDir(input.outputDir);
   const org = await loadOrg(input.targetOrg);
   const { conn } = connectionFor(org, input.apiVersion);
   const orgId = org.getOrgId();

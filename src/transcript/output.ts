@@ -7,6 +7,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { link, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { printable } from '../ids.js';
 import { ExitCode, fail } from '../messages.js';
 
 const CHUNK = 64 * 1024;
@@ -28,13 +29,26 @@ export async function writeChunks(chunks: Iterable<string>, out: NodeJS.Writable
   await flush();
 }
 
+/** A path that is empty or only spaces (or ends in a name that is) is a mistake, not a file name. */
+function checkNotBlank(path: string, flag: string, kind: string, example: string): void {
+  if (!path.trim() || !basename(path).trim()) throw fail('OutputPathBlank', ExitCode.InvalidInput, [flag, printable(path), kind], [kind, example]);
+}
+
 /** Before any request: the file must not exist (unless --force), and its directory must. */
 export async function checkOutputFile(path: string, force: boolean): Promise<void> {
+  checkNotBlank(path, '--output-file', 'file', 'transcript.csv');
   const existing = await stat(path).catch(() => undefined);
   if (existing?.isDirectory()) throw fail('OutputFileIsDirectory', ExitCode.InvalidInput, [path], [path]);
   if (existing && !force) throw fail('OutputFileExists', ExitCode.InvalidInput, [path]);
   const dir = await stat(dirname(path)).catch(() => undefined);
   if (!dir?.isDirectory()) throw fail('OutputDirMissing', ExitCode.InvalidInput, [dirname(path), path]);
+}
+
+/** Before any request: the export directory may be missing (it is created), but must not be a file. */
+export async function checkOutputDir(path: string): Promise<void> {
+  checkNotBlank(path, '--output-dir', 'directory', 'conversations');
+  const existing = await stat(path).catch(() => undefined);
+  if (existing && !existing.isDirectory()) throw fail('OutputDirIsFile', ExitCode.InvalidInput, [path]);
 }
 
 /** Writes `chunks` to `path` atomically with mode 0600. Without `force`, never replaces a file that appeared meanwhile. */
