@@ -16,19 +16,23 @@ export function displayUrl(url: URL): string {
 
 export const isLoopback = (url: URL): boolean => LOOPBACK.test(url.hostname);
 
+/** Where sandboxes and scratch orgs may live instead (UNCONFIRMED for this API; Salesforce's agents library tries it). */
+export const SANDBOX_API_URL = 'https://test.api.salesforce.com';
+
+/** SF_CONVERSATION_API_URL, trimmed; an empty value means unset, as for most sf environment variables. */
+const apiUrlFromEnv = (env: NodeJS.ProcessEnv): string | undefined => {
+  const value = env[API_URL_ENV]?.trim();
+  return value ? value : undefined;
+};
+
+export const apiUrlOverridden = (env: NodeJS.ProcessEnv = process.env): boolean => apiUrlFromEnv(env) !== undefined;
+
 /**
  * The base URL of the entries API: SF_CONVERSATION_API_URL when set, else https://api.salesforce.com.
  * A bearer token is only ever sent over HTTPS, or plain HTTP to a loopback host.
  */
-export const apiUrlOverridden = (env: NodeJS.ProcessEnv = process.env): boolean => Boolean(env[API_URL_ENV]?.trim());
-
-/** Where sandboxes and scratch orgs may live instead (UNCONFIRMED for this API; Salesforce's agents library tries it). */
-export const SANDBOX_API_URL = 'https://test.api.salesforce.com';
-
 export function resolveApiBaseUrl(env: NodeJS.ProcessEnv = process.env): URL {
-  // An empty value means unset, as for most sf environment variables.
-  const trimmed = env[API_URL_ENV]?.trim();
-  const raw = trimmed ? trimmed : undefined;
+  const raw = apiUrlFromEnv(env);
   const source = raw ? API_URL_ENV : 'the default';
   let url: URL;
   try {

@@ -103,17 +103,6 @@ export async function runExport(input: ExportInput, events: ExportEvents): Promi
     elapsedMs: 0,
     sessions: [],
   };
-  // Counts only: the per-session lines go to the manifest's journal, and are read back from it at the end.
-  let finished = 0;
-  const count = (line: JournalLine): void => {
-    finished++;
-    if (line.status === 'exported') result[line.skipped ? 'skipped' : 'exported']++;
-    else if (line.status === 'no-conversation') result.noConversation++;
-    else result.failed++;
-    result.entries += line.entryCount ?? 0;
-    events.progress?.({ done: finished, total: sessions, failed: result.failed, startedAt });
-  };
-
   if (input.dryRun) return listDryRun(rows, missing, result, startedAt);
 
   await mkdir(input.outputDir, { recursive: true, mode: 0o700 });
@@ -121,8 +110,15 @@ export async function runExport(input: ExportInput, events: ExportEvents): Promi
   // uninterrupted run leaves it.
   await removeStaleTempFiles(input.outputDir);
   const journal = await openJournal(input.outputDir, input.force);
+  // Counts only: the per-session lines go to the manifest's journal, and are read back from it at the end.
+  let finished = 0;
   const record = (line: JournalLine): Promise<void> => {
-    count(line);
+    finished++;
+    if (line.status === 'exported') result[line.skipped ? 'skipped' : 'exported']++;
+    else if (line.status === 'no-conversation') result.noConversation++;
+    else result.failed++;
+    result.entries += line.entryCount ?? 0;
+    events.progress?.({ done: finished, total: sessions, failed: result.failed, startedAt });
     return journal.append(line);
   };
   const { baseUrl } = checked;
@@ -218,7 +214,6 @@ export async function runExport(input: ExportInput, events: ExportEvents): Promi
   if (result.failed > 0) process.exitCode = PARTIAL_FAILURE;
   return result;
 }
-
 
 /** A dry run: what would be exported, with no entries request and nothing written. */
 async function listDryRun(rows: Selected['rows'], missing: string[], empty: ExportResult, startedAt: number): Promise<ExportResult> {
