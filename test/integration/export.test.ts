@@ -3,7 +3,6 @@
  * home, temp output directories, and the local org emulator in-process; assertions on files, the manifest, exit
  * codes and the emulator's request log.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, realpathSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
@@ -14,7 +13,7 @@ import type { ManifestLine } from '../../src/export/manifest.js';
 import type { ExportResult } from '../../src/export/run.js';
 import { startEmulator, type Emulator, type LoggedRequest } from '../emulator/server.js';
 import { BULK_SESSIONS, CONVERSATIONS, entriesOf, SESSION_RECORDS, SESSIONS } from '../emulator/seed.js';
-import { RUN_JS, runCli, type CliResult } from '../helpers/cli.js';
+import { runCli, startCli, type CliResult } from '../helpers/cli.js';
 import { createSfHome, type SfHome } from '../helpers/sfHome.js';
 
 const ENTRIES_PATH = '/platform/engagement/v1.0/conversation-entries';
@@ -689,19 +688,14 @@ describe('conversation entries export (integration)', function () {
       const dir = newDir();
       const args = ['-d', dir, '--concurrency', '2', '--rate-limit', '0'];
       for (const id of ids) args.push('-s', id);
-      const child = spawn(process.execPath, [RUN_JS, ...EXPORT, '-o', 'emu', ...args, '--json'], { env: home.env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let output = '';
-      child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-      const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+      const killed = startCli([...EXPORT, '-o', 'emu', ...args, '--json'], home.env);
       const journal = (): Promise<string> => readFile(join(dir, 'manifest.jsonl'), 'utf8').catch(() => '');
       for (let i = 0; i < 600 && (await journal()).split('\n').filter(Boolean).length < 6; i++) {
         // eslint-disable-next-line no-await-in-loop
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
-      child.kill('SIGKILL');
-      await closed;
-      outputs.push({ code: null, stdout: output, stderr: '' });
+      killed.child.kill('SIGKILL');
+      outputs.push(await killed.done);
       const journalled = (await journal()).split('\n').filter(Boolean).map((l) => JSON.parse(l) as ManifestLine);
       expect(journalled.length, 'killed before the end').to.be.within(6, 29);
       const done = new Set(journalled.filter((l) => l.status === 'exported').map((l) => l.sessionId));

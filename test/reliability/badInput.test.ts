@@ -9,7 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { expect } from 'chai';
 import type { Emulator } from '../emulator/server.js';
 import { CONVERSATIONS, SESSIONS } from '../emulator/seed.js';
-import type { CliExit } from '../helpers/cliProcess.js';
+import type { CliExit } from '../helpers/cli.js';
 import { mapLimit } from '../helpers/pool.js';
 import type { SfHome } from '../helpers/sfHome.js';
 import { generateBadInputs, type BadCase } from './badInputs.js';

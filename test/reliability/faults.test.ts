@@ -9,7 +9,7 @@ import type { ExportResult } from '../../src/export/run.js';
 import { ALL_FAULTS } from '../emulator/faults.js';
 import type { Emulator } from '../emulator/server.js';
 import { BULK_SESSIONS, SESSIONS } from '../emulator/seed.js';
-import type { CliExit } from '../helpers/cliProcess.js';
+import type { CliExit } from '../helpers/cli.js';
 import type { SfHome } from '../helpers/sfHome.js';
 import { afterCheckingSecrets, conversationOf, differences, EXPORT, isEntries, Rig, show, snapshot } from './support.js';
 

@@ -11,7 +11,7 @@ import type { ExportResult } from '../../src/export/run.js';
 import { mulberry32 } from '../emulator/prng.js';
 import type { Emulator } from '../emulator/server.js';
 import { BULK_SESSIONS, SESSIONS } from '../emulator/seed.js';
-import type { CliProcess } from '../helpers/cliProcess.js';
+import type { CliProcess } from '../helpers/cli.js';
 import type { SfHome } from '../helpers/sfHome.js';
 import { afterCheckingSecrets, conversationOf, differences, EXPORT, isEntries, isTokenRequest, Rig, show, sleep, snapshot, type DirSnapshot } from './support.js';
 

@@ -14,7 +14,7 @@ import { expect } from 'chai';
 import type { ManifestLine } from '../../src/export/manifest.js';
 import { startEmulator, type Emulator, type EmulatorOptions, type LoggedRequest } from '../emulator/server.js';
 import { CLIENT_APPS, SESSION_RECORDS } from '../emulator/seed.js';
-import { startCli, type CliExit, type CliProcess, type CliProcessOptions } from '../helpers/cliProcess.js';
+import { startCli, type CliExit, type CliProcess, type CliOptions } from '../helpers/cli.js';
 import { createSfHome, type SfHome, type SfHomeOptions } from '../helpers/sfHome.js';
 
 export const ENTRIES_PATH = '/platform/engagement/v1.0/conversation-entries';
@@ -178,7 +178,7 @@ export class Rig {
   }
 
   /** Starts the built CLI against `home`; its working directory is the root, so stray relative writes are scanned. */
-  public start(home: SfHome, args: string[], options: CliProcessOptions & { env?: NodeJS.ProcessEnv; label?: string } = {}): CliProcess {
+  public start(home: SfHome, args: string[], options: CliOptions & { env?: NodeJS.ProcessEnv; label?: string } = {}): CliProcess {
     this.usedHomes.add(home);
     this.sample();
     this.active++;
@@ -197,7 +197,7 @@ export class Rig {
     return { child: run.child, done };
   }
 
-  public run(home: SfHome, args: string[], options: CliProcessOptions & { env?: NodeJS.ProcessEnv; label?: string } = {}): Promise<CliExit> {
+  public run(home: SfHome, args: string[], options: CliOptions & { env?: NodeJS.ProcessEnv; label?: string } = {}): Promise<CliExit> {
     return this.start(home, args, options).done;
   }
 
