@@ -4,7 +4,9 @@
  * resumed run leaves the same file as an uninterrupted one, apart from the timing fields `at` and `durationMs`.
  */
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { writeFileAtomically } from '../transcript/output.js';
 
@@ -27,16 +29,30 @@ export type ManifestLine = {
 /** A journal line: a manifest line, marked when the session was skipped because an earlier run exported it. */
 export type JournalLine = ManifestLine & { skipped?: boolean };
 
-/** The last line per session; a line cut short by a crash is ignored. */
-function lastLinePerSession(content: string): Map<string, JournalLine> {
-  const lines = new Map<string, JournalLine>();
-  for (const line of content.split('\n')) {
-    try {
-      const parsed = JSON.parse(line) as JournalLine;
-      if (typeof parsed.sessionId === 'string') lines.set(parsed.sessionId, parsed);
-    } catch {
-      // an empty or partial line
+/** A journal line's session, or undefined for an empty line or one a crash cut short. */
+function parseLine(text: string): JournalLine | undefined {
+  try {
+    const parsed = JSON.parse(text) as JournalLine;
+    return typeof parsed?.sessionId === 'string' ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The last line per session of the file from byte `start` on, kept as text: a few hundred bytes a session, where
+ * the parsed objects would take several times that. Read line by line, never as one string.
+ */
+async function lastLinePerSession(path: string, start = 0): Promise<Map<string, string>> {
+  const lines = new Map<string, string>();
+  const input = createReadStream(path, { start });
+  try {
+    for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+      const sessionId = parseLine(text)?.sessionId;
+      if (sessionId !== undefined) lines.set(sessionId, text);
     }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   return lines;
 }
@@ -46,31 +62,53 @@ const withoutMark = (line: JournalLine): ManifestLine => {
   delete copy.skipped;
   return copy;
 };
-const byId = (a: ManifestLine, b: ManifestLine): number => (a.sessionId < b.sessionId ? -1 : a.sessionId > b.sessionId ? 1 : 0);
+
+/** What earlier runs recorded: the last line per session, parsed when asked for. */
+export type PreviousRun = {
+  readonly size: number;
+  get(sessionId: string): ManifestLine | undefined;
+  sessionIds(): IterableIterator<string>;
+};
 
 export type Journal = {
   /** What earlier runs recorded, per session (empty with force). */
-  previous: Map<string, ManifestLine>;
+  previous: PreviousRun;
   /** Journals one session's outcome; resolves once the line is in the file. */
   append(line: JournalLine): Promise<void>;
-  /** Rewrites the manifest with this run's lines only, sorted by Id, and returns them. */
-  finish(): Promise<JournalLine[]>;
+  /**
+   * Rewrites the manifest with this run's lines only, sorted by Id. `each`, if given, gets every line in that
+   * order, with its skipped mark; without it nothing per session is kept once the file is written.
+   */
+  finish(each?: (line: JournalLine) => void): Promise<void>;
   /** Closes the journal without finishing it (a run that stops on an error); safe after finish. */
   close(): Promise<void>;
 };
 
 /**
- * Opens manifest.jsonl as this run's journal. Nothing about the sessions is held in memory while the run goes on
- * (apart from an earlier run's lines, for resume): this run's lines start at the file's current end, and are read
+ * Opens manifest.jsonl as this run's journal. Nothing about this run's sessions is held in memory while it goes on
+ * (an earlier run's lines are, as text, for resume): this run's lines start at the file's current end, and are read
  * back once, at the end.
  */
 export async function openJournal(dir: string, force: boolean): Promise<Journal> {
   const path = join(dir, MANIFEST);
-  const content = await readFile(path, 'utf8').catch(() => '');
-  const previous = force ? new Map<string, ManifestLine>() : new Map([...lastLinePerSession(content)].map(([id, line]) => [id, withoutMark(line)]));
-  const handle = await open(path, 'a', 0o600);
+  const earlier = force ? new Map<string, string>() : await lastLinePerSession(path);
+  const previous: PreviousRun = {
+    size: earlier.size,
+    get(sessionId) {
+      const text = earlier.get(sessionId);
+      const line = text === undefined ? undefined : parseLine(text);
+      return line && withoutMark(line);
+    },
+    sessionIds: () => earlier.keys(),
+  };
+  const handle = await open(path, 'a+', 0o600);
+  const { size } = await handle.stat();
   // A line cut short by a kill would swallow the next one: end it first.
-  if (content && !content.endsWith('\n')) await handle.write('\n');
+  if (size > 0) {
+    const last = Buffer.alloc(1);
+    await handle.read(last, 0, 1, size - 1);
+    if (last[0] !== 0x0a) await handle.write('\n');
+  }
   const { size: start } = await handle.stat();
   let closed: Promise<void> | undefined;
   const close = async (): Promise<void> => {
@@ -83,11 +121,20 @@ export async function openJournal(dir: string, force: boolean): Promise<Journal>
       // One write() on an O_APPEND descriptor: concurrent lines never interleave.
       await handle.write(`${JSON.stringify(line)}\n`);
     },
-    async finish(): Promise<JournalLine[]> {
+    async finish(each): Promise<void> {
       await close();
-      const ours = [...lastLinePerSession((await readFile(path)).subarray(start).toString('utf8')).values()].sort(byId);
-      await writeFileAtomically(path, ours.map((l) => `${JSON.stringify(withoutMark(l))}\n`), true);
-      return ours;
+      const ours = await lastLinePerSession(path, start);
+      // Default sort: by UTF-16 code unit, as the `<` comparison a reader would use.
+      const sessionIds = [...ours.keys()].sort();
+      function* sorted(): Generator<string> {
+        for (const sessionId of sessionIds) {
+          const line = parseLine(ours.get(sessionId) ?? '') as JournalLine;
+          ours.delete(sessionId);
+          each?.(line);
+          yield `${JSON.stringify(withoutMark(line))}\n`;
+        }
+      }
+      await writeFileAtomically(path, sorted(), true);
     },
     close,
   };

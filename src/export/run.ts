@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SfError } from '@salesforce/core';
+import type { Connection, Org, SfError } from '@salesforce/core';
 import PQueue from 'p-queue';
 import pThrottle from 'p-throttle';
 import { createEntriesClient, entriesUrl } from '../entries/client.js';
@@ -17,6 +17,7 @@ import { connectionFor, loadOrg } from '../org.js';
 import { render, type TranscriptHeader } from '../transcript/formats.js';
 import { toTranscript } from '../transcript/normalize.js';
 import { checkOutputDir, removeStaleTempFiles, writeFileAtomically } from '../transcript/output.js';
+import { withCompactHeap } from './heap.js';
 import { hashing, openJournal, sha256OfFile, type JournalLine, type ManifestLine } from './manifest.js';
 import { checkSelection, selectSessions, type Selected, type SelectionInput, type SessionRow } from './selection.js';
 
@@ -41,6 +42,8 @@ export type ExportInput = SelectionInput & {
   maxConversations: number;
   dryRun: boolean;
   force: boolean;
+  /** Return every session's status in the result (default true); the command asks only under --json. */
+  statuses?: boolean;
   env?: NodeJS.ProcessEnv;
 };
 
@@ -65,10 +68,15 @@ export type ExportResult = {
   requests: number;
   retries: number;
   elapsedMs: number;
+  /** Every selected session's status, sorted by Id; empty when the input set `statuses: false`. */
   sessions: SessionStatus[];
 };
 
-export async function runExport(input: ExportInput, events: ExportEvents): Promise<ExportResult> {
+export function runExport(input: ExportInput, events: ExportEvents): Promise<ExportResult> {
+  return withCompactHeap(() => selectAndExport(input, events));
+}
+
+async function selectAndExport(input: ExportInput, events: ExportEvents): Promise<ExportResult> {
   const startedAt = Date.now();
   const env = input.env ?? process.env;
   // Every check that needs no network, first: bad input changes nothing and requests nothing.
@@ -89,7 +97,7 @@ export async function runExport(input: ExportInput, events: ExportEvents): Promi
   }
   if (total > WARN_ABOVE) events.warn(messages.getMessage('warning.ManyConversations', [String(total)]));
 
-  const result: ExportResult = {
+  const empty: ExportResult = {
     dryRun: input.dryRun,
     outputDir: input.outputDir,
     selected: 0,
@@ -103,8 +111,30 @@ export async function runExport(input: ExportInput, events: ExportEvents): Promi
     elapsedMs: 0,
     sessions: [],
   };
-  if (input.dryRun) return listDryRun(rows, missing, result, startedAt);
+  if (input.dryRun) return listDryRun(rows, missing, empty, startedAt);
+  const run: Run = { input, events, org, conn, baseUrl: checked.baseUrl, timeoutMs: checked.timeoutMs, selected: { rows, sessions, missing }, empty, startedAt };
+  return exportSelected(run);
+}
 
+/** Everything an export's fetching phase needs: the checked input, the org, and the selection. */
+type Run = {
+  input: ExportInput;
+  events: ExportEvents;
+  org: Org;
+  conn: Connection;
+  baseUrl: URL;
+  timeoutMs: number;
+  selected: Pick<Selected, 'rows' | 'sessions' | 'missing'>;
+  /** The result with nothing counted yet. */
+  empty: ExportResult;
+  startedAt: number;
+};
+
+/** Fetches, writes and journals every selected session, then writes the final manifest. */
+async function exportSelected({ input, events, org, conn, baseUrl, timeoutMs, selected, empty, startedAt }: Run): Promise<ExportResult> {
+  const result: ExportResult = { ...empty, sessions: [] };
+  const { rows, sessions, missing } = selected;
+  const orgId = org.getOrgId();
   await mkdir(input.outputDir, { recursive: true, mode: 0o700 });
   // A run killed mid-write leaves its temp files behind; a resumed run tidies them, so the directory ends up as an
   // uninterrupted run leaves it.
@@ -121,7 +151,6 @@ export async function runExport(input: ExportInput, events: ExportEvents): Promi
     events.progress?.({ done: finished, total: sessions, failed: result.failed, startedAt });
     return journal.append(line);
   };
-  const { baseUrl } = checked;
   const problem = diagnosis(conn.accessToken);
   if (problem) events.warn(messages.getMessage('warning.TokenCantWork', [problem]));
   const header = (row: SessionRow): TranscriptHeader => ({ sessionId: row.sessionId, conversationIdentifier: row.conversationIdentifier ?? '', orgId, entryCount: 0 });
@@ -138,7 +167,7 @@ export async function runExport(input: ExportInput, events: ExportEvents): Promi
     getToken: () => conn.accessToken ?? '',
     refresh: refreshOnce,
     diagnose: () => diagnosis(conn.accessToken),
-    timeoutMs: checked.timeoutMs,
+    timeoutMs,
     beforeRequest: throttle,
   });
 
@@ -204,12 +233,17 @@ export async function runExport(input: ExportInput, events: ExportEvents): Promi
     // eslint-disable-next-line no-await-in-loop -- a journal line each, in order
     await record({ sessionId, conversationIdentifier: null, status: 'failed', reason: messages.getMessage('reason.sessionNotFound'), httpStatus: null, at: new Date().toISOString(), durationMs: 0 });
   }
-  result.sessions = (await journal.finish()).map((line) => {
-    const status: Partial<JournalLine> = { ...line };
-    delete status.at;
-    delete status.durationMs;
-    return status as SessionStatus;
-  });
+  // The per-session statuses only when asked for (--json): a run without them holds nothing per session at the end.
+  await journal.finish(
+    input.statuses === false
+      ? undefined
+      : (line): void => {
+          const status: Partial<JournalLine> = { ...line };
+          delete status.at;
+          delete status.durationMs;
+          result.sessions.push(status as SessionStatus);
+        }
+  );
   result.elapsedMs = Date.now() - startedAt;
   if (result.failed > 0) process.exitCode = PARTIAL_FAILURE;
   return result;

@@ -2,11 +2,11 @@
  * The export manifest's journal: what a resumed run reads from an earlier (possibly killed) run, and what the final
  * rewrite keeps. Real files in a temp directory.
  */
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { MANIFEST, openJournal, type ManifestLine } from '../../src/export/manifest.js';
+import { MANIFEST, openJournal, type Journal, type JournalLine, type ManifestLine } from '../../src/export/manifest.js';
 
 const line = (sessionId: string, status: ManifestLine['status'] = 'exported', at = '2026-01-01T00:00:00.000Z'): ManifestLine => ({
   sessionId,
@@ -17,6 +17,12 @@ const line = (sessionId: string, status: ManifestLine['status'] = 'exported', at
   durationMs: 5,
 });
 const jsonl = (lines: object[]): string => lines.map((l) => `${JSON.stringify(l)}\n`).join('');
+/** Finishes the journal, and returns the lines finish handed over, in its order. */
+async function finished(journal: Journal): Promise<JournalLine[]> {
+  const lines: JournalLine[] = [];
+  await journal.finish((l) => lines.push(l));
+  return lines;
+}
 
 describe('export manifest journal', () => {
   let dir: string;
@@ -31,7 +37,7 @@ describe('export manifest journal', () => {
     expect(journal.previous.size).to.equal(0);
     await Promise.all(['0Mwc', '0Mwa', '0Mwb'].map((id) => journal.append(line(id))));
     expect((await stat(join(dir, MANIFEST))).mode & 0o777).to.equal(0o600);
-    const ours = await journal.finish();
+    const ours = await finished(journal);
     expect(ours.map((l) => l.sessionId)).to.deep.equal(['0Mwa', '0Mwb', '0Mwc']);
     expect(await read()).to.equal(jsonl([line('0Mwa'), line('0Mwb'), line('0Mwc')]));
   });
@@ -39,7 +45,7 @@ describe('export manifest journal', () => {
   it('resume: previous is the last line per session of the earlier journal; a partial last line is ignored and ended, so the next line survives', async () => {
     await writeFile(join(dir, MANIFEST), `${jsonl([line('0Mwa', 'failed'), line('0Mwa'), line('0Mwb')])}{"sessionId":"0Mwc","stat`);
     const journal = await openJournal(dir, false);
-    expect([...journal.previous.keys()]).to.deep.equal(['0Mwa', '0Mwb']);
+    expect([...journal.previous.sessionIds()]).to.deep.equal(['0Mwa', '0Mwb']);
     expect(journal.previous.get('0Mwa')?.status).to.equal('exported');
     await journal.append(line('0Mwc'));
     expect((await read()).split('\n').at(-2)).to.equal(JSON.stringify(line('0Mwc')));
@@ -53,7 +59,7 @@ describe('export manifest journal', () => {
     expect(before).to.not.equal(undefined);
     await journal.append({ ...before!, skipped: true });
     await journal.append(line('0Mwb', 'no-conversation'));
-    const ours = await journal.finish();
+    const ours = await finished(journal);
     expect(ours.map((l) => [l.sessionId, l.skipped])).to.deep.equal([
       ['0Mwa', true],
       ['0Mwb', undefined],
@@ -73,7 +79,38 @@ describe('export manifest journal', () => {
     const journal = await openJournal(dir, true);
     expect(journal.previous.size).to.equal(0);
     await journal.append(line('0Mwb'));
-    expect((await journal.finish()).map((l) => l.sessionId)).to.deep.equal(['0Mwb']);
+    expect((await finished(journal)).map((l) => l.sessionId)).to.deep.equal(['0Mwb']);
+  });
+
+  it('finish without a callback writes the same sorted manifest as with one', async () => {
+    const run = async (sub: string, withCallback: boolean): Promise<string> => {
+      const where = join(dir, sub);
+      await mkdir(where);
+      await writeFile(join(where, MANIFEST), jsonl([line('0Mwz'), line('0Mwa')]));
+      const journal = await openJournal(where, false);
+      await journal.append({ ...journal.previous.get('0Mwa')!, skipped: true });
+      await Promise.all(['0Mwd', '0Mwc', '0Mwb'].map((id) => journal.append(line(id, id === '0Mwc' ? 'failed' : 'exported'))));
+      if (withCallback) await finished(journal);
+      else await journal.finish();
+      return readFile(join(where, MANIFEST), 'utf8');
+    };
+    const expected = jsonl([line('0Mwa'), line('0Mwb'), line('0Mwc', 'failed'), line('0Mwd')]);
+    expect(await run('with', true)).to.equal(expected);
+    expect(await run('without', false)).to.equal(expected);
+  });
+
+  it('lines with multi-byte text across the 64 KB read chunks come back exactly, in an earlier run and in this one', async () => {
+    const text = (i: number): string => `${'é€😀\u2028'.repeat(i % 40)} ${i}`;
+    const earlier = Array.from({ length: 1500 }, (_, i) => ({ ...line(`0Mwa${String(i).padStart(4, '0')}`, 'failed'), reason: text(i) }));
+    await writeFile(join(dir, MANIFEST), jsonl(earlier));
+    expect((await stat(join(dir, MANIFEST))).size).to.be.above(3 * 65_536);
+    const journal = await openJournal(dir, false);
+    expect(journal.previous.size).to.equal(1500);
+    for (const l of earlier) expect(journal.previous.get(l.sessionId)).to.deep.equal(l);
+    const ours = earlier.map((l, i) => ({ ...l, sessionId: `0Mwb${String(i).padStart(4, '0')}` }));
+    for (const l of ours) await journal.append(l); // eslint-disable-line no-await-in-loop -- in order
+    expect(await finished(journal)).to.deep.equal(ours);
+    expect(await read()).to.equal(jsonl(ours));
   });
 
   it('many concurrent appends never interleave', async () => {
@@ -83,7 +120,7 @@ describe('export manifest journal', () => {
     const lines = (await read()).split('\n').filter(Boolean);
     expect(lines).to.have.length(500);
     for (const l of lines) expect(() => JSON.parse(l) as unknown).to.not.throw();
-    expect((await journal.finish()).map((l) => l.sessionId)).to.deep.equal(ids);
+    expect((await finished(journal)).map((l) => l.sessionId)).to.deep.equal(ids);
   });
 });
 
