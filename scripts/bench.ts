@@ -70,9 +70,10 @@ function largeTranscript(): void {
   const floor = measure('none');
   rows.push({ section: 'large transcript (10,000 entries)', name: 'build + normalise only (floor)', value: floor.ms, unit: 'ms' });
   rows.push({ section: 'large transcript (10,000 entries)', name: 'build + normalise only (floor)', value: floor.rssMb, unit: 'MB peak RSS' });
-  for (const format of ['human', 'csv', 'jsonl', 'markdown']) {
+  const names: Record<string, string> = { json: '--json document, as the commands write it off a terminal', 'json-oclif': "--json document through oclif's colorizeJson (SfCommand's default)" };
+  for (const format of ['human', 'csv', 'jsonl', 'markdown', 'json', 'json-oclif']) {
     const m = measure(format);
-    const name = `${format} (${(m.bytes / 1024 / 1024).toFixed(1)} MB written)`;
+    const name = `${names[format] ?? format} (${(m.bytes / 1024 / 1024).toFixed(1)} MB written)`;
     rows.push({ section: 'large transcript (10,000 entries)', name, value: m.ms, unit: 'ms', ratio: m.ms / floor.ms, against: 'floor time' });
     rows.push({ section: 'large transcript (10,000 entries)', name, value: m.rssMb, unit: 'MB peak RSS', ratio: m.rssMb / floor.rssMb, against: 'floor RSS' });
   }

@@ -1,9 +1,11 @@
 /*
  * Bench child: build a large conversation, then render it in one format to a file, and print time and peak RSS.
  * `none` only builds and normalises the entries: the floor every format pays.
- * Usage: tsx scripts/bench/render-large.ts <human|csv|jsonl|markdown|none> <entries> <out file>
+ * `json` is the --json document as the commands write it off a terminal (JSON.stringify); `json-oclif` is the same
+ * document through oclif's colorizeJson, which SfCommand uses by default (no colours either: stdout is a pipe).
+ * Usage: tsx scripts/bench/render-large.ts <human|csv|jsonl|markdown|json|json-oclif|none> <entries> <out file>
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { render, type ResultFormat } from '../../src/transcript/formats.js';
 import { toTranscript } from '../../src/transcript/normalize.js';
@@ -21,14 +23,21 @@ const entries = Array.from({ length: count }, (_, i) => ({
   relatedRecords: ['0Mw5g00000AbCdE'],
 }));
 
+// Loaded before the clock starts, and only for the format that uses it, so the other rows' RSS is as before.
+const oclif = format === 'json-oclif' ? await import('@oclif/core') : undefined;
 const started = performance.now();
-const transcript = toTranscript(entries);
-if (format !== 'none') {
+const header = { sessionId: '0Mw5g00000AbCdECAV', conversationIdentifier: 'bench', orgId: '00D5g000004AbCdEAK', entryCount: count };
+if (format === 'json' || format === 'json-oclif') {
+  const doc = { status: 0, result: { sessionId: header.sessionId, conversationIdentifier: header.conversationIdentifier, entryCount: count, entries }, warnings: [] };
+  writeFileSync(outFile, `${oclif ? oclif.ux.colorizeJson(doc, { pretty: true }) : JSON.stringify(doc, null, 2)}\n`);
+} else if (format !== 'none') {
+  const transcript = toTranscript(entries);
   const out = createWriteStream(outFile);
-  const header = { sessionId: '0Mw5g00000AbCdECAV', conversationIdentifier: 'bench', orgId: '00D5g000004AbCdEAK', entryCount: count };
   await writeChunks(render(transcript, { format: format as ResultFormat, utc: true, header }), out);
   out.end();
   await once(out, 'finish');
+} else {
+  toTranscript(entries);
 }
 const ms = performance.now() - started;
 process.stdout.write(`${JSON.stringify({ format, ms, maxRssKb: process.resourceUsage().maxRSS })}\n`);

@@ -74,6 +74,8 @@ describe('conversation entries get (integration)', function () {
       entryCount: entriesOf(CONVERSATIONS.short).length,
       entries: entriesOf(CONVERSATIONS.short),
     });
+    // Off a terminal the document is plain JSON, two-space indented, one trailing newline (jsonOutput.ts).
+    expect(result.stdout).to.equal(`${JSON.stringify(result.json, null, 2)}\n`);
     expect(result.stderr).to.equal('');
   });
 

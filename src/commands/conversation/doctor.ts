@@ -1,5 +1,6 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
+import { writeJson } from '../../jsonOutput.js';
 import { runDoctor, type DoctorResult } from '../../doctor.js';
 import { ExitCode } from '../../messages.js';
 
@@ -28,6 +29,11 @@ export default class ConversationDoctor extends SfCommand<ConversationDoctorResu
     'session-id': Flags.string({ char: 's', summary: messages.getMessage('flags.session-id.summary') }),
     'client-id': Flags.string({ summary: messages.getMessage('flags.client-id.summary') }),
   };
+
+  /** Plain JSON off a terminal: see jsonOutput.ts. */
+  public logJson(json: unknown): void {
+    writeJson(json, (j) => super.logJson(j));
+  }
 
   public async run(): Promise<ConversationDoctorResult> {
     const { flags } = await this.parse(ConversationDoctor);

@@ -1,5 +1,6 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
+import { writeJson } from '../../../jsonOutput.js';
 import { EXPORT_FORMATS, PARTIAL_FAILURE, TOO_MANY, runExport, type ExportProgress, type ExportResult } from '../../../export/run.js';
 import { CHANNEL_TYPES } from '../../../export/selection.js';
 
@@ -46,6 +47,11 @@ export default class ConversationEntriesExport extends SfCommand<ConversationEnt
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary') }),
     force: Flags.boolean({ summary: messages.getMessage('flags.force.summary') }),
   };
+
+  /** Plain JSON off a terminal: see jsonOutput.ts. */
+  public logJson(json: unknown): void {
+    writeJson(json, (j) => super.logJson(j));
+  }
 
   public async run(): Promise<ConversationEntriesExportResult> {
     const { flags } = await this.parse(ConversationEntriesExport);

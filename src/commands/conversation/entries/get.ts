@@ -1,5 +1,6 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
+import { writeJson } from '../../../jsonOutput.js';
 import { ENTRIES_APIS, type ConversationEntriesResult } from '../../../getEntries.js';
 import { getTranscript } from '../../../getTranscript.js';
 import { ExitCode } from '../../../messages.js';
@@ -27,8 +28,8 @@ export default class ConversationEntriesGet extends SfCommand<ConversationEntrie
   public static readonly flags = {
     // A plain string, resolved only after every other value is checked: Flags.requiredOrg() would load the org
     // (and may call it) while flags are parsed, before an invalid Id could stop the command.
-    // eslint-disable-next-line sf-plugin/dash-o -- this is --target-org, only resolved late on purpose
     'target-org': Flags.string({
+      // eslint-disable-next-line sf-plugin/dash-o -- this is --target-org, only resolved late on purpose
       char: 'o',
       summary: messages.getMessage('flags.target-org.summary'),
     }),
@@ -76,6 +77,11 @@ export default class ConversationEntriesGet extends SfCommand<ConversationEntrie
       description: messages.getMessage('flags.redact.description'),
     }),
   };
+
+  /** Plain JSON off a terminal: see jsonOutput.ts. */
+  public logJson(json: unknown): void {
+    writeJson(json, (j) => super.logJson(j));
+  }
 
   public async run(): Promise<ConversationEntriesGetResult> {
     const { flags } = await this.parse(ConversationEntriesGet);
