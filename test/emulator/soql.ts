@@ -170,19 +170,36 @@ function compare(a: string | number, b: string | number): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * A condition's literals in comparable form, worked out once per condition and type rather than once per record: an
+ * `Id IN (200 ids)` over 10,000 sessions would otherwise compute 2 million id checksums per query.
+ */
+type Literals = { values: Comparable[]; set: Set<Comparable> };
+const literalCache = new WeakMap<Condition, Map<FieldType, Literals>>();
+function literalsOf(type: FieldType, condition: Condition): Literals {
+  let byType = literalCache.get(condition);
+  if (!byType) literalCache.set(condition, (byType = new Map<FieldType, Literals>()));
+  let literals = byType.get(type);
+  if (!literals) {
+    const values = condition.values.map((l) => comparableLiteral(type, l));
+    byType.set(type, (literals = { values, set: new Set(values) }));
+  }
+  return literals;
+}
+
 /** Whether one condition holds for a field value. */
 function holds(type: FieldType, condition: Condition, raw: unknown): boolean {
   const actual = comparableValue(type, raw);
-  const values = condition.values.map((l) => comparableLiteral(type, l));
+  const { values, set } = literalsOf(type, condition);
   switch (condition.op) {
     case '=':
       return actual === values[0];
     case '!=':
       return actual !== values[0];
     case 'IN':
-      return values.includes(actual);
+      return set.has(actual);
     case 'NOT IN':
-      return !values.includes(actual);
+      return !set.has(actual);
     case 'LIKE': {
       const literal = condition.values[0];
       return actual !== null && literal.kind === 'string' && likeRegExp(literal.value).test(String(raw));
