@@ -47,6 +47,7 @@ export type ExportInput = SelectionInput & {
   env?: NodeJS.ProcessEnv;
 };
 
+/** `startedAt`: when the first session started, so the rate and the time left leave out start-up and the selection. */
 export type ExportProgress = { done: number; total: number; failed: number; startedAt: number };
 export type ExportEvents = { warn: (message: string) => void; progress?: (p: ExportProgress) => void };
 
@@ -142,13 +143,14 @@ async function exportSelected({ input, events, org, conn, baseUrl, timeoutMs, se
   const journal = await openJournal(input.outputDir, input.force);
   // Counts only: the per-session lines go to the manifest's journal, and are read back from it at the end.
   let finished = 0;
+  let fetchStartedAt = Date.now();
   const record = (line: JournalLine): Promise<void> => {
     finished++;
     if (line.status === 'exported') result[line.skipped ? 'skipped' : 'exported']++;
     else if (line.status === 'no-conversation') result.noConversation++;
     else result.failed++;
     result.entries += line.entryCount ?? 0;
-    events.progress?.({ done: finished, total: sessions, failed: result.failed, startedAt });
+    events.progress?.({ done: finished, total: sessions, failed: result.failed, startedAt: fetchStartedAt });
     return journal.append(line);
   };
   const problem = diagnosis(conn.accessToken);
@@ -209,6 +211,7 @@ async function exportSelected({ input, events, org, conn, baseUrl, timeoutMs, se
   };
 
   const queue = new PQueue({ concurrency: input.concurrency });
+  fetchStartedAt = Date.now();
   // A session's failure is in its manifest line; only the journal itself failing (a full disk) stops the run.
   let broken: unknown;
   try {

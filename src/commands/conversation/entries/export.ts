@@ -1,5 +1,6 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
+import { SingleBar } from 'cli-progress';
 import { writeJson } from '../../../jsonOutput.js';
 import { EXPORT_FORMATS, PARTIAL_FAILURE, TOO_MANY, runExport, type ExportProgress, type ExportResult } from '../../../export/run.js';
 import { CHANNEL_TYPES } from '../../../export/selection.js';
@@ -57,19 +58,27 @@ export default class ConversationEntriesExport extends SfCommand<ConversationEnt
     const { flags } = await this.parse(ConversationEntriesExport);
     const onTerminal = Boolean(process.stderr.isTTY) && !this.jsonEnabled();
     let lastLine = 0;
+    // On a terminal: cli-progress, the bar sf-plugins-core's Progress draws, used directly so the first frame
+    // already has the rate and failures (Progress.start draws once before it applies a payload).
+    let bar: SingleBar | undefined;
     const progress = (p: ExportProgress): void => {
       if (this.jsonEnabled()) return;
+      const now = Date.now();
+      const perMinute = Math.round((p.done / Math.max(1, now - p.startedAt)) * 60_000);
       if (onTerminal) {
-        if (p.done === 1) this.progress.start(p.total, {}, { title: messages.getMessage('progress.title') });
-        this.progress.update(p.done);
+        const payload = { failed: p.failed, rate: perMinute };
+        if (bar) bar.update(p.done, payload);
+        else {
+          // A 20-character bar keeps the line under 80 columns up to 10,000/10,000 sessions.
+          bar = new SingleBar({ format: messages.getMessage('progress.format'), barsize: 20, barCompleteChar: '\u2588', barIncompleteChar: '\u2591', stream: process.stderr });
+          bar.start(p.total, p.done, payload);
+        }
         return;
       }
-      const now = Date.now();
       if (now - lastLine < PROGRESS_EVERY_MS && p.done < p.total) return;
       lastLine = now;
-      const perMinute = (p.done / Math.max(1, now - p.startedAt)) * 60_000;
       const eta = perMinute > 0 ? Math.round(((p.total - p.done) / perMinute) * 60) : 0;
-      this.logToStderr(messages.getMessage('info.progress', [p.done, p.total, p.failed, Math.round(perMinute), Math.max(0, eta)]));
+      this.logToStderr(messages.getMessage('info.progress', [p.done, p.total, p.failed, perMinute, Math.max(0, eta)]));
     };
     const result = await runExport(
       {
@@ -90,8 +99,7 @@ export default class ConversationEntriesExport extends SfCommand<ConversationEnt
         force: flags.force,
       },
       { warn: (message) => this.warn(message), progress }
-    );
-    if (onTerminal) this.progress.finish();
+    ).finally(() => bar?.stop()); // the bar's last state stays on screen; an error goes on a line of its own
     if (result.dryRun) {
       const none = messages.getMessage('info.noConversation');
       for (const s of result.sessions) {
