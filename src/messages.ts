@@ -16,6 +16,15 @@ export const ExitCode = {
   ApiFailed: 6,
 } as const;
 
+/**
+ * For `this.parse(...).catch(asInputError)`: a flag value the parser refuses is bad input, exit 2 as documented. oclif's
+ * own parse errors already say 2; sf-plugins-core's flag types (such as --api-version's) throw errors that say 1.
+ */
+export function asInputError(error: unknown): never {
+  if (error instanceof Error) Object.assign(error, { exitCode: ExitCode.InvalidInput });
+  throw error;
+}
+
 export function fail(key: string, exitCode: number, tokens: Array<string | number> = [], actionTokens: string[] = []): SfError {
   return messages.createError(`error.${key}`, tokens.map(String), actionTokens, exitCode);
 }

@@ -33,7 +33,8 @@ function errorText(c: BadCase, r: CliExit): string | undefined {
 /** Why an outcome breaks the rules (empty when it doesn't). */
 function problems({ c, r, requests, dir }: Outcome): string[] {
   const out: string[] = [];
-  if (r.code === 0 || r.code === null) out.push(`exit ${String(r.code)}${r.signal ? ` (${r.signal})` : ''}, expected a non-zero exit`);
+  // Bad input is exit 2, as every command's help documents.
+  if (r.code !== 2) out.push(`exit ${String(r.code)}${r.signal ? ` (${r.signal})` : ''}, expected 2 (bad input)`);
   const text = errorText(c, r);
   if (text === undefined) out.push(`no JSON on stdout: ${r.stdout.slice(0, 300)}`);
   else for (const alternatives of c.names) if (!alternatives.some((a) => text.includes(a))) out.push(`the error does not name ${JSON.stringify(alternatives)}: ${JSON.stringify(text.slice(0, 400))}`);

@@ -2,7 +2,7 @@ import { Messages } from '@salesforce/core';
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
 import { writeJson } from '../../jsonOutput.js';
 import { runDoctor, type DoctorResult } from '../../doctor.js';
-import { ExitCode } from '../../messages.js';
+import { asInputError, ExitCode } from '../../messages.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-conversation', 'conversation.doctor');
@@ -36,7 +36,7 @@ export default class ConversationDoctor extends SfCommand<ConversationDoctorResu
   }
 
   public async run(): Promise<ConversationDoctorResult> {
-    const { flags } = await this.parse(ConversationDoctor);
+    const { flags } = await this.parse(ConversationDoctor).catch(asInputError);
     this.spinner.start(messages.getMessage('spinner'));
     const result = await runDoctor({
       targetOrg: flags['target-org'],

@@ -1,6 +1,7 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
 import { SingleBar } from 'cli-progress';
+import { asInputError } from '../../../messages.js';
 import { writeJson } from '../../../jsonOutput.js';
 import { EXPORT_FORMATS, PARTIAL_FAILURE, TOO_MANY, runExport, type ExportProgress, type ExportResult } from '../../../export/run.js';
 import { CHANNEL_TYPES } from '../../../export/selection.js';
@@ -55,7 +56,7 @@ export default class ConversationEntriesExport extends SfCommand<ConversationEnt
   }
 
   public async run(): Promise<ConversationEntriesExportResult> {
-    const { flags } = await this.parse(ConversationEntriesExport);
+    const { flags } = await this.parse(ConversationEntriesExport).catch(asInputError);
     const onTerminal = Boolean(process.stderr.isTTY) && !this.jsonEnabled();
     let lastLine = 0;
     // On a terminal: cli-progress, the bar sf-plugins-core's Progress draws, used directly so the first frame

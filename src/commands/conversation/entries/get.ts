@@ -3,7 +3,7 @@ import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
 import { writeJson } from '../../../jsonOutput.js';
 import { ENTRIES_APIS, type ConversationEntriesResult } from '../../../getEntries.js';
 import { getTranscript } from '../../../getTranscript.js';
-import { ExitCode } from '../../../messages.js';
+import { asInputError, ExitCode } from '../../../messages.js';
 import { RESULT_FORMATS } from '../../../transcript/formats.js';
 import { writeChunks } from '../../../transcript/output.js';
 
@@ -84,7 +84,7 @@ export default class ConversationEntriesGet extends SfCommand<ConversationEntrie
   }
 
   public async run(): Promise<ConversationEntriesGetResult> {
-    const { flags } = await this.parse(ConversationEntriesGet);
+    const { flags } = await this.parse(ConversationEntriesGet).catch(asInputError);
     const transcript = await getTranscript(
       {
         targetOrg: flags['target-org'],
