@@ -41,7 +41,8 @@ export function resolveApiBaseUrl(env: NodeJS.ProcessEnv = process.env): URL {
     throw fail('InvalidApiUrl', ExitCode.InvalidInput, [redactRaw(raw ?? ''), source]);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw fail('InvalidApiUrl', ExitCode.InvalidInput, [displayUrl(url), source]);
+    // As typed (user info removed): rebuilt from the parsed URL, `mailto:x@y` would read `mailto://x@y`.
+    throw fail('InvalidApiUrl', ExitCode.InvalidInput, [redactRaw(raw ?? url.href), source]);
   }
   assertSafeForToken(url, source);
   url.pathname = url.pathname.replace(/\/+$/, '');

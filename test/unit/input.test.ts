@@ -66,6 +66,10 @@ describe('input checks (before any request)', () => {
       expect(() => resolveApiBaseUrl({ SF_CONVERSATION_API_URL: bad }), bad).to.throw(/Refusing to send/);
     }
     expect(() => resolveApiBaseUrl({ SF_CONVERSATION_API_URL: 'ftp://x' })).to.throw(/not a valid http/);
+    // Another scheme is named as typed, minus any user info.
+    for (const [typed, shown] of [['mailto:x@y', 'mailto:x@y'], ['ftp://user:secret@host/p', 'ftp://host/p'], ['file:///etc/passwd', 'file:///etc/passwd'], ['data:text/plain,hi', 'data:text/plain,hi']]) {
+      expect(() => resolveApiBaseUrl({ SF_CONVERSATION_API_URL: typed }), typed).to.throw(`"${shown}" (from SF_CONVERSATION_API_URL) is not a valid http(s) URL`);
+    }
     expect(() => resolveApiBaseUrl({ SF_CONVERSATION_API_URL: 'https://user:secret@' })).to.throw(/not a valid/);
     try {
       resolveApiBaseUrl({ SF_CONVERSATION_API_URL: 'http://user:secret@example.com/' });
