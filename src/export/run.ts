@@ -69,7 +69,7 @@ export type ExportResult = {
   requests: number;
   retries: number;
   elapsedMs: number;
-  /** Every selected session's status, sorted by Id; empty when the input set `statuses: false`. */
+  /** Every selected session's status, sorted by Id: always under --json and in a dry run (empty when the caller sets statuses: false). */
   sessions: SessionStatus[];
 };
 
