@@ -47,7 +47,7 @@ export default class ConversationEntriesGet extends SfCommand<ConversationEntrie
     }),
     start: Flags.string({ summary: messages.getMessage('flags.start.summary') }),
     end: Flags.string({ summary: messages.getMessage('flags.end.summary') }),
-    limit: Flags.integer({ summary: messages.getMessage('flags.limit.summary') }),
+    limit: Flags.integer({ min: 1, max: Number.MAX_SAFE_INTEGER, summary: messages.getMessage('flags.limit.summary') }),
     'result-format': Flags.option({
       char: 'r',
       summary: messages.getMessage('flags.result-format.summary'),
