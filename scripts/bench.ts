@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TABLE_HEAD, tableRow } from './bench/table.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 // Seed 10,000 bulk sessions for the memory row; set before anything imports the emulator's seed.
@@ -94,22 +95,28 @@ async function bulkExport(): Promise<void> {
   const idFile = join(dir, 'ids.txt');
   writeFileSync(idFile, `${BULK_SESSIONS.slice(0, sessions).join('\n')}\n`);
   try {
-    const samples: Array<{ wall: number; fetch: number; requests: number }> = [];
+    const samples: Array<{ wall: number; fetch: number; requests: number; toFirst: number; selection: number; toExit: number }> = [];
     for (let run = 0; run < RUNS; run++) {
       emu.clearLog();
       const out = join(dir, `out-${run}`);
       const started = performance.now();
+      const startedAt = Date.now();
       // eslint-disable-next-line no-await-in-loop -- runs are measured one after another
       const result = await runCli(
         ['conversation', 'entries', 'export', '-o', 'bench', '--session-file', idFile, '-d', out, '--concurrency', String(concurrency), '--rate-limit', '0', '--max-conversations', String(sessions), '--json'],
         home.env
       );
       const wall = performance.now() - started;
+      const endedAt = Date.now();
       if (result.code !== 0) throw new Error(`export failed: ${result.stdout.slice(0, 500)}`);
       const entries = emu.requests.filter((r) => r.path.endsWith('/conversation-entries'));
       const soql = emu.requests.filter((r) => (r.query.q ?? '').includes('FROM MessagingSession'));
       const fetch = entries.length ? entries[entries.length - 1].at - entries[0].at + latencyMs : 0;
-      samples.push({ wall, fetch, requests: entries.length + soql.length });
+      // Phases, from the emulator's log (arrival times): start-up to the first request of any kind, the selection
+      // queries (first query to first entries request), and from the last entries response to the process's exit.
+      const first = Math.min(...emu.requests.map((r) => r.at));
+      const phases = { toFirst: first - startedAt, selection: (entries[0]?.at ?? first) - (soql[0]?.at ?? first), toExit: endedAt - ((entries.at(-1)?.at ?? endedAt) + latencyMs) };
+      samples.push({ wall, fetch, requests: entries.length + soql.length, ...phases });
     }
     const minimum = Math.ceil(sessions / 200) + sessions;
     const ideal = (minimum * latencyMs) / concurrency;
@@ -118,6 +125,9 @@ async function bulkExport(): Promise<void> {
     const section = `bulk export (${sessions} sessions, ${latencyMs} ms latency, concurrency ${concurrency}, no rate limit)`;
     rows.push({ section, name: 'whole command, wall time', value: wall, unit: 'ms', ratio: wall / ideal, against: `ideal ${Math.round(ideal)} ms`, goal: '≤ 1.25×' });
     rows.push({ section, name: 'first to last entries request', value: fetch, unit: 'ms', ratio: fetch / ideal, against: `ideal ${Math.round(ideal)} ms` });
+    for (const [key, name] of [['toFirst', 'phase: start to the first request'], ['selection', 'phase: the selection queries (first query to first entries request)'], ['toExit', 'phase: last entries response to exit']] as const) {
+      rows.push({ section, name, value: median(samples.map((x) => x[key])), unit: 'ms', samples: samples.map((x) => x[key]) });
+    }
     rows.push({ section, name: 'requests (SOQL + entries)', value: median(samples.map((x) => x.requests)), unit: 'requests', ratio: median(samples.map((x) => x.requests)) / minimum, against: `minimum ${minimum}`, goal: '= 1.00×' });
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -388,15 +398,22 @@ async function exportMemory(): Promise<void> {
     return what === 'rss' ? value / 1024 : value / 2 ** 20; // maxRSS is in KB, heapUsed in bytes
   };
   try {
-    const section = 'export memory (concurrency 8, no rate limit, --json)';
-    const small = await measure(1000, 'rss');
-    const large = await measure(10_000, 'rss');
-    rows.push({ section, name: '1,000 sessions', value: small, unit: 'MB peak RSS' });
-    rows.push({ section, name: '10,000 sessions', value: large, unit: 'MB peak RSS', ratio: large / small, against: '1,000 sessions', goal: '≤ 1.2×' });
-    const smallLive = await measure(1000, 'live');
-    const largeLive = await measure(10_000, 'live');
-    rows.push({ section, name: '1,000 sessions, retained (heap in use after a full GC, largest sample)', value: smallLive, unit: 'MB live heap' });
-    rows.push({ section, name: '10,000 sessions, retained (heap in use after a full GC, largest sample)', value: largeLive, unit: 'MB live heap', ratio: largeLive / smallLive, against: '1,000 sessions' });
+    const section = `export memory (concurrency 8, no rate limit, --json; median of ${RUNS})`;
+    /** RUNS runs of each size, alternating, so both see the same machine load; the medians. */
+    const pair = async (what: 'rss' | 'live'): Promise<{ small: number; large: number; samples: { small: number[]; large: number[] } }> => {
+      const samples = { small: [] as number[], large: [] as number[] };
+      for (let i = 0; i < RUNS; i++) {
+        samples.small.push(await measure(1000, what)); // eslint-disable-line no-await-in-loop -- one at a time
+        samples.large.push(await measure(10_000, what)); // eslint-disable-line no-await-in-loop -- one at a time
+      }
+      return { small: median(samples.small), large: median(samples.large), samples };
+    };
+    const rss = await pair('rss');
+    rows.push({ section, name: '1,000 sessions', value: rss.small, unit: 'MB peak RSS', samples: rss.samples.small });
+    rows.push({ section, name: '10,000 sessions', value: rss.large, unit: 'MB peak RSS', ratio: rss.large / rss.small, against: '1,000 sessions', goal: '≤ 1.2×', samples: rss.samples.large });
+    const live = await pair('live');
+    rows.push({ section, name: '1,000 sessions, retained (heap in use after a full GC, largest sample)', value: live.small, unit: 'MB live heap', samples: live.samples.small });
+    rows.push({ section, name: '10,000 sessions, retained (heap in use after a full GC, largest sample)', value: live.large, unit: 'MB live heap', ratio: live.large / live.small, against: '1,000 sessions', samples: live.samples.large });
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await home.cleanup();
@@ -418,14 +435,11 @@ for (const section of SECTIONS) {
 }
 
 const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version };
-const table = rows.map((r) =>
-  `| ${r.section} | ${r.name} | ${r.value.toFixed(r.unit.startsWith('MB') ? 1 : 0)} ${r.unit} | ${r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}× ${r.against}${r.goal ? ` (goal ${r.goal})` : ''}`} |`
-);
+const table = rows.map(tableRow);
 const text = [
   `Measured ${measured} on ${machine.cpus}, ${machine.memoryGb} GB, Node ${machine.node}; median of ${RUNS} runs (start-up and real sf: at least 5).`,
   '',
-  '| Section | Measurement | Value | Ratio |',
-  '| --- | --- | --- | --- |',
+  ...TABLE_HEAD,
   ...table,
 ].join('\n');
 const packagesLine = sections.has('startup') ? `\n\nPackages the command loads beyond the floor: ${extraPackages.join(', ') || 'none'}` : '';
