@@ -3,25 +3,17 @@
  * fetch every entry. Input is checked before the org is even loaded, so bad input makes no request.
  */
 import type { Org } from '@salesforce/core';
-import { Org as OrgClass, type Connection } from '@salesforce/core';
-import { SANDBOX_API_URL, apiUrlOverridden, assertSafeForToken, resolveApiBaseUrl } from './apiUrl.js';
-import { CLIENT_SECRET_ENV, apiBaseFor, clientCredentialsToken } from './clientCredentials.js';
-import {
-  DEFAULT_TIMEOUT_MS,
-  connectEntriesUrl,
-  createEntriesFetcher,
-  entriesUrl,
-  type EntriesHttpOptions,
-  type HttpStats,
-} from './entries/client.js';
+import { apiUrlOverridden, resolveApiBaseUrl } from './apiUrl.js';
+import { CLIENT_SECRET_ENV } from './clientCredentials.js';
+import { entriesAccess, refresh, type EntriesApi } from './entries/access.js';
+import { DEFAULT_TIMEOUT_MS, createEntriesFetcher, type HttpStats } from './entries/client.js';
 import { collectEntries, type Collected } from './entries/paging.js';
 import type { ConversationEntry } from './entries/page.js';
 import { MESSAGING_SESSION_PREFIX, checkConversationId, checkRecordId, printable, to18 } from './ids.js';
 import { ExitCode, fail, messages } from './messages.js';
-import { connectionFor, isAuthFailure, loadOrg, MIN_API_VERSION, compareVersions } from './org.js';
+import { connectionFor, loadOrg, MIN_API_VERSION, compareVersions } from './org.js';
 import { resolveConversationIdentifier } from './session.js';
 import { parseInstant } from './time.js';
-import { classifyToken, describeToken, tokenProblem } from './token.js';
 
 export const TIMEOUT_ENV = 'SF_CONVERSATION_HTTP_TIMEOUT';
 
@@ -40,8 +32,6 @@ export type GetEntriesInput = {
   env?: NodeJS.ProcessEnv;
 };
 
-export const ENTRIES_APIS = ['conversation-data', 'connect'] as const;
-export type EntriesApi = (typeof ENTRIES_APIS)[number];
 
 export type GetEntriesEvents = {
   warn: (message: string) => void;
@@ -168,8 +158,14 @@ export async function getConversationEntries(
   }
 
   events.phase?.('fetch');
-  const access = await entriesAccess(input, checked, { org, conn, conversationIdentifier }, events);
-  const { fetchPage, stats } = createEntriesFetcher({ ...access, conversationIdentifier, timeoutMs: checked.timeoutMs });
+  const access = await entriesAccess(input, checked, { org, conn }, (message) => events.warn(message));
+  const { fetchPage, stats } = createEntriesFetcher({
+    getToken: () => access.getToken(),
+    refresh: () => access.refresh(),
+    diagnose: () => access.diagnose?.(),
+    ...access.target(conversationIdentifier),
+    timeoutMs: checked.timeoutMs,
+  });
   const collected = await collectEntries(fetchPage, {
     start: checked.start,
     end: checked.end,
@@ -188,79 +184,4 @@ export async function getConversationEntries(
     stats,
     orgId,
   };
-}
-
-type Resolved = { org: Org; conn: Connection; conversationIdentifier: string };
-type Access = Pick<EntriesHttpOptions, 'endpoint' | 'baseUrl' | 'getToken' | 'refresh' | 'diagnose' | 'fallback'>;
-
-const looksLikeSandbox = (org: Org, instanceUrl: string): boolean =>
-  Boolean(org.getField(OrgClass.Fields.IS_SANDBOX)) ||
-  Boolean(org.getField(OrgClass.Fields.IS_SCRATCH)) ||
-  /(\.sandbox\.my\.salesforce\.com|\.scratch\.my\.salesforce\.com)$/.test(new URL(instanceUrl).hostname);
-
-/**
- * Where the entries come from and with which token. Host order: SF_CONVERSATION_API_URL when set, then the
- * api_instance_url a client-credentials token names, then https://api.salesforce.com.
- */
-async function entriesAccess(input: GetEntriesInput, checked: Checked, resolved: Resolved, events: GetEntriesEvents): Promise<Access> {
-  const { org, conn, conversationIdentifier } = resolved;
-  if (input.api === 'connect') {
-    events.warn(messages.getMessage('warning.ConnectApi'));
-    const instance = new URL(conn.instanceUrl);
-    assertSafeForToken(instance, "the org's instance URL");
-    return {
-      endpoint: connectEntriesUrl(conn.instanceUrl, conn.getApiVersion(), conversationIdentifier),
-      baseUrl: instance,
-      getToken: () => conn.accessToken ?? '',
-      refresh: () => refresh(org, conn.instanceUrl),
-    };
-  }
-  if (input.clientId && checked.clientSecret) {
-    const { clientId } = input;
-    const { clientSecret } = checked;
-    let token = await clientCredentialsToken(conn.instanceUrl, clientId, clientSecret, checked.timeoutMs);
-    const baseUrl = apiBaseFor(token, checked.baseUrl, checked.apiUrlFromEnv);
-    return {
-      endpoint: entriesUrl(baseUrl, conversationIdentifier),
-      baseUrl,
-      getToken: () => token.accessToken,
-      refresh: async (): Promise<void> => {
-        token = await clientCredentialsToken(conn.instanceUrl, clientId, clientSecret, checked.timeoutMs);
-      },
-      diagnose: () => diagnosis(token.accessToken),
-    };
-  }
-  const problem = diagnosis(conn.accessToken);
-  if (problem) events.warn(messages.getMessage('warning.TokenCantWork', [problem]));
-  const fallbackUrl = new URL(SANDBOX_API_URL);
-  return {
-    endpoint: entriesUrl(checked.baseUrl, conversationIdentifier),
-    baseUrl: checked.baseUrl,
-    getToken: () => conn.accessToken ?? '',
-    refresh: () => refresh(org, conn.instanceUrl),
-    diagnose: () => diagnosis(conn.accessToken),
-    fallback:
-      !checked.apiUrlFromEnv && looksLikeSandbox(org, conn.instanceUrl)
-        ? { baseUrl: fallbackUrl, endpoint: entriesUrl(fallbackUrl, conversationIdentifier) }
-        : undefined,
-  };
-}
-
-/** A printable description of the token when it can't work on the Conversation Data API; undefined when it looks right. */
-export function diagnosis(token: string | null | undefined): string | undefined {
-  if (!token) return undefined;
-  const info = classifyToken(token);
-  return tokenProblem(info) ? describeToken(info) : undefined;
-}
-
-/** Asks the org to check the token and refresh it if it expired. A refresh that fails means re-authorising. */
-export async function refresh(org: Org, instanceUrl: string): Promise<void> {
-  try {
-    await org.refreshAuth();
-  } catch (error) {
-    if (isAuthFailure(error) || (error as Error).name === 'AuthInfoRefreshError') {
-      throw fail('SessionExpired', ExitCode.Auth, [org.getOrgId(), instanceUrl]);
-    }
-    throw error;
-  }
 }

@@ -24,6 +24,8 @@ export type EntriesHttpOptions = {
    * Salesforce's own agents library does; UNCONFIRMED for this API).
    */
   fallback?: { baseUrl: URL; endpoint: URL };
+  /** Told which base URL answered this conversation's first page: the first one, or the fallback. */
+  onServed?: (baseUrl: URL) => void;
   /** Why the token can't work, if it looks wrong: turns a 401/403/404 into an error that says how to fix the setup. */
   diagnose?: () => string | undefined;
   /** The current access token; read anew for every request so a refresh takes effect. */
@@ -41,7 +43,7 @@ export type HttpStats = { requests: number; retries: number; refreshes: number }
 /** What every conversation fetched through one client shares: the token, its refresh, timeouts, retries, a rate limit. */
 export type EntriesClientOptions = Pick<EntriesHttpOptions, 'diagnose' | 'getToken' | 'refresh' | 'timeoutMs' | 'retry' | 'beforeRequest'>;
 /** One conversation's resource. */
-export type EntriesTarget = Pick<EntriesHttpOptions, 'endpoint' | 'baseUrl' | 'conversationIdentifier' | 'fallback'>;
+export type EntriesTarget = Pick<EntriesHttpOptions, 'endpoint' | 'baseUrl' | 'conversationIdentifier' | 'fallback' | 'onServed'>;
 export type EntriesFetcher = { fetchPage: FetchPage; stats: HttpStats };
 
 /** What a request carries to got's hooks (got's per-request `context`): the counters and attempts of its conversation. */
@@ -110,6 +112,7 @@ function conversationFetcher(http: Got, options: EntriesHttpOptions, timeoutMs: 
       try {
         // eslint-disable-next-line no-await-in-loop -- a retry after a token refresh
         const response = await http.get(url, { headers: { authorization: `Bearer ${sent}` }, context: { call } });
+        if (firstPage) options.onServed?.(baseUrl);
         firstPage = false;
         return response.body;
       } catch (error) {

@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import type { Connection, Org, SfError } from '@salesforce/core';
 import PQueue from 'p-queue';
 import pThrottle from 'p-throttle';
-import { createEntriesClient, entriesUrl } from '../entries/client.js';
+import { entriesAccess, type AccessSettings, type EntriesApi } from '../entries/access.js';
+import { createEntriesClient } from '../entries/client.js';
 import { collectEntries } from '../entries/paging.js';
-import { checkInput, diagnosis, refresh } from '../getEntries.js';
+import { checkInput } from '../getEntries.js';
 import { fail, messages } from '../messages.js';
 import { connectionFor, loadOrg } from '../org.js';
 import { render, type TranscriptHeader } from '../transcript/formats.js';
@@ -42,6 +43,9 @@ export type ExportInput = SelectionInput & {
   maxConversations: number;
   dryRun: boolean;
   force: boolean;
+  /** As for get: the Conversation Data API (default) or the Connect fallback, and client credentials. */
+  api?: EntriesApi;
+  clientId?: string;
   /** Return every session's status in the result (default true); the command asks only under --json. */
   statuses?: boolean;
   env?: NodeJS.ProcessEnv;
@@ -81,7 +85,7 @@ async function selectAndExport(input: ExportInput, events: ExportEvents): Promis
   const startedAt = Date.now();
   const env = input.env ?? process.env;
   // Every check that needs no network, first: bad input changes nothing and requests nothing.
-  const checked = checkInput({ apiVersion: input.apiVersion, env });
+  const checked = checkInput({ apiVersion: input.apiVersion, api: input.api, clientId: input.clientId, env });
   const selection = await checkSelection(input);
   await checkOutputDir(input.outputDir);
   const org = await loadOrg(input.targetOrg);
@@ -113,7 +117,7 @@ async function selectAndExport(input: ExportInput, events: ExportEvents): Promis
     sessions: [],
   };
   if (input.dryRun) return listDryRun(rows, missing, empty, startedAt);
-  const run: Run = { input, events, org, conn, baseUrl: checked.baseUrl, timeoutMs: checked.timeoutMs, selected: { rows, sessions, missing }, empty, startedAt };
+  const run: Run = { input, events, org, conn, settings: checked, selected: { rows, sessions, missing }, empty, startedAt };
   return exportSelected(run);
 }
 
@@ -123,8 +127,8 @@ type Run = {
   events: ExportEvents;
   org: Org;
   conn: Connection;
-  baseUrl: URL;
-  timeoutMs: number;
+  /** The API host, client secret and timeout, from the environment. */
+  settings: AccessSettings;
   selected: Pick<Selected, 'rows' | 'sessions' | 'missing'>;
   /** The result with nothing counted yet. */
   empty: ExportResult;
@@ -132,10 +136,13 @@ type Run = {
 };
 
 /** Fetches, writes and journals every selected session, then writes the final manifest. */
-async function exportSelected({ input, events, org, conn, baseUrl, timeoutMs, selected, empty, startedAt }: Run): Promise<ExportResult> {
+async function exportSelected({ input, events, org, conn, settings, selected, empty, startedAt }: Run): Promise<ExportResult> {
   const result: ExportResult = { ...empty, sessions: [] };
   const { rows, sessions, missing } = selected;
   const orgId = org.getOrgId();
+  // The token side, worked out once for every conversation (a client-credentials token is requested here, before
+  // anything is written, so a setup that can't work leaves no directory behind).
+  const access = await entriesAccess(input, settings, { org, conn }, (message) => events.warn(message));
   await mkdir(input.outputDir, { recursive: true, mode: 0o700 });
   // A run killed mid-write leaves its temp files behind; a resumed run tidies them, so the directory ends up as an
   // uninterrupted run leaves it.
@@ -153,23 +160,21 @@ async function exportSelected({ input, events, org, conn, baseUrl, timeoutMs, se
     events.progress?.({ done: finished, total: sessions, failed: result.failed, startedAt: fetchStartedAt });
     return journal.append(line);
   };
-  const problem = diagnosis(conn.accessToken);
-  if (problem) events.warn(messages.getMessage('warning.TokenCantWork', [problem]));
   const header = (row: SessionRow): TranscriptHeader => ({ sessionId: row.sessionId, conversationIdentifier: row.conversationIdentifier ?? '', orgId, entryCount: 0 });
 
   // One refresh at a time, shared by every worker that sees a 401.
   let refreshing: Promise<void> | undefined;
-  const refreshOnce = (): Promise<void> => (refreshing ??= refresh(org, conn.instanceUrl).finally(() => (refreshing = undefined)));
+  const refreshOnce = (): Promise<void> => (refreshing ??= access.refresh().finally(() => (refreshing = undefined)));
   // Strict: never more than rateLimit requests in any 60-second window, retries and pages included.
   const throttle =
     input.rateLimit > 0 ? pThrottle({ limit: input.rateLimit, interval: 60_000, strict: true })((): Promise<void> => Promise.resolve()) : undefined;
 
   // One client for every conversation: one got instance, kept-alive connections.
   const client = createEntriesClient({
-    getToken: () => conn.accessToken ?? '',
+    getToken: () => access.getToken(),
     refresh: refreshOnce,
-    diagnose: () => diagnosis(conn.accessToken),
-    timeoutMs,
+    diagnose: () => access.diagnose?.(),
+    timeoutMs: settings.timeoutMs,
     beforeRequest: throttle,
   });
 
@@ -186,11 +191,7 @@ async function exportSelected({ input, events, org, conn, baseUrl, timeoutMs, se
     if (before?.status === 'exported' && before.file === file && before.sha256 && (await sha256OfFile(path)) === before.sha256) {
       return record({ ...before, skipped: true });
     }
-    const { fetchPage, stats } = client.fetcher({
-      endpoint: entriesUrl(baseUrl, row.conversationIdentifier),
-      baseUrl,
-      conversationIdentifier: row.conversationIdentifier,
-    });
+    const { fetchPage, stats } = client.fetcher(access.target(row.conversationIdentifier));
     try {
       const { entries } = await collectEntries(fetchPage);
       const hash = createHash('sha256');

@@ -2,6 +2,9 @@
  * Setups that work or say why not: each kind of client app the emulator has (opaque tokens, JWT without sfap_api,
  * JWT with it, client credentials), `get` and `doctor` against each, the Connect fallback, and a real proxy.
  */
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { startEmulator, type Emulator } from '../emulator/server.js';
 import { CLIENT_APPS, CONVERSATIONS, SESSIONS, entriesOf } from '../emulator/seed.js';
@@ -122,6 +125,61 @@ describe('setup: token diagnosis, client credentials, Connect fallback, doctor, 
       expect(result.code).to.equal(2);
       expect(result.json?.name).to.equal('MissingClientSecretError');
       expect(emu.requests).to.have.length(0);
+    });
+  });
+
+  describe('export: the same ways to reach the entries as get', () => {
+    const exportIn = async (app: keyof typeof homes, args: string[], env?: NodeJS.ProcessEnv): Promise<{ result: CliResult; dir: string }> => {
+      const dir = await mkdtemp(join(tmpdir(), 'setup-export-'));
+      const sessions = ['-s', SESSIONS.short, '-s', SESSIONS.pii, '-s', SESSIONS.noConversation];
+      const result = await run(homes[app], ['conversation', 'entries', 'export', '-o', app, ...sessions, '-d', join(dir, 'out'), '--json', ...args], env);
+      return { result, dir };
+    };
+    const exported = async (dir: string): Promise<string[]> => (await readdir(join(dir, 'out'))).sort();
+
+    it('--client-id: an opaque-token org exports, every entries request with the client-credentials token', async () => {
+      const { result, dir } = await exportIn('opaque', ['--client-id', CLIENT_APPS.clientCredentials.clientId], { SF_CONVERSATION_CLIENT_SECRET: secret });
+      expect(result.code, result.stdout).to.equal(0);
+      const entries = emu.requests.filter((r) => r.path === ENTRIES_PATH);
+      expect(entries.map((r) => r.query.conversationIdentifier).sort()).to.deep.equal([CONVERSATIONS.short, CONVERSATIONS.pii].sort());
+      expect(entries.map((r) => `${r.tokenApp ?? '-'}/${r.auth}`)).to.deep.equal(['clientCredentials/valid', 'clientCredentials/valid']);
+      expect(await exported(dir)).to.deep.equal([`${SESSIONS.pii}.json`, `${SESSIONS.short}.json`, 'manifest.jsonl'].sort());
+      // The exported file holds what get returns for the conversation.
+      const file = JSON.parse(await readFile(join(dir, 'out', `${SESSIONS.short}.json`), 'utf8')) as { entries: unknown[] };
+      expect(file.entries).to.deep.equal(entriesOf(CONVERSATIONS.short));
+      outputs.push(await readFile(join(dir, 'out', 'manifest.jsonl'), 'utf8'));
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('--api connect: an opaque-token org exports through the Connect resource, no request to the Conversation Data API', async () => {
+      const { result, dir } = await exportIn('opaque', ['--api', 'connect', '-r', 'jsonl']);
+      expect(result.code, result.stdout).to.equal(0);
+      expect(result.json?.warnings?.join(' ')).to.match(/Connect/);
+      expect(emu.requests.filter((r) => r.path === ENTRIES_PATH)).to.have.length(0);
+      const connect = emu.requests.filter((r) => r.path.includes('/connect/conversation/'));
+      expect(connect.map((r) => r.path.split('/connect/conversation/')[1].split('/')[0]).sort()).to.deep.equal([CONVERSATIONS.short, CONVERSATIONS.pii].sort());
+      expect(await exported(dir)).to.deep.equal([`${SESSIONS.pii}.jsonl`, `${SESSIONS.short}.jsonl`, 'manifest.jsonl'].sort());
+      const lines = (await readFile(join(dir, 'out', `${SESSIONS.short}.jsonl`), 'utf8')).trim().split('\n');
+      expect(lines.length).to.be.above(0);
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('--client-id with --api connect → ClientIdWithConnect (2), before any request and without creating the directory', async () => {
+      const { result, dir } = await exportIn('opaque', ['--api', 'connect', '--client-id', CLIENT_APPS.clientCredentials.clientId], { SF_CONVERSATION_CLIENT_SECRET: secret });
+      expect(result.code).to.equal(2);
+      expect(result.json?.name).to.equal('ClientIdWithConnectError');
+      expect(emu.requests).to.have.length(0);
+      expect(await readdir(dir)).to.deep.equal([]);
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('a wrong secret → ClientCredentialsRejected (3) before anything is written', async () => {
+      const { result, dir } = await exportIn('opaque', ['--client-id', CLIENT_APPS.clientCredentials.clientId], { SF_CONVERSATION_CLIENT_SECRET: 'wrong' });
+      expect(result.code).to.equal(3);
+      expect(result.json?.name).to.equal('ClientCredentialsRejectedError');
+      expect(emu.requests.filter((r) => r.path === ENTRIES_PATH)).to.have.length(0);
+      expect(await readdir(dir)).to.deep.equal([]);
+      await rm(dir, { recursive: true, force: true });
     });
   });
 

@@ -1,6 +1,7 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
 import { SingleBar } from 'cli-progress';
+import { ENTRIES_APIS } from '../../../entries/access.js';
 import { asInputError } from '../../../messages.js';
 import { writeJson } from '../../../jsonOutput.js';
 import { EXPORT_FORMATS, PARTIAL_FAILURE, TOO_MANY, runExport, type ExportProgress, type ExportResult } from '../../../export/run.js';
@@ -48,6 +49,16 @@ export default class ConversationEntriesExport extends SfCommand<ConversationEnt
     'max-conversations': Flags.integer({ min: 1, max: 1_000_000, default: 200, summary: messages.getMessage('flags.max-conversations.summary') }),
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary') }),
     force: Flags.boolean({ summary: messages.getMessage('flags.force.summary') }),
+    api: Flags.option({
+      summary: messages.getMessage('flags.api.summary'),
+      description: messages.getMessage('flags.api.description'),
+      options: ENTRIES_APIS,
+      default: 'conversation-data',
+    })(),
+    'client-id': Flags.string({
+      summary: messages.getMessage('flags.client-id.summary'),
+      description: messages.getMessage('flags.client-id.description'),
+    }),
   };
 
   /** Plain JSON off a terminal: see jsonOutput.ts. */
@@ -98,6 +109,10 @@ export default class ConversationEntriesExport extends SfCommand<ConversationEnt
         maxConversations: flags['max-conversations'],
         dryRun: flags['dry-run'],
         force: flags.force,
+        api: flags.api,
+        clientId: flags['client-id'],
+        // The per-session statuses are only returned under --json; without it the run doesn't keep them.
+        statuses: this.jsonEnabled(),
       },
       { warn: (message) => this.warn(message), progress }
     ).finally(() => bar?.stop()); // the bar's last state stays on screen; an error goes on a line of its own

@@ -1,7 +1,8 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
 import { writeJson } from '../../../jsonOutput.js';
-import { ENTRIES_APIS, type ConversationEntriesResult } from '../../../getEntries.js';
+import { ENTRIES_APIS } from '../../../entries/access.js';
+import type { ConversationEntriesResult } from '../../../getEntries.js';
 import { getTranscript } from '../../../getTranscript.js';
 import { asInputError, ExitCode } from '../../../messages.js';
 import { RESULT_FORMATS } from '../../../transcript/formats.js';
@@ -47,6 +48,7 @@ export default class ConversationEntriesGet extends SfCommand<ConversationEntrie
     }),
     start: Flags.string({ summary: messages.getMessage('flags.start.summary') }),
     end: Flags.string({ summary: messages.getMessage('flags.end.summary') }),
+    // eslint-disable-next-line sf-plugin/flag-min-max-default -- no default on purpose: without --limit, every entry
     limit: Flags.integer({ min: 1, max: Number.MAX_SAFE_INTEGER, summary: messages.getMessage('flags.limit.summary') }),
     'result-format': Flags.option({
       char: 'r',
