@@ -1,7 +1,7 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
 import { SingleBar } from 'cli-progress';
-import { ENTRIES_APIS } from '../../../entries/access.js';
+import { accessFlags } from '../../../accessFlags.js';
 import { asInputError } from '../../../messages.js';
 import { writeJson } from '../../../jsonOutput.js';
 import { EXPORT_FORMATS, PARTIAL_FAILURE, TOO_MANY, runExport, type ExportProgress, type ExportResult } from '../../../export/run.js';
@@ -49,16 +49,7 @@ export default class ConversationEntriesExport extends SfCommand<ConversationEnt
     'max-conversations': Flags.integer({ min: 1, max: 1_000_000, default: 200, summary: messages.getMessage('flags.max-conversations.summary') }),
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary') }),
     force: Flags.boolean({ summary: messages.getMessage('flags.force.summary') }),
-    api: Flags.option({
-      summary: messages.getMessage('flags.api.summary'),
-      description: messages.getMessage('flags.api.description'),
-      options: ENTRIES_APIS,
-      default: 'conversation-data',
-    })(),
-    'client-id': Flags.string({
-      summary: messages.getMessage('flags.client-id.summary'),
-      description: messages.getMessage('flags.client-id.description'),
-    }),
+    ...accessFlags,
   };
 
   /** Plain JSON off a terminal: see jsonOutput.ts. */

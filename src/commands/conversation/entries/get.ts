@@ -1,7 +1,7 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
+import { accessFlags } from '../../../accessFlags.js';
 import { writeJson } from '../../../jsonOutput.js';
-import { ENTRIES_APIS } from '../../../entries/access.js';
 import type { ConversationEntriesResult } from '../../../getEntries.js';
 import { getTranscript } from '../../../getTranscript.js';
 import { asInputError, ExitCode } from '../../../messages.js';
@@ -64,16 +64,7 @@ export default class ConversationEntriesGet extends SfCommand<ConversationEntrie
       description: messages.getMessage('flags.output-file.description'),
     }),
     force: Flags.boolean({ summary: messages.getMessage('flags.force.summary'), dependsOn: ['output-file'] }),
-    api: Flags.option({
-      summary: messages.getMessage('flags.api.summary'),
-      description: messages.getMessage('flags.api.description'),
-      options: ENTRIES_APIS,
-      default: 'conversation-data',
-    })(),
-    'client-id': Flags.string({
-      summary: messages.getMessage('flags.client-id.summary'),
-      description: messages.getMessage('flags.client-id.description'),
-    }),
+    ...accessFlags,
     redact: Flags.boolean({
       summary: messages.getMessage('flags.redact.summary'),
       description: messages.getMessage('flags.redact.description'),
