@@ -259,7 +259,7 @@ export function generateBadInputs(seed: number, ctx: BadInputContext, count = 20
       case 9:
         return {
           kind: 'combo/client-id-with-connect',
-          command: 'get',
+          command: r.pick(['get', 'export'] as const),
           args: ['-s', goodId(), '--client-id', `3MVG9${r.alnum(20)}`, '--api', 'connect'],
           env: { SF_CONVERSATION_CLIENT_SECRET: r.alnum(24) },
           json: json(),
@@ -270,7 +270,7 @@ export function generateBadInputs(seed: number, ctx: BadInputContext, count = 20
         // A client id without the secret, or an empty client id (secret set or not).
         return {
           kind: 'combo/client-id',
-          command: 'get',
+          command: r.pick(['get', 'export'] as const),
           args: ['-s', goodId(), ...flag(r, '--client-id', value)],
           env: { SF_CONVERSATION_CLIENT_SECRET: isBlank(value) && r.chance(0.5) ? r.alnum(24) : '' },
           json: json(),
@@ -474,7 +474,7 @@ export function generateBadInputs(seed: number, ctx: BadInputContext, count = 20
       (): BadCase => {
         if (r.chance(0.35)) {
           const value = r.pick(['soap', 'rest', 'CONNECT', 'conversation', '']);
-          return { kind: 'api', command: 'get', args: ['-s', goodId(), ...flag(r, '--api', value)], json: json(), names: [['--api'], ...naming('--api', value)] };
+          return { kind: 'api', command: r.pick(['get', 'export'] as const), args: ['-s', goodId(), ...flag(r, '--api', value)], json: json(), names: [['--api'], ...naming('--api', value)] };
         }
         const value = r.pick(['54.0', '50.0', '1.0', '31.0', 'abc', '66', 'v66.0', '']);
         const isGet = r.chance(0.5);
