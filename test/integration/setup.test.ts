@@ -128,6 +128,39 @@ describe('setup: token diagnosis, client credentials, Connect fallback, doctor, 
     });
   });
 
+  describe('client-credential refusals the org can give (emulator: clientCredentialsError)', () => {
+    for (const [error, fix] of [
+      ['invalid_scope', 'Access the Salesforce API Platform (sfap_api)'],
+      ['invalid_grant', 'Run As'],
+    ] as const) {
+      it(`${error} → ClientCredentialsRejected (3) naming it and its fix, for get and export; nothing fetched or written`, async () => {
+        const refusing = await startEmulator({ clientCredentialsError: error });
+        const home = await createSfHome(refusing, { alias: 'refusing', app: 'opaque', refreshable: true });
+        const dir = await mkdtemp(join(tmpdir(), 'setup-refused-'));
+        try {
+          const cc = ['--client-id', CLIENT_APPS.clientCredentials.clientId, '--json'];
+          const env = { SF_CONVERSATION_CLIENT_SECRET: secret };
+          const results = [
+            await run(home, ['conversation', 'entries', 'get', '-o', 'refusing', '-s', SESSIONS.short, ...cc], env),
+            await run(home, ['conversation', 'entries', 'export', '-o', 'refusing', '-s', SESSIONS.short, '-d', join(dir, 'out'), ...cc], env),
+          ];
+          for (const result of results) {
+            expect(result.code, result.stdout).to.equal(3);
+            expect(result.json?.name).to.equal('ClientCredentialsRejectedError');
+            expect(result.json?.message).to.include(error);
+            expect((result.json?.actions ?? []).join('\n')).to.include(fix);
+          }
+          expect(refusing.requests.filter((r) => r.path === ENTRIES_PATH || r.path.includes('/connect/conversation/'))).to.have.length(0);
+          expect(await readdir(dir)).to.deep.equal([]);
+        } finally {
+          await rm(dir, { recursive: true, force: true });
+          await home.cleanup();
+          await refusing.stop();
+        }
+      });
+    }
+  });
+
   describe('export: the same ways to reach the entries as get', () => {
     const exportIn = async (app: keyof typeof homes, args: string[], env?: NodeJS.ProcessEnv): Promise<{ result: CliResult; dir: string }> => {
       const dir = await mkdtemp(join(tmpdir(), 'setup-export-'));
