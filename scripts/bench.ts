@@ -213,7 +213,8 @@ const FETCH_ONCE =
 async function realSf(): Promise<void> {
   const { startEmulator } = await import('../test/emulator/server.js');
   const { CONVERSATIONS, SESSIONS, entriesOf } = await import('../test/emulator/seed.js');
-  const { createSfCli, runProcess, SF_BIN, SF_VERSION } = await import('./sfCli.js');
+  const { createSfCli, SF_BIN, SF_VERSION } = await import('./sfCli.js');
+  const { runProcess } = await import('../test/helpers/process.js');
   type Run = Awaited<ReturnType<typeof runProcess>>;
   type Cli = Awaited<ReturnType<typeof createSfCli>>;
   const runs = Math.max(RUNS, 5);

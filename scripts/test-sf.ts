@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '../test/emulator/server.js';
 import { CONVERSATIONS, LONG_ENTRY_COUNT, SESSIONS, entriesOf } from '../test/emulator/seed.js';
+import type { ProcessRun as Run } from '../test/helpers/process.js';
 import { createSfCli } from './sfCli.js';
-import type { ProcessRun as Run } from './sfCli.js';
 
 const emu = await startEmulator();
 const cli = await createSfCli(emu, { alias: 'emu' }).catch(async (error: unknown) => {

@@ -4,13 +4,13 @@
  * HOME/USERPROFILE pointing at a fresh temp directory, so the user's real ~/.sf and ~/.sfdx are never touched.
  * The org is authorised through one of the emulator's client apps (default `jwt`: JWT access tokens with sfap_api).
  */
-import { spawn } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppCredentials } from '../emulator/server.js';
+import { runProcess, type ProcessRun } from './process.js';
 
 export type SfHome = { home: string; alias: string; env: NodeJS.ProcessEnv; cleanup(): Promise<void> };
 
@@ -69,27 +69,9 @@ export function scrubSecrets(text: string, secrets: string[] = []): string {
   return out;
 }
 
-export type ChildResult = { code: number | null; stdout: string; stderr: string };
-
-/** Runs `tsx <script> ...args` with the given env, feeding `stdin`; kills it after `timeoutMs`. */
-export function runTsx(script: string, args: string[], env: NodeJS.ProcessEnv, options: { cwd: string; stdin?: string; timeoutMs?: number }): Promise<ChildResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(TSX, [script, ...args], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr });
-    });
-    child.stdin.end(options.stdin ?? '');
-  });
+/** Runs `tsx <script> ...args` with the given env, feeding `stdin`; kills it after `timeoutMs` (default 60 s). */
+export function runTsx(script: string, args: string[], env: NodeJS.ProcessEnv, options: { cwd: string; stdin?: string; timeoutMs?: number }): Promise<ProcessRun> {
+  return runProcess(TSX, [script, ...args], { env, cwd: options.cwd, input: options.stdin ?? '', timeoutMs: options.timeoutMs ?? 60_000 });
 }
 
 export async function createSfHome(emulator: EmulatorCredentials, options: SfHomeOptions = {}): Promise<SfHome> {
@@ -113,7 +95,7 @@ export async function createSfHome(emulator: EmulatorCredentials, options: SfHom
     refreshable: options.refreshable ?? false,
     setDefault: options.setDefault ?? false,
   };
-  let result: ChildResult;
+  let result: ProcessRun;
   try {
     result = await runTsx(AUTHORIZE, [], env, { cwd: home, stdin: JSON.stringify(input) });
   } catch (error) {
