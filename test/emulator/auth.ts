@@ -295,13 +295,13 @@ function urls(baseUrl: string): Record<string, string> {
 }
 
 /** GET /services/oauth2/userinfo (OpenID Connect shape; core reads user_id, organization_id, preferred_username). */
-export function userinfoEndpoint(baseUrl: string, auth: AuthState): Reply {
+export function userinfoEndpoint(baseUrl: string, auth: AuthState, username = USERNAME): Reply {
   if (auth !== 'valid') return BAD_OAUTH_TOKEN;
   return json(200, {
     sub: `${baseUrl}/id/${ORG_ID}/${USER_ID}`,
     user_id: USER_ID,
     organization_id: ORG_ID,
-    preferred_username: USERNAME,
+    preferred_username: username,
     nickname: 'emulator.user',
     name: 'Emulator User',
     email: 'emulator.user@example.com',
@@ -319,7 +319,7 @@ export function userinfoEndpoint(baseUrl: string, auth: AuthState): Reply {
 }
 
 /** GET /id/<orgId>/<userId>: the identity URL from the token response (jsforce Connection.identity()). */
-export function identityEndpoint(baseUrl: string, orgId: string, userId: string, auth: AuthState): Reply {
+export function identityEndpoint(baseUrl: string, orgId: string, userId: string, auth: AuthState, username = USERNAME): Reply {
   if (auth !== 'valid') return BAD_OAUTH_TOKEN;
   if (orgId !== ORG_ID || userId !== USER_ID) return { status: 404, headers: { 'content-type': 'text/plain' }, body: 'Bad_Id' };
   return json(200, {
@@ -327,7 +327,7 @@ export function identityEndpoint(baseUrl: string, orgId: string, userId: string,
     asserted_user: true,
     user_id: USER_ID,
     organization_id: ORG_ID,
-    username: USERNAME,
+    username,
     nick_name: 'emulator.user',
     display_name: 'Emulator User',
     email: 'emulator.user@example.com',
@@ -347,11 +347,11 @@ export function identityEndpoint(baseUrl: string, orgId: string, userId: string,
 }
 
 /** Record served for GET /services/data/vXX.X/sobjects/User/<id> (core reads Username). */
-export function userRecord(apiVersion: string): Record<string, unknown> {
+export function userRecord(apiVersion: string, username = USERNAME): Record<string, unknown> {
   return {
     attributes: { type: 'User', url: `/services/data/v${apiVersion}/sobjects/User/${USER_ID}` },
     Id: USER_ID,
-    Username: USERNAME,
+    Username: username,
     Name: 'Emulator User',
     Email: 'emulator.user@example.com',
     IsActive: true,

@@ -62,7 +62,7 @@ export function keyPrefixOf(entity: string): string | undefined {
 }
 
 /** GET /services/data/vXX.X/sobjects[/<type>[/describe | /<id>]]; minimal bodies. */
-export function sobjects(rest: string, v: string): Reply {
+export function sobjects(rest: string, v: string, username?: string): Reply {
   if (rest === '') {
     return json(200, {
       encoding: 'UTF-8',
@@ -89,6 +89,6 @@ export function sobjects(rest: string, v: string): Reply {
       fields: d.fields.map((f) => ({ name: f, type: f === 'Id' ? 'id' : 'string' })),
     });
   }
-  if (name === 'User' && tail.slice(0, 15) === USER_ID.slice(0, 15)) return json(200, userRecord(v));
+  if (name === 'User' && tail.slice(0, 15) === USER_ID.slice(0, 15)) return json(200, userRecord(v, username));
   return NOT_FOUND();
 }

@@ -2,7 +2,7 @@
  * The emulated org's data: ids, MessagingSession records, and the conversations' entries.
  * Everything is deterministic so tests can assert exact values.
  */
-import { to18 } from '../../src/ids.js';
+import { to18 } from './ids.js';
 import type { ApiEntry, Json, Participant } from './entries.js';
 import { escapeHtml } from './entries.js';
 import { base62, stableUuid } from './prng.js';

@@ -17,14 +17,14 @@ import type { Reply } from './http.js';
 import { json, JSON_TYPE, NOT_FOUND, SESSION_INVALID, sfErrors } from './http.js';
 import { resourceMap, sobjects, supportedVersion, versionList } from './rest.js';
 import { CLIENT_APPS, DEFAULT_CLIENT_APP, ORG_ID, USER_ID, USERNAME } from './seed.js';
-import type { ClientApp, ClientAppName } from './seed.js';
+import type { ClientApp, ClientAppName, SessionRecord } from './seed.js';
 import type { SoqlFault } from './soql.js';
 import { batchSizeFrom, CursorStore, nextRecords, queryColumns, runQuery } from './soql.js';
 
 export type { FaultKind } from './faults.js';
 export type { PagingModel, TokenPolicy } from './entryRoutes.js';
 export type { ClientCredentialsError } from './auth.js';
-export type { ClientApp, ClientAppName } from './seed.js';
+export type { ClientApp, ClientAppName, SessionRecord } from './seed.js';
 
 export type EmulatorOptions = {
   port?: number;
@@ -48,6 +48,16 @@ export type EmulatorOptions = {
    * 'none'. (set() ignores undefined values, so reset with 'none'.)
    */
   clientCredentialsError?: ClientCredentialsError;
+  /**
+   * The org user's Username (default seed.ts USERNAME). sf keys its auth files by username, so tests that authorise
+   * several emulators in one sf home (in-process tests share the test process's home) give each its own.
+   */
+  username?: string;
+  /**
+   * MessagingSession records besides the seed's, e.g. what a hostile or broken org might return (an Id that is not
+   * a record Id). Their conversationIdentifier may name a seeded conversation, whose entries are then served.
+   */
+  extraSessions?: SessionRecord[];
 };
 
 export type LoggedRequest = {
@@ -111,6 +121,9 @@ export type Emulator = {
    */
   setSoqlFault(code: 'INVALID_TYPE' | 'INVALID_SESSION_ID' | undefined): void;
   revokeAccessTokens(): void;
+  /** Holds every request that arrives from now on (before it is answered) until resume(): a run that can't finish yet. */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 };
 
@@ -118,7 +131,7 @@ const ENGAGEMENT_PATH = /^\/platform\/engagement\/v1\.0\/conversation-entries\/?
 const DATA_PATH = /^\/services\/data\/v(\d+\.\d+)(\/.*)?$/;
 const MAX_BODY = 1 << 20;
 
-type Knobs = Required<Omit<EmulatorOptions, 'port' | 'jwtLifetimeSeconds'>>;
+type Knobs = Required<Omit<EmulatorOptions, 'port' | 'jwtLifetimeSeconds' | 'username'>>;
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -148,7 +161,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     stallMs: options.stallMs ?? 60_000,
     tokenPolicy: options.tokenPolicy ?? 'sfap-jwt',
     clientCredentialsError: options.clientCredentialsError ?? 'none',
+    extraSessions: options.extraSessions ?? [],
   };
+  const username = options.username ?? USERNAME;
   const store = new TokenStore();
   if (options.jwtLifetimeSeconds !== undefined) store.jwtLifetimeSeconds = options.jwtLifetimeSeconds;
   const faults = new FaultPlan(knobs.faultRate, knobs.faultKinds, knobs.seed);
@@ -156,6 +171,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const requests: LoggedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
   let soqlFault: SoqlFault | undefined;
+  let paused: { promise: Promise<void>; release: () => void } | undefined;
   let apiUsage = 0;
   let stopped = false;
   let baseUrl = '';
@@ -191,6 +207,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       batchSize: batchSizeFrom(req.headers['sforce-query-options'] as string | undefined),
       soqlFault,
       cursors,
+      username,
+      extraSessions: knobs.extraSessions,
     };
     if (rest === '/query' || rest === '/queryAll' || rest === '/query/' || rest === '/queryAll/') {
       // GUESS: `columns` is read as a boolean, case-insensitively; any other value runs the query as usual.
@@ -200,7 +218,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const more = /^\/query(?:All)?\/([^/]+)$/.exec(rest);
     if (more) return nextRecords(more[1], ctx);
     const sobject = /^\/sobjects(?:\/(.*))?$/.exec(rest);
-    if (sobject) return sobjects((sobject[1] ?? '').replace(/\/$/, ''), versionText);
+    if (sobject) return sobjects((sobject[1] ?? '').replace(/\/$/, ''), versionText, username);
     const connect = /^\/connect\/conversation\/([^/]+)\/entries\/?$/.exec(rest);
     if (connect) return connectEntries(decodeURIComponent(connect[1]), url.searchParams, version);
     return NOT_FOUND();
@@ -216,9 +234,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return tokenEndpoint(baseUrl, body, req.headers.authorization, store, { clientCredentialsError: knobs.clientCredentialsError });
     }
     if (path === '/services/oauth2/revoke') return revokeEndpoint(method === 'POST' ? body : url.search.slice(1), store);
-    if (path === '/services/oauth2/userinfo') return userinfoEndpoint(baseUrl, auth);
+    if (path === '/services/oauth2/userinfo') return userinfoEndpoint(baseUrl, auth, username);
     const identity = /^\/id\/(\w+)\/(\w+)\/?$/.exec(path);
-    if (identity) return identityEndpoint(baseUrl, identity[1], identity[2], auth);
+    if (identity) return identityEndpoint(baseUrl, identity[1], identity[2], auth, username);
     // The version list is public on real instances (no session needed); a bad session is still refused.
     if (path === '/services/data' || path === '/services/data/') return auth === 'invalid' ? SESSION_INVALID() : versionList();
     const data = DATA_PATH.exec(path);
@@ -256,6 +274,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   async function handle(req: IncomingMessage, res: ServerResponse, url: URL, bearer: BearerCheck, entry: LoggedRequest): Promise<void> {
     const body = await readBody(req);
+    if (paused) await paused.promise;
     if (knobs.latencyMs > 0) await wait(knobs.latencyMs);
     if (stopped) return;
     const fault = faults.draw(url.pathname, `${url.pathname}${url.search}`);
@@ -327,7 +346,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     url: baseUrl,
     orgId: ORG_ID,
     userId: USER_ID,
-    username: USERNAME,
+    username,
     get accessToken(): string {
       return store.accessToken;
     },
@@ -369,8 +388,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     revokeAccessTokens(): void {
       store.revokeAccessTokens();
     },
+    pause(): void {
+      if (paused) return;
+      let release = (): void => undefined;
+      const promise = new Promise<void>((resolve) => (release = resolve));
+      paused = { promise, release };
+    },
+    resume(): void {
+      paused?.release();
+      paused = undefined;
+    },
     async stop(): Promise<void> {
       stopped = true;
+      paused?.release();
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

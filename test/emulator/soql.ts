@@ -7,7 +7,7 @@
  * INVALID_QUERY_FILTER_OPERATOR. With `columns=true` (queryColumns): the query's column metadata instead of its
  * records (see soqlColumns.ts), after the same checks, with the same errors.
  */
-import { checksumSuffix, to18 } from '../../src/ids.js';
+import { checksumSuffix, to18 } from './ids.js';
 import type { Reply } from './http.js';
 import { json, sfErrors, SESSION_INVALID } from './http.js';
 import { ORGANIZATION, userRecord } from './auth.js';
@@ -25,6 +25,10 @@ export type QueryContext = {
   batchSize: number; // records per response, 2000 unless Sforce-Query-Options says otherwise
   soqlFault: SoqlFault | undefined;
   cursors: CursorStore;
+  /** The org user's Username (EmulatorOptions.username). */
+  username: string;
+  /** Sessions besides the seed's (EmulatorOptions.extraSessions). */
+  extraSessions: readonly SessionRecord[];
 };
 
 type SfRecord = Record<string, unknown>;
@@ -320,7 +324,8 @@ function querySessions(soql: string, object: string, fieldList: string[], parsed
   const resolve: Resolve = (raw) => (tooOld(raw) ? undefined : SESSION_FIELDS[raw.toLowerCase()]);
   const refused = checkTail(soql, 'MessagingSession', parsed, resolve);
   if (refused) return refused;
-  const sessions = filterAndSort(SESSION_RECORDS, parsed.tail, resolve, sessionValue);
+  const all = ctx.extraSessions.length ? [...SESSION_RECORDS, ...ctx.extraSessions] : SESSION_RECORDS;
+  const sessions = filterAndSort(all, parsed.tail, resolve, sessionValue);
   return { fields, records: sessions.map((session) => sessionRecord(session, fields, ctx.apiVersion)) };
 }
 
@@ -387,7 +392,7 @@ function select(soql: string | null, ctx: QueryContext): (Selected & { entity: s
       break;
     case 'user': {
       entity = 'User';
-      const user = userRecord(ctx.apiVersion);
+      const user = userRecord(ctx.apiVersion, ctx.username);
       delete user.attributes;
       result = querySingleton(soql, entity, user, fieldList, parsed, ctx.apiVersion);
       break;
