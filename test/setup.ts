@@ -10,3 +10,6 @@ const home = mkdtempSync(join(tmpdir(), 'plugin-conversation-test-home-'));
 process.env.HOME = home;
 process.env.USERPROFILE = home;
 process.env.SF_DISABLE_TELEMETRY = 'true';
+// In-process tests authorise orgs in this home (helpers/inProcessOrg.ts): the file keychain, as CI machines have.
+process.env.SF_USE_GENERIC_UNIX_KEYCHAIN = 'true';
+process.env.SF_SKIP_NEW_VERSION_CHECK = 'true';

@@ -11,6 +11,7 @@ import PQueue from 'p-queue';
 import pThrottle from 'p-throttle';
 import { entriesAccess, type AccessSettings, type EntriesApi } from '../entries/access.js';
 import { createEntriesClient } from '../entries/client.js';
+import type { RetryPolicy } from '../entries/retry.js';
 import { collectEntries } from '../entries/paging.js';
 import { checkInput } from '../getEntries.js';
 import { fail, messages } from '../messages.js';
@@ -40,6 +41,10 @@ export type ExportInput = SelectionInput & {
   concurrency: number;
   /** Entries requests per minute, over any 60-second window; 0 turns the limit off. */
   rateLimit: number;
+  /** The rate limit's window in ms (default 60,000: rateLimit is per minute). Tests shorten it rather than wait. */
+  rateWindowMs?: number;
+  /** How entries requests are retried (default DEFAULT_RETRY_POLICY). Tests shorten the backoff rather than wait. */
+  retry?: RetryPolicy;
   maxConversations: number;
   dryRun: boolean;
   force: boolean;
@@ -76,6 +81,17 @@ export type ExportResult = {
   /** Every selected session's status, sorted by Id: always under --json and in a dry run (empty when the caller sets statuses: false). */
   sessions: SessionStatus[];
 };
+
+/** --rate-limit counts requests per minute. */
+export const RATE_WINDOW_MS = 60_000;
+
+/**
+ * Strict: a call waits until it is at most the `limit`-th in any `windowMs` window (p-throttle's strict mode, which
+ * tracks each call, not fixed windows). Retries and later pages count like any request.
+ */
+export function rateLimiter(limit: number, windowMs: number): () => Promise<void> {
+  return pThrottle({ limit, interval: windowMs, strict: true })((): Promise<void> => Promise.resolve());
+}
 
 export function runExport(input: ExportInput, events: ExportEvents): Promise<ExportResult> {
   return withCompactHeap(() => selectAndExport(input, events));
@@ -167,7 +183,7 @@ async function exportSelected({ input, events, org, conn, settings, selected, em
   const refreshOnce = (): Promise<void> => (refreshing ??= access.refresh().finally(() => (refreshing = undefined)));
   // Strict: never more than rateLimit requests in any 60-second window, retries and pages included.
   const throttle =
-    input.rateLimit > 0 ? pThrottle({ limit: input.rateLimit, interval: 60_000, strict: true })((): Promise<void> => Promise.resolve()) : undefined;
+    input.rateLimit > 0 ? rateLimiter(input.rateLimit, input.rateWindowMs ?? RATE_WINDOW_MS) : undefined;
 
   // One client for every conversation: one got instance, kept-alive connections.
   const client = createEntriesClient({
@@ -175,6 +191,7 @@ async function exportSelected({ input, events, org, conn, settings, selected, em
     refresh: refreshOnce,
     diagnose: () => access.diagnose?.(),
     timeoutMs: settings.timeoutMs,
+    retry: input.retry,
     beforeRequest: throttle,
   });
 
