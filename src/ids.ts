@@ -50,6 +50,9 @@ export function checkRecordId(value: string, prefix: string): IdCheck {
   return { ok: true, id18: to18(head) };
 }
 
+/** Any record Id, 15 or 18 characters with a valid case checksum: what the org returns as a record's Id. */
+export const isRecordId = (value: string): boolean => checkRecordId(value, '').ok;
+
 export const MAX_CONVERSATION_ID_LENGTH = 255;
 
 export type ConversationIdProblem = 'empty' | 'length' | 'characters';

@@ -4,10 +4,11 @@
  * resumed run leaves the same file as an uninterrupted one, apart from the timing fields `at` and `durationMs`.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { constants, createReadStream } from 'node:fs';
+import { lstat, open, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
+import { checkConversationId, isRecordId } from '../ids.js';
 import { writeFileAtomically } from '../transcript/output.js';
 
 export const MANIFEST = 'manifest.jsonl';
@@ -29,11 +30,47 @@ export type ManifestLine = {
 /** A journal line: a manifest line, marked when the session was skipped because an earlier run exported it. */
 export type JournalLine = ManifestLine & { skipped?: boolean };
 
-/** A journal line's session, or undefined for an empty line or one a crash cut short. */
-function parseLine(text: string): JournalLine | undefined {
+const STATUSES: ReadonlySet<string> = new Set<ManifestLine['status']>(['exported', 'no-conversation', 'failed']);
+const isCount = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 0;
+const optional = (v: unknown, ok: (x: unknown) => boolean): boolean => v === undefined || ok(v);
+const isString = (v: unknown): boolean => typeof v === 'string';
+
+/**
+ * A line as this plugin writes it: the manifest is a file anyone with access to the directory can edit, and a resumed
+ * run trusts what it says (skipped sessions are reported from it), so every field is checked. Anything else, such as
+ * `"entryCount":"9999<script>"`, is not a line: its session counts as not exported and is fetched again.
+ */
+export function isManifestLine(value: unknown): value is JournalLine {
+  const l = value as Record<string, unknown> | null;
+  if (!l || typeof l !== 'object' || Array.isArray(l)) return false;
+  return (
+    typeof l.sessionId === 'string' &&
+    isRecordId(l.sessionId) &&
+    (l.conversationIdentifier === null || (typeof l.conversationIdentifier === 'string' && !checkConversationId(l.conversationIdentifier))) &&
+    typeof l.status === 'string' &&
+    STATUSES.has(l.status) &&
+    optional(l.entryCount, isCount) &&
+    optional(l.file, (f) => typeof f === 'string' && f.startsWith(`${l.sessionId as string}.`) && /^[A-Za-z0-9]+\.[a-z]+$/.test(f)) &&
+    optional(l.sha256, (h) => typeof h === 'string' && /^[0-9a-f]{64}$/.test(h)) &&
+    optional(l.reason, isString) &&
+    optional(l.httpStatus, (h) => h === null || (Number.isSafeInteger(h) && (h as number) >= 100 && (h as number) <= 599)) &&
+    typeof l.at === 'string' &&
+    !Number.isNaN(Date.parse(l.at)) &&
+    isCount(l.durationMs) &&
+    optional(l.skipped, (b) => typeof b === 'boolean')
+  );
+}
+
+/**
+ * A journal line, or undefined for an empty line or one a crash cut short. `checked`: only a line that passes
+ * isManifestLine (what an earlier run recorded); otherwise any line with a session Id (what this run wrote, which may
+ * name an unusable Id the org returned, recorded as failed).
+ */
+function parseLine(text: string, checked = false): JournalLine | undefined {
   try {
-    const parsed = JSON.parse(text) as JournalLine;
-    return typeof parsed?.sessionId === 'string' ? parsed : undefined;
+    const parsed: unknown = JSON.parse(text);
+    if (checked) return isManifestLine(parsed) ? parsed : undefined;
+    return typeof (parsed as JournalLine | null)?.sessionId === 'string' ? (parsed as JournalLine) : undefined;
   } catch {
     return undefined;
   }
@@ -96,12 +133,14 @@ export async function openJournal(dir: string, force: boolean): Promise<Journal>
     size: earlier.size,
     get(sessionId) {
       const text = earlier.get(sessionId);
-      const line = text === undefined ? undefined : parseLine(text);
+      // A line that doesn't pass the checks means the session was not exported.
+      const line = text === undefined ? undefined : parseLine(text, true);
       return line && withoutMark(line);
     },
     sessionIds: () => earlier.keys(),
   };
-  const handle = await open(path, 'a+', 0o600);
+  // Never through a symlink (O_NOFOLLOW): claimOutputDir refused one already; this closes the gap since.
+  const handle = await open(path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
   const { size } = await handle.stat();
   // A line cut short by a kill would swallow the next one: end it first.
   if (size > 0) {
@@ -140,7 +179,9 @@ export async function openJournal(dir: string, force: boolean): Promise<Journal>
   };
 }
 
+/** The checksum of a plain file at `path` (not through a symlink), or undefined. */
 export async function sha256OfFile(path: string): Promise<string | undefined> {
+  if (!(await lstat(path).catch(() => undefined))?.isFile()) return undefined;
   const content = await readFile(path).catch(() => undefined);
   return content && createHash('sha256').update(content).digest('hex');
 }

@@ -4,8 +4,6 @@
  * request per conversation page. Each finished session is written atomically and journalled in the manifest.
  */
 import { createHash } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Connection, Org, SfError } from '@salesforce/core';
 import PQueue from 'p-queue';
 import pThrottle from 'p-throttle';
@@ -19,9 +17,11 @@ import { connectionFor, loadOrg } from '../org.js';
 import { render, type TranscriptHeader } from '../transcript/formats.js';
 import { toTranscript } from '../transcript/normalize.js';
 import { checkOutputDir, removeStaleTempFiles, writeFileAtomically } from '../transcript/output.js';
+import { isRecordId, checkConversationId } from '../ids.js';
 import { withCompactHeap } from './heap.js';
+import { claimOutputDir, pathInside } from './outputDir.js';
 import { hashing, openJournal, sha256OfFile, type JournalLine, type ManifestLine } from './manifest.js';
-import { checkSelection, selectSessions, type Selected, type SelectionInput, type SessionRow } from './selection.js';
+import { checkSelection, selectSessions, type Selected, type Selection, type SelectionInput, type SessionRow } from './selection.js';
 
 export const EXPORT_FORMATS = ['json', 'jsonl', 'csv', 'markdown'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -104,6 +104,25 @@ async function selectAndExport(input: ExportInput, events: ExportEvents): Promis
   const checked = checkInput({ apiVersion: input.apiVersion, api: input.api, clientId: input.clientId, env });
   const selection = await checkSelection(input);
   await checkOutputDir(input.outputDir);
+  // Before any request: one writer per directory (a dry run writes nothing, so it takes no lock).
+  const claimed = input.dryRun ? undefined : await claimOutputDir(input.outputDir, events.warn);
+  let wrote = false;
+  try {
+    const result = await selectAndExportClaimed(input, events, checked, selection, startedAt, () => (wrote = true));
+    return result;
+  } finally {
+    await claimed?.release(!wrote);
+  }
+}
+
+async function selectAndExportClaimed(
+  input: ExportInput,
+  events: ExportEvents,
+  checked: AccessSettings,
+  selection: Selection,
+  startedAt: number,
+  writing: () => void
+): Promise<ExportResult> {
   const org = await loadOrg(input.targetOrg);
   const { conn } = connectionFor(org, input.apiVersion);
   const orgId = org.getOrgId();
@@ -133,7 +152,7 @@ async function selectAndExport(input: ExportInput, events: ExportEvents): Promis
     sessions: [],
   };
   if (input.dryRun) return listDryRun(rows, missing, empty, startedAt);
-  const run: Run = { input, events, org, conn, settings: checked, selected: { rows, sessions, missing }, empty, startedAt };
+  const run: Run = { input, events, org, conn, settings: checked, selected: { rows, sessions, missing }, empty, startedAt, writing };
   return exportSelected(run);
 }
 
@@ -149,17 +168,19 @@ type Run = {
   /** The result with nothing counted yet. */
   empty: ExportResult;
   startedAt: number;
+  /** Called once the run starts writing into the output directory (before that, a failure leaves it as it was). */
+  writing: () => void;
 };
 
 /** Fetches, writes and journals every selected session, then writes the final manifest. */
-async function exportSelected({ input, events, org, conn, settings, selected, empty, startedAt }: Run): Promise<ExportResult> {
+async function exportSelected({ input, events, org, conn, settings, selected, empty, startedAt, writing }: Run): Promise<ExportResult> {
   const result: ExportResult = { ...empty, sessions: [] };
   const { rows, sessions, missing } = selected;
   const orgId = org.getOrgId();
   // The token side, worked out once for every conversation (a client-credentials token is requested here, before
   // anything is written, so a setup that can't work leaves no directory behind).
   const access = await entriesAccess(input, settings, { org, conn }, (message) => events.warn(message));
-  await mkdir(input.outputDir, { recursive: true, mode: 0o700 });
+  writing();
   // A run killed mid-write leaves its temp files behind; a resumed run tidies them, so the directory ends up as an
   // uninterrupted run leaves it.
   await removeStaleTempFiles(input.outputDir);
@@ -202,7 +223,9 @@ async function exportSelected({ input, events, org, conn, settings, selected, em
     const base = { sessionId: row.sessionId, conversationIdentifier: row.conversationIdentifier };
     if (!row.conversationIdentifier) return done({ ...base, status: 'no-conversation' });
     const file = `${row.sessionId}.${EXTENSIONS[input.format]}`;
-    const path = join(input.outputDir, file);
+    // What the org returned becomes a file name only if it is a record Id (and so a plain name inside the directory).
+    const path = isRecordId(row.sessionId) && !checkConversationId(row.conversationIdentifier) ? pathInside(input.outputDir, file) : undefined;
+    if (!path) return done({ ...base, status: 'failed', reason: messages.getMessage('reason.unusableIdFromOrg'), httpStatus: null });
     const before = journal.previous.get(row.sessionId);
     // Resume: a session whose file is there with the checksum the manifest recorded is done already.
     if (before?.status === 'exported' && before.file === file && before.sha256 && (await sha256OfFile(path)) === before.sha256) {
