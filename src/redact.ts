@@ -5,16 +5,21 @@
  * The documented pattern list (rules applied in this order; each match becomes the placeholder shown):
  *
  * - **IBAN → `[iban]`**: a country code that issues IBANs, 2 check digits, then 11–30 letters/digits, written
- *   without spaces or in space-separated groups of 4 (the last group may be shorter), passing the ISO 13616
- *   mod-97 check. Letters all upper case or all lower case (`gb82 west 1234 5698 7654 32` counts; mixed case,
+ *   without spaces or in groups of 4 (the last group may be shorter) separated by single spaces or by single
+ *   dashes (`DE89-3704-0044-0532-0130-00`), passing the ISO 13616 mod-97 check. Letters all upper case or all lower case (`gb82 west 1234 5698 7654 32` counts; mixed case,
  *   as in a Salesforce Id, does not). Not preceded or followed by a letter or digit.
- * - **Card → `[card]`**: 13–19 digits, unseparated or in groups of 3+ digits joined by single spaces or dashes,
- *   not starting with 0, passing the Luhn check (so a Luhn-invalid order number survives). Never part of a
- *   longer number or token: not preceded by a letter, digit, `+`, or a letter/digit and a separator; not
- *   followed by a letter, digit, `@`, or a separator and a digit (a space and an expiry date such as `12/27`
- *   may follow). Not after `ISBN`, `EAN`, `GTIN`, `UPC` or `barcode`.
- * - **Email → `[email]`**: local part `[A-Za-z0-9._%+-]+`, `@`, a domain with at least one dot and a top-level
- *   domain of 2+ letters. `user@localhost`, `@mention` and `a@b` survive.
+ * - **Card → `[card]`**: 13–19 digits, unseparated, or in groups of 3+ digits joined by one or two spaces or
+ *   dashes (`4111  1111  1111  1111`), or by dots with at least 3 groups (`4111.1111.1111.1111`; one dot is a
+ *   decimal number), not starting with 0, passing the Luhn check (so a Luhn-invalid order number survives).
+ *   Groups of exactly 3 digits are thousands separators (`123.456.789.012.347`), not a card. Never part of a
+ *   longer number or token: not preceded by a letter, digit, `+`, or a letter/digit and a separator (or a digit
+ *   and two spaces); not followed by a letter, digit, `@`, or a separator and a digit (a space and an expiry date
+ *   such as `12/27` may follow). Not after `ISBN`, `EAN`, `GTIN`, `UPC` or `barcode`.
+ * - **Email → `[email]`**: a local part of letters (any script, with their accents), digits and `._%+-`, where an
+ *   apostrophe may join two runs (`jöhn.müller`, `o'brien`), then `@`, a domain of such letters and digits with at
+ *   least one dot, and a top-level domain of 2+ letters. Letters of scripts written without spaces (Chinese,
+ *   Japanese, Korean, Thai…) are never part of an address, so `メールはjane@example.comまで` keeps its words.
+ *   `user@localhost`, `@mention` and `a@b` survive.
  * - **Phone → `[phone]`**, never starting or ending inside a longer token or number (tracking numbers, UUIDs,
  *   Salesforce Ids), and never followed by a separator and a digit (an extension such as `x123` may follow):
  *   - *international*: `+` then 8–15 digits, groups joined by single spaces, dots or dashes, with at most one
@@ -100,10 +105,11 @@ const IBAN_COUNTRIES = new Set(
 );
 
 /**
- * A candidate: country code and check digits, then letter/digit chunks separated by single spaces. Which
- * leading chunks form the IBAN (if any) is decided by ibanEnd; trailing words are simply not taken.
+ * A candidate: country code and check digits, then letter/digit chunks separated by single spaces or by single
+ * dashes (one or the other throughout). Which leading chunks form the IBAN (if any) is decided by ibanEnd; trailing
+ * words are simply not taken.
  */
-const IBAN_CANDIDATE = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}[A-Za-z0-9]*(?: [A-Za-z0-9]+){0,9}/g;
+const IBAN_CANDIDATE = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}[A-Za-z0-9]*(?:([ -])[A-Za-z0-9]+(?:\1[A-Za-z0-9]+){0,8})?/g;
 
 /** ISO 13616 / ISO 7064 mod-97-10 check of an upper-case IBAN without spaces. */
 function ibanChecksumOk(iban: string): boolean {
@@ -127,7 +133,7 @@ function ibanValid(compact: string): boolean {
 
 /** The longest valid IBAN at the start of a candidate: compact, or groups of 4 with a last group of 1–4. */
 const ibanEnd: Accept = (m, text) => {
-  const chunks = m[0].split(' ');
+  const chunks = m[0].split(/[ -]/);
   let end: number | undefined;
   if (ibanValid(chunks[0])) end = m.index + chunks[0].length;
   else if (chunks[0].length === 4) {
@@ -146,10 +152,12 @@ const ibanEnd: Accept = (m, text) => {
 // Payment card
 
 /**
- * Digits in groups of 3+ joined by single spaces or dashes. Not preceded by a letter, digit, `_` or `+`, nor by
- * a letter/digit and a separator (so it never starts inside a longer number or token).
+ * Digits in groups of 3+ joined by one or two spaces or a dash, or by dots (then 3+ groups, so a decimal number is
+ * never one). Not preceded by a letter, digit, `_` or `+`, nor by a letter/digit and a separator (so it never starts
+ * inside a longer number or token).
  */
-const CARD_CANDIDATE = /(?<![A-Za-z0-9_+]|[A-Za-z0-9_][-._/]|\d[ ,:])\d{3,}(?:[ -]\d{3,})*/g;
+const CARD_CANDIDATE =
+  /(?<![A-Za-z0-9_+]|[A-Za-z0-9_][-._/]|\d[ ,:]|\d {2})(?:\d{3,}(?:\.\d{3,}){2,}|\d{3,}(?:(?: {1,2}|-)\d{3,})*)/g;
 
 /** An expiry date may follow a card number after a space: ` 12/27`, ` 03/2029`. */
 const EXPIRY_AFTER = /^ (?:0?[1-9]|1[0-2])\/(?:\d{2}|\d{4})(?!\d)/;
@@ -171,7 +179,9 @@ function luhnOk(digits: string): boolean {
 const BARCODE_BEFORE = /\b(?:ISBN(?:-1[03])?|EAN(?:-13)?|GTIN(?:-1[34])?|UPC|barcode)\b[\s:#]*$/i;
 
 const cardEnd: Accept = (m, text) => {
-  const digits = m[0].replace(/[ -]/g, '');
+  const digits = m[0].replace(/[ .-]/g, '');
+  // Groups of exactly 3 digits are thousands separators (`123.456.789.012.345`): an amount, not a card.
+  if (/^\d{3}(?:[ .-]+\d{3})+$/.test(m[0])) return undefined;
   // Card numbers never start with 0 (ISO/IEC 7812 industry 0 is not used for cards; `0000 ...` is a placeholder).
   if (digits.length < 13 || digits.length > 19 || digits.startsWith('0') || !luhnOk(digits)) return undefined;
   const end = m.index + m[0].length;
@@ -184,12 +194,25 @@ const cardEnd: Accept = (m, text) => {
 // ---------------------------------------------------------------------------------------------------------------
 // Email
 
-/** local@domain.tld; the domain has at least one dot and a 2+ letter TLD, and the match ends at the TLD. */
+/**
+ * Scripts written without spaces between words: an address in Japanese or Chinese text runs straight into the
+ * words around it (`メールはjane@example.comまで`), so their letters never count as part of an address.
+ */
+const UNSPACED_SCRIPTS = String.raw`\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}`;
+/** A letter (with its combining marks) or digit of any script but those. */
+const WORD_CHAR = String.raw`(?:(?![${UNSPACED_SCRIPTS}])[\p{L}\p{M}\p{N}])`;
+/** A character of a local part other than the apostrophe (which only joins two runs: `o'brien`). */
+const LOCAL_CHAR = String.raw`(?:${WORD_CHAR}|[._%+-])`;
+
+/**
+ * local@domain.tld, in any script (`jöhn.müller@example.de`, `anna@müller.de`); the domain has at least one dot and
+ * a 2+ letter TLD, and the match ends at the TLD.
+ */
 const EMAIL = new RegExp(
-  String.raw`(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@` + // local part, not continuing one
-    String.raw`(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+` + // domain labels, each followed by a dot
-    String.raw`[A-Za-z]{2,}(?![A-Za-z0-9-]|\.[A-Za-z0-9])`, // the TLD, ending the domain
-  'g'
+  String.raw`(?<!${LOCAL_CHAR})${LOCAL_CHAR}+(?:'${LOCAL_CHAR}+)*@` + // local part, not continuing one
+    String.raw`(?:${WORD_CHAR}(?:(?:${WORD_CHAR}|-){0,61}${WORD_CHAR})?\.)+` + // domain labels, each followed by a dot
+    String.raw`(?:(?![${UNSPACED_SCRIPTS}])[\p{L}\p{M}]){2,}(?!${WORD_CHAR}|-|\.${WORD_CHAR})`, // the TLD, ending the domain
+  'gu'
 );
 
 const emailEnd: Accept = (m) => m.index + m[0].length;
