@@ -2,12 +2,24 @@
  * Redaction of personal data for `--redact`: email addresses, phone numbers, payment card numbers and IBANs
  * become typed placeholders. Pure string and JSON functions; the caller prints the warning with the counts.
  *
+ * The rules match the text a reader sees, not its HTML escaping (the API escapes message text):
+ *
+ * - **Entities are decoded first**: numeric (`&#64;`, `&#x40;`, with or without the `;`) and named (`&commat;`,
+ *   `&period;`, `&nbsp;`, `&amp;`…), so `jane&#64;example.com` and `4111&#32;1111&#32;1111&#32;1111` are an email
+ *   and a card. Decoding is repeated while it changes anything (at most 4 times), so text escaped twice
+ *   (`jane&amp;#64;example.com`) is read too.
+ * - **Spaces a reader can't tell from a space** (no-break, figure, thin, hair, narrow no-break…) count as spaces.
+ * - **What comes back**: a string in which something was masked is returned decoded, with its placeholders
+ *   (`I&#39;m jane&#64;example.com` → `I'm [email]`); a string in which nothing was masked is returned exactly as
+ *   given, entities and all.
+ *
  * The documented pattern list (rules applied in this order; each match becomes the placeholder shown):
  *
  * - **IBAN → `[iban]`**: a country code that issues IBANs, 2 check digits, then 11–30 letters/digits, written
  *   without spaces or in groups of 4 (the last group may be shorter) separated by single spaces or by single
- *   dashes (`DE89-3704-0044-0532-0130-00`), passing the ISO 13616 mod-97 check. Letters all upper case or all lower case (`gb82 west 1234 5698 7654 32` counts; mixed case,
- *   as in a Salesforce Id, does not). Not preceded or followed by a letter or digit.
+ *   dashes (`DE89-3704-0044-0532-0130-00`), passing the ISO 13616 mod-97 check. Letters all upper case or all
+ *   lower case (`gb82 west 1234 5698 7654 32` counts; mixed case, as in a Salesforce Id, does not). Not preceded
+ *   or followed by a letter or digit.
  * - **Card → `[card]`**: 13–19 digits, unseparated, or in groups of 3+ digits joined by one or two spaces or
  *   dashes (`4111  1111  1111  1111`), or by dots with at least 3 groups (`4111.1111.1111.1111`; one dot is a
  *   decimal number), not starting with 0, passing the Luhn check (so a Luhn-invalid order number survives).
@@ -41,14 +53,19 @@
  *   numbers (`v66.0`, `1.2.3`), postcodes and plain counts are never masked.
  * - Idempotent: placeholders contain no digit and no `@`, and the rules are repeated until nothing changes, so
  *   redacting redacted text changes nothing and counts nothing.
- * - In raw entries (`--json`, JSON Lines), values under identifier and enumeration keys are kept (see
- *   redactEntry), and a string holding a JSON object or array is redacted as JSON.
+ * - In raw entries (`--json`, JSON Lines `raw`), each string value is redacted on its own, as above (decoded
+ *   where something was masked, exactly as it came where nothing was); values under identifier and enumeration
+ *   keys are kept (see redactEntry), and a string holding a JSON object or array is redacted as JSON.
  *
  * Known limits: a phone number written without separators and without a phone word shortly before it is kept
  * (it can't be told from an order or tracking number); a card number followed by a space and another number
  * (`... 1111 123`) is kept, so that a longer number is never partly masked; a mixed-case IBAN is kept; a
- * Luhn-valid 13–19 digit number that is not a card (a barcode without its keyword) is masked as `[card]`.
+ * Luhn-valid 13–19 digit number that is not a card (a barcode without its keyword) is masked as `[card]`;
+ * invisible characters inside a value (a zero-width space, a soft hyphen) and digits of other scripts
+ * (fullwidth `４１１１`) are not read through, and text escaped more than 4 times is not decoded completely.
  */
+
+import { decodeHTML } from 'entities';
 
 export type RedactionKind = 'email' | 'phone' | 'card' | 'iban';
 export type RedactionCounts = Record<RedactionKind, number>;
@@ -59,28 +76,38 @@ export function emptyCounts(): RedactionCounts {
   return { email: 0, phone: 0, card: 0, iban: 0 };
 }
 
-/** Decides whether a candidate match is masked: the end index of the masked text, or undefined to keep it. */
-type Accept = (match: RegExpExecArray, text: string) => number | undefined;
+/**
+ * The text being redacted, twice: `shown` is what the output keeps; `view` is what the rules match, the same text
+ * with every space a reader can't tell from a space (no-break, thin, narrow no-break…) as a plain space. Both have
+ * the same length at every step, so a match in the view masks the same characters in the shown text.
+ */
+type Text = { shown: string; view: string };
+
+/** Decides whether a candidate match (in the view) is masked: the end index of the masked text, or undefined to keep it. */
+type Accept = (match: RegExpExecArray, view: string) => number | undefined;
 
 /** Replaces every accepted match of `pattern` (which must have the g flag) with the placeholder of `kind`. */
-function mask(text: string, pattern: RegExp, kind: RedactionKind, counts: RedactionCounts, accept: Accept): string {
+function mask(text: Text, pattern: RegExp, kind: RedactionKind, counts: RedactionCounts, accept: Accept): Text {
   const re = new RegExp(pattern.source, pattern.flags);
-  let out = '';
+  const { shown, view } = text;
+  let outShown = '';
+  let outView = '';
   let last = 0;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const end = accept(m, text);
+  for (let m = re.exec(view); m !== null; m = re.exec(view)) {
+    const end = accept(m, view);
     if (end === undefined || end <= m.index) {
       // Later starts inside a rejected candidate are excluded by each pattern's look-behind.
       re.lastIndex = m.index + 1;
       continue;
     }
-    out += text.slice(last, m.index) + `[${kind}]`;
+    outShown += shown.slice(last, m.index) + `[${kind}]`;
+    outView += view.slice(last, m.index) + `[${kind}]`;
     // eslint-disable-next-line no-param-reassign -- adding to the caller's counts is this module's contract
     counts[kind]++;
     last = end;
     re.lastIndex = end;
   }
-  return last === 0 ? text : out + text.slice(last);
+  return last === 0 ? text : { shown: outShown + shown.slice(last), view: outView + view.slice(last) };
 }
 
 /**
@@ -323,7 +350,7 @@ const phoneBareEnd: Accept = (m, text) => {
 // ---------------------------------------------------------------------------------------------------------------
 
 /** One pass of every rule, in the documented order. */
-function redactOnce(text: string, counts: RedactionCounts): string {
+function redactOnce(text: Text, counts: RedactionCounts): Text {
   let out = mask(text, IBAN_CANDIDATE, 'iban', counts, ibanEnd);
   out = mask(out, CARD_CANDIDATE, 'card', counts, cardEnd);
   out = mask(out, EMAIL, 'email', counts, emailEnd);
@@ -332,14 +359,40 @@ function redactOnce(text: string, counts: RedactionCounts): string {
   return mask(out, PHONE_BARE, 'phone', counts, phoneBareEnd);
 }
 
-/** Masks every match in `text`, adding to `counts`. */
+/** How many times entities are decoded at most: text escaped twice or three times is still read as a reader would. */
+const DECODE_ROUNDS = 4;
+
+/**
+ * The text as a reader sees it: HTML entities decoded (`&#64;`, `&#x40;`, `&commat;` → `@`; `&#32;`, `&nbsp;` → a
+ * space), and decoded again while that still changes it (`&amp;#64;`), at most DECODE_ROUNDS times.
+ */
+export function readerText(text: string): string {
+  let current = text;
+  for (let round = 0; round < DECODE_ROUNDS && current.includes('&'); round++) {
+    const next = decodeHTML(current);
+    if (next === current) break;
+    current = next;
+  }
+  return current;
+}
+
+/** Spaces a reader can't tell from a space: no-break, en/em/thin/hair and other fixed-width spaces, narrow no-break. */
+const SPACE_LIKE = /[\u00a0\u2000-\u200a\u202f\u205f\u3000]/g;
+
+/**
+ * Masks every match in the text a reader sees (see readerText), adding to `counts`. When something was masked, the
+ * result is the decoded text with its placeholders; when nothing was, it is `text` exactly as given.
+ */
 export function redactText(text: string, counts: RedactionCounts): string {
+  const shown = readerText(text);
   // Repeat until stable (a later rule's placeholder can free a neighbour), so the result is idempotent.
   // Terminates: every replacement removes at least one digit or `@`, and placeholders contain neither.
-  let current = text;
+  let current: Text = { shown, view: shown.replace(SPACE_LIKE, ' ') };
+  let masked = false;
   for (;;) {
     const next = redactOnce(current, counts);
-    if (next === current) return next;
+    if (next === current) return masked ? current.shown : text;
+    masked = true;
     current = next;
   }
 }
