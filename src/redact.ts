@@ -366,7 +366,7 @@ const DECODE_ROUNDS = 4;
  * The text as a reader sees it: HTML entities decoded (`&#64;`, `&#x40;`, `&commat;` → `@`; `&#32;`, `&nbsp;` → a
  * space), and decoded again while that still changes it (`&amp;#64;`), at most DECODE_ROUNDS times.
  */
-export function readerText(text: string): string {
+function readerText(text: string): string {
   let current = text;
   for (let round = 0; round < DECODE_ROUNDS && current.includes('&'); round++) {
     const next = decodeHTML(current);
