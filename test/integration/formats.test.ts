@@ -143,7 +143,6 @@ describe('conversation entries get: formats, files, redaction (integration)', fu
     expect(entries[3]).to.deep.equal(seeded[3]);
 
     for (const format of ['human', 'csv', 'jsonl', 'markdown']) {
-      // eslint-disable-next-line no-await-in-loop -- one command at a time: the machine is shared
       const out = await get(['-c', conversation, '--redact', '-r', format]);
       expect(out.code, out.stderr).to.equal(0);
       expect(out.stderr, format).to.match(counts);
