@@ -4,10 +4,11 @@
  */
 import { getConversationEntries, type ConversationEntriesResult, type GetEntriesEvents, type GetEntriesInput } from './getEntries.js';
 import { messages } from './messages.js';
-import { REDACTION_KINDS, emptyCounts, redactEntry } from './redact.js';
+import { REDACTION_KINDS } from './redact.js';
 import { render, type ResultFormat, type TranscriptHeader } from './transcript/formats.js';
 import { toTranscript, type TranscriptEntry } from './transcript/normalize.js';
 import { checkOutputFile, writeFileAtomically } from './transcript/output.js';
+import { redactConversation } from './transcript/redaction.js';
 
 export type GetTranscriptInput = GetEntriesInput & {
   format: ResultFormat;
@@ -31,9 +32,12 @@ export async function getTranscript(input: GetTranscriptInput, events: GetEntrie
   // stats and orgId are for the caller's log and header, not part of the --json result.
   const { stats, orgId, ...fetched } = await getConversationEntries(input, events);
   let result: ConversationEntriesResult = fetched;
+  let transcript: TranscriptEntry[] | undefined;
   if (input.redact) {
-    const counts = emptyCounts();
-    result = { ...fetched, entries: fetched.entries.map((entry) => redactEntry(entry, counts)) };
+    // Redacted before anything is shown, so the warning's counts cover every format (see transcript/redaction.ts).
+    const { entries, transcript: redacted, counts } = redactConversation(fetched.entries);
+    result = { ...fetched, entries };
+    transcript = redacted;
     events.warn(
       REDACTION_KINDS.some((kind) => counts[kind] > 0)
         ? messages.getMessage('warning.Redacted', REDACTION_KINDS.map((kind) => String(counts[kind])))
@@ -47,7 +51,6 @@ export async function getTranscript(input: GetTranscriptInput, events: GetEntrie
     orgId,
     entryCount: result.entryCount,
   };
-  let transcript: TranscriptEntry[] | undefined;
   const lines = (): Iterable<string> =>
     render((transcript ??= toTranscript(result.entries)), { format: input.format, utc: input.utc, header });
   if (input.outputFile !== undefined) {

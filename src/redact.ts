@@ -2,19 +2,36 @@
  * Redaction of personal data for `--redact`: email addresses, phone numbers, payment card numbers and IBANs
  * become typed placeholders. Pure string and JSON functions; the caller prints the warning with the counts.
  *
+ * The rules match the text a reader sees, not its HTML escaping (the API escapes message text):
+ *
+ * - **Entities are decoded first**: numeric (`&#64;`, `&#x40;`, with or without the `;`) and named (`&commat;`,
+ *   `&period;`, `&nbsp;`, `&amp;`…), so `jane&#64;example.com` and `4111&#32;1111&#32;1111&#32;1111` are an email
+ *   and a card. Decoding is repeated while it changes anything (at most 4 times), so text escaped twice
+ *   (`jane&amp;#64;example.com`) is read too.
+ * - **Spaces a reader can't tell from a space** (no-break, figure, thin, hair, narrow no-break…) count as spaces.
+ * - **What comes back**: a string in which something was masked is returned decoded, with its placeholders
+ *   (`I&#39;m jane&#64;example.com` → `I'm [email]`); a string in which nothing was masked is returned exactly as
+ *   given, entities and all.
+ *
  * The documented pattern list (rules applied in this order; each match becomes the placeholder shown):
  *
  * - **IBAN → `[iban]`**: a country code that issues IBANs, 2 check digits, then 11–30 letters/digits, written
- *   without spaces or in space-separated groups of 4 (the last group may be shorter), passing the ISO 13616
- *   mod-97 check. Letters all upper case or all lower case (`gb82 west 1234 5698 7654 32` counts; mixed case,
- *   as in a Salesforce Id, does not). Not preceded or followed by a letter or digit.
- * - **Card → `[card]`**: 13–19 digits, unseparated or in groups of 3+ digits joined by single spaces or dashes,
- *   not starting with 0, passing the Luhn check (so a Luhn-invalid order number survives). Never part of a
- *   longer number or token: not preceded by a letter, digit, `+`, or a letter/digit and a separator; not
- *   followed by a letter, digit, `@`, or a separator and a digit (a space and an expiry date such as `12/27`
- *   may follow). Not after `ISBN`, `EAN`, `GTIN`, `UPC` or `barcode`.
- * - **Email → `[email]`**: local part `[A-Za-z0-9._%+-]+`, `@`, a domain with at least one dot and a top-level
- *   domain of 2+ letters. `user@localhost`, `@mention` and `a@b` survive.
+ *   without spaces or in groups of 4 (the last group may be shorter) separated by single spaces or by single
+ *   dashes (`DE89-3704-0044-0532-0130-00`), passing the ISO 13616 mod-97 check. Letters all upper case or all
+ *   lower case (`gb82 west 1234 5698 7654 32` counts; mixed case, as in a Salesforce Id, does not). Not preceded
+ *   or followed by a letter or digit.
+ * - **Card → `[card]`**: 13–19 digits, unseparated, or in groups of 3+ digits joined by one or two spaces or
+ *   dashes (`4111  1111  1111  1111`), or by dots with at least 3 groups (`4111.1111.1111.1111`; one dot is a
+ *   decimal number), not starting with 0, passing the Luhn check (so a Luhn-invalid order number survives).
+ *   Groups of exactly 3 digits are thousands separators (`123.456.789.012.347`), not a card. Never part of a
+ *   longer number or token: not preceded by a letter, digit, `+`, or a letter/digit and a separator (or a digit
+ *   and two spaces); not followed by a letter, digit, `@`, or a separator and a digit (a space and an expiry date
+ *   such as `12/27` may follow). Not after `ISBN`, `EAN`, `GTIN`, `UPC` or `barcode`.
+ * - **Email → `[email]`**: a local part of letters (any script, with their accents), digits and `._%+-`, where an
+ *   apostrophe may join two runs (`jöhn.müller`, `o'brien`), then `@`, a domain of such letters and digits with at
+ *   least one dot, and a top-level domain of 2+ letters. Letters of scripts written without spaces (Chinese,
+ *   Japanese, Korean, Thai…) are never part of an address, so `メールはjane@example.comまで` keeps its words.
+ *   `user@localhost`, `@mention` and `a@b` survive.
  * - **Phone → `[phone]`**, never starting or ending inside a longer token or number (tracking numbers, UUIDs,
  *   Salesforce Ids), and never followed by a separator and a digit (an extension such as `x123` may follow):
  *   - *international*: `+` then 8–15 digits, groups joined by single spaces, dots or dashes, with at most one
@@ -36,14 +53,19 @@
  *   numbers (`v66.0`, `1.2.3`), postcodes and plain counts are never masked.
  * - Idempotent: placeholders contain no digit and no `@`, and the rules are repeated until nothing changes, so
  *   redacting redacted text changes nothing and counts nothing.
- * - In raw entries (`--json`, JSON Lines), values under identifier and enumeration keys are kept (see
- *   redactEntry), and a string holding a JSON object or array is redacted as JSON.
+ * - In raw entries (`--json`, JSON Lines `raw`), each string value is redacted on its own, as above (decoded
+ *   where something was masked, exactly as it came where nothing was); values under identifier and enumeration
+ *   keys are kept (see redactEntry), and a string holding a JSON object or array is redacted as JSON.
  *
  * Known limits: a phone number written without separators and without a phone word shortly before it is kept
  * (it can't be told from an order or tracking number); a card number followed by a space and another number
  * (`... 1111 123`) is kept, so that a longer number is never partly masked; a mixed-case IBAN is kept; a
- * Luhn-valid 13–19 digit number that is not a card (a barcode without its keyword) is masked as `[card]`.
+ * Luhn-valid 13–19 digit number that is not a card (a barcode without its keyword) is masked as `[card]`;
+ * invisible characters inside a value (a zero-width space, a soft hyphen) and digits of other scripts
+ * (fullwidth `４１１１`) are not read through, and text escaped more than 4 times is not decoded completely.
  */
+
+import { decodeHTML } from 'entities';
 
 export type RedactionKind = 'email' | 'phone' | 'card' | 'iban';
 export type RedactionCounts = Record<RedactionKind, number>;
@@ -54,28 +76,38 @@ export function emptyCounts(): RedactionCounts {
   return { email: 0, phone: 0, card: 0, iban: 0 };
 }
 
-/** Decides whether a candidate match is masked: the end index of the masked text, or undefined to keep it. */
-type Accept = (match: RegExpExecArray, text: string) => number | undefined;
+/**
+ * The text being redacted, twice: `shown` is what the output keeps; `view` is what the rules match, the same text
+ * with every space a reader can't tell from a space (no-break, thin, narrow no-break…) as a plain space. Both have
+ * the same length at every step, so a match in the view masks the same characters in the shown text.
+ */
+type Text = { shown: string; view: string };
+
+/** Decides whether a candidate match (in the view) is masked: the end index of the masked text, or undefined to keep it. */
+type Accept = (match: RegExpExecArray, view: string) => number | undefined;
 
 /** Replaces every accepted match of `pattern` (which must have the g flag) with the placeholder of `kind`. */
-function mask(text: string, pattern: RegExp, kind: RedactionKind, counts: RedactionCounts, accept: Accept): string {
+function mask(text: Text, pattern: RegExp, kind: RedactionKind, counts: RedactionCounts, accept: Accept): Text {
   const re = new RegExp(pattern.source, pattern.flags);
-  let out = '';
+  const { shown, view } = text;
+  let outShown = '';
+  let outView = '';
   let last = 0;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const end = accept(m, text);
+  for (let m = re.exec(view); m !== null; m = re.exec(view)) {
+    const end = accept(m, view);
     if (end === undefined || end <= m.index) {
       // Later starts inside a rejected candidate are excluded by each pattern's look-behind.
       re.lastIndex = m.index + 1;
       continue;
     }
-    out += text.slice(last, m.index) + `[${kind}]`;
+    outShown += shown.slice(last, m.index) + `[${kind}]`;
+    outView += view.slice(last, m.index) + `[${kind}]`;
     // eslint-disable-next-line no-param-reassign -- adding to the caller's counts is this module's contract
     counts[kind]++;
     last = end;
     re.lastIndex = end;
   }
-  return last === 0 ? text : out + text.slice(last);
+  return last === 0 ? text : { shown: outShown + shown.slice(last), view: outView + view.slice(last) };
 }
 
 /**
@@ -100,10 +132,11 @@ const IBAN_COUNTRIES = new Set(
 );
 
 /**
- * A candidate: country code and check digits, then letter/digit chunks separated by single spaces. Which
- * leading chunks form the IBAN (if any) is decided by ibanEnd; trailing words are simply not taken.
+ * A candidate: country code and check digits, then letter/digit chunks separated by single spaces or by single
+ * dashes (one or the other throughout). Which leading chunks form the IBAN (if any) is decided by ibanEnd; trailing
+ * words are simply not taken.
  */
-const IBAN_CANDIDATE = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}[A-Za-z0-9]*(?: [A-Za-z0-9]+){0,9}/g;
+const IBAN_CANDIDATE = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}[A-Za-z0-9]*(?:([ -])[A-Za-z0-9]+(?:\1[A-Za-z0-9]+){0,8})?/g;
 
 /** ISO 13616 / ISO 7064 mod-97-10 check of an upper-case IBAN without spaces. */
 function ibanChecksumOk(iban: string): boolean {
@@ -127,7 +160,7 @@ function ibanValid(compact: string): boolean {
 
 /** The longest valid IBAN at the start of a candidate: compact, or groups of 4 with a last group of 1–4. */
 const ibanEnd: Accept = (m, text) => {
-  const chunks = m[0].split(' ');
+  const chunks = m[0].split(/[ -]/);
   let end: number | undefined;
   if (ibanValid(chunks[0])) end = m.index + chunks[0].length;
   else if (chunks[0].length === 4) {
@@ -146,10 +179,12 @@ const ibanEnd: Accept = (m, text) => {
 // Payment card
 
 /**
- * Digits in groups of 3+ joined by single spaces or dashes. Not preceded by a letter, digit, `_` or `+`, nor by
- * a letter/digit and a separator (so it never starts inside a longer number or token).
+ * Digits in groups of 3+ joined by one or two spaces or a dash, or by dots (then 3+ groups, so a decimal number is
+ * never one). Not preceded by a letter, digit, `_` or `+`, nor by a letter/digit and a separator (so it never starts
+ * inside a longer number or token).
  */
-const CARD_CANDIDATE = /(?<![A-Za-z0-9_+]|[A-Za-z0-9_][-._/]|\d[ ,:])\d{3,}(?:[ -]\d{3,})*/g;
+const CARD_CANDIDATE =
+  /(?<![A-Za-z0-9_+]|[A-Za-z0-9_][-._/]|\d[ ,:]|\d {2})(?:\d{3,}(?:\.\d{3,}){2,}|\d{3,}(?:(?: {1,2}|-)\d{3,})*)/g;
 
 /** An expiry date may follow a card number after a space: ` 12/27`, ` 03/2029`. */
 const EXPIRY_AFTER = /^ (?:0?[1-9]|1[0-2])\/(?:\d{2}|\d{4})(?!\d)/;
@@ -171,7 +206,9 @@ function luhnOk(digits: string): boolean {
 const BARCODE_BEFORE = /\b(?:ISBN(?:-1[03])?|EAN(?:-13)?|GTIN(?:-1[34])?|UPC|barcode)\b[\s:#]*$/i;
 
 const cardEnd: Accept = (m, text) => {
-  const digits = m[0].replace(/[ -]/g, '');
+  const digits = m[0].replace(/[ .-]/g, '');
+  // Groups of exactly 3 digits are thousands separators (`123.456.789.012.345`): an amount, not a card.
+  if (/^\d{3}(?:[ .-]+\d{3})+$/.test(m[0])) return undefined;
   // Card numbers never start with 0 (ISO/IEC 7812 industry 0 is not used for cards; `0000 ...` is a placeholder).
   if (digits.length < 13 || digits.length > 19 || digits.startsWith('0') || !luhnOk(digits)) return undefined;
   const end = m.index + m[0].length;
@@ -184,12 +221,25 @@ const cardEnd: Accept = (m, text) => {
 // ---------------------------------------------------------------------------------------------------------------
 // Email
 
-/** local@domain.tld; the domain has at least one dot and a 2+ letter TLD, and the match ends at the TLD. */
+/**
+ * Scripts written without spaces between words: an address in Japanese or Chinese text runs straight into the
+ * words around it (`メールはjane@example.comまで`), so their letters never count as part of an address.
+ */
+const UNSPACED_SCRIPTS = String.raw`\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}`;
+/** A letter (with its combining marks) or digit of any script but those. */
+const WORD_CHAR = String.raw`(?:(?![${UNSPACED_SCRIPTS}])[\p{L}\p{M}\p{N}])`;
+/** A character of a local part other than the apostrophe (which only joins two runs: `o'brien`). */
+const LOCAL_CHAR = String.raw`(?:${WORD_CHAR}|[._%+-])`;
+
+/**
+ * local@domain.tld, in any script (`jöhn.müller@example.de`, `anna@müller.de`); the domain has at least one dot and
+ * a 2+ letter TLD, and the match ends at the TLD.
+ */
 const EMAIL = new RegExp(
-  String.raw`(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@` + // local part, not continuing one
-    String.raw`(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+` + // domain labels, each followed by a dot
-    String.raw`[A-Za-z]{2,}(?![A-Za-z0-9-]|\.[A-Za-z0-9])`, // the TLD, ending the domain
-  'g'
+  String.raw`(?<!${LOCAL_CHAR})${LOCAL_CHAR}+(?:'${LOCAL_CHAR}+)*@` + // local part, not continuing one
+    String.raw`(?:${WORD_CHAR}(?:(?:${WORD_CHAR}|-){0,61}${WORD_CHAR})?\.)+` + // domain labels, each followed by a dot
+    String.raw`(?:(?![${UNSPACED_SCRIPTS}])[\p{L}\p{M}]){2,}(?!${WORD_CHAR}|-|\.${WORD_CHAR})`, // the TLD, ending the domain
+  'gu'
 );
 
 const emailEnd: Accept = (m) => m.index + m[0].length;
@@ -300,7 +350,7 @@ const phoneBareEnd: Accept = (m, text) => {
 // ---------------------------------------------------------------------------------------------------------------
 
 /** One pass of every rule, in the documented order. */
-function redactOnce(text: string, counts: RedactionCounts): string {
+function redactOnce(text: Text, counts: RedactionCounts): Text {
   let out = mask(text, IBAN_CANDIDATE, 'iban', counts, ibanEnd);
   out = mask(out, CARD_CANDIDATE, 'card', counts, cardEnd);
   out = mask(out, EMAIL, 'email', counts, emailEnd);
@@ -309,14 +359,40 @@ function redactOnce(text: string, counts: RedactionCounts): string {
   return mask(out, PHONE_BARE, 'phone', counts, phoneBareEnd);
 }
 
-/** Masks every match in `text`, adding to `counts`. */
+/** How many times entities are decoded at most: text escaped twice or three times is still read as a reader would. */
+const DECODE_ROUNDS = 4;
+
+/**
+ * The text as a reader sees it: HTML entities decoded (`&#64;`, `&#x40;`, `&commat;` → `@`; `&#32;`, `&nbsp;` → a
+ * space), and decoded again while that still changes it (`&amp;#64;`), at most DECODE_ROUNDS times.
+ */
+function readerText(text: string): string {
+  let current = text;
+  for (let round = 0; round < DECODE_ROUNDS && current.includes('&'); round++) {
+    const next = decodeHTML(current);
+    if (next === current) break;
+    current = next;
+  }
+  return current;
+}
+
+/** Spaces a reader can't tell from a space: no-break, en/em/thin/hair and other fixed-width spaces, narrow no-break. */
+const SPACE_LIKE = /[\u00a0\u2000-\u200a\u202f\u205f\u3000]/g;
+
+/**
+ * Masks every match in the text a reader sees (see readerText), adding to `counts`. When something was masked, the
+ * result is the decoded text with its placeholders; when nothing was, it is `text` exactly as given.
+ */
 export function redactText(text: string, counts: RedactionCounts): string {
+  const shown = readerText(text);
   // Repeat until stable (a later rule's placeholder can free a neighbour), so the result is idempotent.
   // Terminates: every replacement removes at least one digit or `@`, and placeholders contain neither.
-  let current = text;
+  let current: Text = { shown, view: shown.replace(SPACE_LIKE, ' ') };
+  let masked = false;
   for (;;) {
     const next = redactOnce(current, counts);
-    if (next === current) return next;
+    if (next === current) return masked ? current.shown : text;
+    masked = true;
     current = next;
   }
 }

@@ -116,6 +116,12 @@ export const CONVERSATIONS = {
   short: '6f2c1e0a-3b7d-4c55-9a1e-2d4b8f0c7a11',
   long: '9b8e7d6c-5a4b-4c3d-8e2f-1a0b9c8d7e6f',
   pii: '3c1d5e7f-9a2b-4c6d-8e0f-1a3b5c7d9e2f',
+  /**
+   * Personal data written with HTML entities (`jane&#64;example.com`, `4111&#32;1111…`), next to look-alikes that
+   * must survive --redact. No MessagingSession points to it (reach it with --conversation-id), so the session lists
+   * other tests select are unchanged.
+   */
+  encodedPii: '7e4a2c9b-1d3f-4b5a-8c6e-0f2d4a6b8c1e',
 } as const;
 
 export const LONG_ENTRY_COUNT = 2500;
@@ -234,6 +240,7 @@ type EntrySpec = {
   entryType?: string;
   payload: { [key: string]: Json };
   text?: string; // raw text; messageText is its HTML-escaped form
+  messageText?: string; // messageText exactly as the API sends it, when it is not the escaped `text`
   session?: string; // 15-char session id for relatedRecords
   transcripted?: boolean;
 };
@@ -259,7 +266,8 @@ function build(conversationIdentifier: string, spec: EntrySpec): ApiEntry {
     relatedRecords: spec.session ? [spec.session] : [],
     clientDuration: 0,
   };
-  if (spec.text !== undefined) entry.messageText = escapeHtml(spec.text);
+  if (spec.messageText !== undefined) entry.messageText = spec.messageText;
+  else if (spec.text !== undefined) entry.messageText = escapeHtml(spec.text);
   if (spec.transcripted) entry.transcriptedTimestamp = spec.at + 12;
   // Stable key order, close to what the third-party parsers show.
   const ordered: ApiEntry = {
@@ -465,9 +473,53 @@ function piiConversation(): ApiEntry[] {
   ].map((spec) => build(CONVERSATIONS.pii, spec));
 }
 
+/**
+ * Personal data as an escaping channel may deliver it: entities for `@`, `.`, spaces and dashes, in messageText and
+ * in the payload text alike, plus one reply with entities and nothing personal, and an address escaped twice.
+ * GUESS: the API escapes message text (Salesforce's own example shows `&#39;`); which characters a channel
+ * escapes, and whether the payload text is escaped too, is not documented, so both fields carry entities here.
+ * The customer's subject is an opaque id, so every masked item is in the text.
+ */
+function encodedPiiConversation(): ApiEntry[] {
+  const at = SHORT_BASE + 10_800_000;
+  const say = (label: string, seconds: number, sender: Participant, messageText: string, payloadText: string): EntrySpec => ({
+    label,
+    at: at + seconds * 1000,
+    sender,
+    payload: messagePayload(`encoded-pii-${label}`, staticText(payloadText)),
+    messageText,
+  });
+  return [
+    say(
+      'email',
+      0,
+      END_USER,
+      'My email is jane&#64;example.com, at work j&ouml;hn.m&uuml;ller&#x40;example.de.',
+      'My email is jane&commat;example&period;com, at work jöhn.müller&#X40;example&#46;de.'
+    ),
+    say(
+      'card',
+      6,
+      END_USER,
+      'I paid with 4111&#32;1111&#32;1111&#32;1111 &amp; then 5555&nbsp;5555&nbsp;5555&nbsp;4444.',
+      'I paid with 4111&nbsp;1111&nbsp;1111&nbsp;1111 &amp; then 5555&#46;5555&#46;5555&#46;4444.'
+    ),
+    say(
+      'iban',
+      11,
+      END_USER,
+      'Refund to DE89&#45;3704&#45;0044&#45;0532&#45;0130&#45;00 please; order 4111&#32;1111&#32;1111&#32;1112, ticket &#35;55123.',
+      'Refund to DE89&#160;3704&#160;0044&#160;0532&#160;0130&#160;00 please; order 4111&#32;1111&#32;1111&#32;1112, ticket &#35;55123.'
+    ),
+    say('nothing', 15, AGENT, 'We&#39;ll refund &euro;&nbsp;49&#46;90 on 2025&#45;01&#45;10 &amp; confirm.', 'We&#39;ll refund &euro;&nbsp;49&#46;90 on 2025&#45;01&#45;10 &amp; confirm.'),
+    say('twice', 20, END_USER, 'Backup address: jane&amp;#64;example.org', 'Backup address: jane&amp;#64;example.org'),
+  ].map((spec) => build(CONVERSATIONS.encodedPii, spec));
+}
+
 const CONVERSATION_CACHE = new Map<string, readonly ApiEntry[]>([
   [CONVERSATIONS.short, shortConversation()],
   [CONVERSATIONS.pii, piiConversation()],
+  [CONVERSATIONS.encodedPii, encodedPiiConversation()],
   [CONVERSATIONS.long, longConversation()],
 ]);
 const BULK_INDEX = new Map(BULK_SESSIONS.map((_, i) => [bulkConversationId(i), i]));

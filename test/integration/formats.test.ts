@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
+import { decodeHTML } from 'entities';
 import { startEmulator, type Emulator } from '../emulator/server.js';
 import { CONVERSATIONS, LONG_ENTRY_COUNT, SESSIONS, entriesOf } from '../emulator/seed.js';
 import { createSfHome, type SfHome } from '../helpers/sfHome.js';
@@ -112,6 +113,48 @@ describe('conversation entries get: formats, files, redaction (integration)', fu
       for (const s of secrets) expect(out.stdout, `${format}: ${s}`).not.to.include(s);
       expect(out.stderr).to.match(/masked/);
     }
+  });
+
+  it('--redact reads entity-encoded personal data: none is left, decoded or encoded, in any format, and each item is counted once', async () => {
+    const conversation = CONVERSATIONS.encodedPii;
+    /** What a reader of the output sees: entities decoded (twice-escaped text too), no-break spaces as spaces. */
+    const seen = (text: string): string => decodeHTML(decodeHTML(text)).replace(/\u00a0/g, ' ');
+    const leaks = [/[\p{L}.]+@example\.(?:com|de|org)/u, /4111 1111 1111 1111/, /4111.1111.1111.1111(?!\d)/, /5555.5555.5555.4444/, /DE89/, /3704/];
+    const check = (output: string, label: string): void => {
+      for (const leak of leaks) {
+        expect(output, `${label}: ${String(leak)}`).not.to.match(leak);
+        expect(seen(output), `${label}, as read: ${String(leak)}`).not.to.match(leak);
+      }
+      // Look-alikes survive: a Luhn-invalid order number, a ticket number, a price, a date.
+      for (const kept of ['4111 1111 1111 1112', '#55123', '€ 49.90', '2025-01-10']) expect(seen(output), `${label}: ${kept}`).to.include(kept);
+    };
+    // messageText and the payload text each hold 2 addresses, 2 cards and 1 IBAN, and one more address escaped twice.
+    const counts = /--redact masked 6 email addresses, 0 phone numbers, 4 payment card numbers and 2 IBANs\./;
+
+    const json = await get(['-c', conversation, '--redact', '--json']);
+    expect(json.code, json.stdout).to.equal(0);
+    expect(json.json?.warnings?.join(' ')).to.match(counts);
+    check(JSON.stringify(json.json?.result), '--json');
+    const seeded = entriesOf(conversation);
+    const entries = (json.json?.result as { entries: Array<Record<string, unknown>> }).entries;
+    expect(entries.map((e) => e.identifier)).to.deep.equal(seeded.map((e) => e.identifier));
+    // A value where something was masked comes back decoded; the agent's reply, with nothing to mask, exactly as sent.
+    expect(entries[1].messageText).to.equal('I paid with [card] & then [card].');
+    expect(entries[3]).to.deep.equal(seeded[3]);
+
+    for (const format of ['human', 'csv', 'jsonl', 'markdown']) {
+      const out = await get(['-c', conversation, '--redact', '-r', format]);
+      expect(out.code, out.stderr).to.equal(0);
+      expect(out.stderr, format).to.match(counts);
+      check(out.stdout, format);
+      if (format !== 'markdown') expect(out.stdout, format).to.include('I paid with [card] & then [card].');
+    }
+
+    // Connect escapes the payload text once more (jane&amp;commat;…): still read, and counted once per message.
+    const connect = await get(['-c', conversation, '--redact', '--api', 'connect']);
+    expect(connect.code, connect.stderr).to.equal(0);
+    expect(connect.stderr).to.match(/--redact masked 3 email addresses, 0 phone numbers, 2 payment card numbers and 1 IBANs\./);
+    check(connect.stdout, 'connect');
   });
 
   it('without --redact, the data is shown as is', async () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
+import { decodeHTML } from 'entities';
 import {
   REDACTION_KINDS,
   emptyCounts,
@@ -72,6 +73,13 @@ describe('redact', () => {
         const twice = redact(once);
         expect(twice.out, text).to.equal(once);
         expect(twice.counts, text).to.deep.equal(emptyCounts());
+      }
+    });
+
+    it('returns every masked positive decoded: decoding it again (as the transcript does) changes nothing', () => {
+      for (const { text } of cases.positives) {
+        const once = redact(text).out;
+        expect(decodeHTML(once), text).to.equal(once);
       }
     });
   });
@@ -191,6 +199,45 @@ describe('redact', () => {
       expect(counts.phone).to.equal(1);
       const untouched = '{ "identifier": "abc", "text": "hello" }';
       expect(redactEntry(untouched, counts)).to.equal(untouched);
+    });
+
+    it('reads entity-encoded values: a masked string comes back decoded, an unmasked one exactly as it came', () => {
+      const counts = emptyCounts();
+      const encoded = {
+        identifier: 'jane&#64;example.com',
+        messageText: 'I&#39;m jane&#64;example.com, card 4111&#32;1111&#32;1111&#32;1111',
+        entryPayload: {
+          abstractMessage: {
+            staticContent: { text: 'I&#39;m jane&commat;example&period;com &amp; more' },
+            choices: { text: 'Tom &amp; Jerry&#39;s order 4111&#32;1111&#32;1111&#32;1112' },
+          },
+        },
+        sender: { subject: 'whatsapp:&#43;14155552671', name: 'Jane &amp; Co' },
+      };
+      const out = redactEntry(encoded, counts);
+      expect(out).to.deep.equal({
+        identifier: 'jane&#64;example.com',
+        messageText: "I'm [email], card [card]",
+        entryPayload: {
+          abstractMessage: {
+            staticContent: { text: "I'm [email] & more" },
+            choices: { text: 'Tom &amp; Jerry&#39;s order 4111&#32;1111&#32;1111&#32;1112' },
+          },
+        },
+        sender: { subject: 'whatsapp:[phone]', name: 'Jane &amp; Co' },
+      });
+      expect(counts).to.deep.equal({ email: 2, phone: 1, card: 1, iban: 0 });
+    });
+
+    it('reads entity-encoded values inside a payload held as a JSON string', () => {
+      const counts = emptyCounts();
+      const raw = JSON.stringify({ identifier: 'x', text: 'mail jane&#64;example.com', note: 'R&amp;D' });
+      expect(JSON.parse(redactEntry(raw, counts)) as unknown).to.deep.equal({
+        identifier: 'x',
+        text: 'mail [email]',
+        note: 'R&amp;D',
+      });
+      expect(counts.email).to.equal(1);
     });
 
     it('keeps a __proto__ key as a plain key', () => {
