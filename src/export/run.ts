@@ -23,9 +23,9 @@ import { claimOutputDir, pathInside } from './outputDir.js';
 import { hashing, openJournal, sha256OfFile, type JournalLine, type ManifestLine } from './manifest.js';
 import { checkSelection, selectSessions, type Selected, type Selection, type SelectionInput, type SessionRow } from './selection.js';
 
-export const EXPORT_FORMATS = ['json', 'jsonl', 'csv', 'markdown'] as const;
+export const EXPORT_FORMATS = ['json', 'jsonl', 'csv', 'markdown', 'html'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-const EXTENSIONS: Record<ExportFormat, string> = { json: 'json', jsonl: 'jsonl', csv: 'csv', markdown: 'md' };
+const EXTENSIONS: Record<ExportFormat, string> = { json: 'json', jsonl: 'jsonl', csv: 'csv', markdown: 'md', html: 'html' };
 
 /** Exit code when some sessions failed but the others were exported. */
 export const PARTIAL_FAILURE = 7;

@@ -5,8 +5,9 @@
 import { stringify } from 'csv-stringify/sync';
 import { formatInstant } from '../time.js';
 import { senderLabel, type TranscriptEntry } from './normalize.js';
+import { htmlTranscript } from './html.js';
 
-export const RESULT_FORMATS = ['human', 'csv', 'jsonl', 'markdown'] as const;
+export const RESULT_FORMATS = ['human', 'csv', 'jsonl', 'markdown', 'html'] as const;
 export type ResultFormat = (typeof RESULT_FORMATS)[number];
 
 export type TranscriptHeader = {
@@ -14,6 +15,8 @@ export type TranscriptHeader = {
   conversationIdentifier: string;
   orgId: string;
   entryCount: number;
+  /** Where the entries came from (e.g. "Conversation Data API"), for the formats that show it. */
+  source?: string;
 };
 
 export type RenderOptions = { format: ResultFormat; utc: boolean; header: TranscriptHeader };
@@ -92,6 +95,8 @@ export function render(entries: TranscriptEntry[], options: RenderOptions): Iter
       return jsonlLines(entries);
     case 'markdown':
       return markdownLines(entries, options.header, options.utc);
+    case 'html':
+      return htmlTranscript(entries, options.header, options.utc);
     default:
       return humanLines(entries, options.utc);
   }

@@ -16,7 +16,7 @@ const text = (format: ResultFormat, utc = true): string =>
   [...render(toTranscript(entriesOf(CONVERSATIONS.short)), { format, utc, header })].join('');
 
 describe('output formats', () => {
-  const files: Record<ResultFormat, string> = { human: 'short.txt', csv: 'short.csv', jsonl: 'short.jsonl', markdown: 'short.md' };
+  const files: Record<ResultFormat, string> = { human: 'short.txt', csv: 'short.csv', jsonl: 'short.jsonl', markdown: 'short.md', html: 'short.html' };
   for (const [format, file] of Object.entries(files) as Array<[ResultFormat, string]>) {
     it(`${format} matches the golden file (UPDATE_GOLDEN=1 rewrites it)`, () => {
       const out = text(format);
