@@ -153,7 +153,7 @@ export function gfmText(markdown: string): string {
 }
 
 /** What GFM's autolink extension would make a link of (URLs with a scheme, www., emails, mailto:/xmpp:). */
-const AUTOLINKS = [/(?:https?|ftp):\/\//i, /www\./i, /[-.\w+]@[-\w]+\.[-\w]/, /(?:mailto|xmpp):\S*@/i];
+const AUTOLINKS = [/(?:https?|ftp):\/\//i, /www\./i, /[-.\w+]@[-\w]+\.[-\w]/, /(?:mailto|xmpp):[-.\w+]+@/i];
 
 /** The autolinkable pieces of rendered Markdown text (see gfmText). */
 export function autolinksIn(markdown: string): string[] {
