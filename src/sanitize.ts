@@ -34,4 +34,3 @@ export function sanitizeText(text: string): string {
 export function sanitizeLine(text: string): string {
   return text.replace(IN_LINE, escape);
 }
-
