@@ -6,6 +6,7 @@ import got, { HTTPError, RequestError } from 'got';
 import { assertSafeForToken, displayUrl } from './apiUrl.js';
 import { proxyAgents, USER_AGENT } from './http.js';
 import { ExitCode, fail } from './messages.js';
+import { sanitizeLine } from './sanitize.js';
 
 export const CLIENT_SECRET_ENV = 'SF_CONVERSATION_CLIENT_SECRET';
 
@@ -43,8 +44,9 @@ export async function clientCredentialsToken(
     if (error instanceof HTTPError) {
       const raw: unknown = error.response.body;
       const b = (typeof raw === 'string' ? safeJson(raw) : (raw as TokenResponse | undefined)) ?? {};
-      const code = typeof b.error === 'string' ? b.error : `HTTP ${error.response.statusCode}`;
-      const description = typeof b.error_description === 'string' ? ` (${b.error_description.slice(0, 200)})` : '';
+      // The token endpoint's own words, on one line and inert (sanitize.ts).
+      const code = typeof b.error === 'string' ? sanitizeLine(b.error.slice(0, 100)) : `HTTP ${error.response.statusCode}`;
+      const description = typeof b.error_description === 'string' ? ` (${sanitizeLine(b.error_description.slice(0, 200))})` : '';
       throw fail('ClientCredentialsRejected', ExitCode.Auth, [displayUrl(tokenUrl), clientId, `${code}${description}`]);
     }
     const code = error instanceof RequestError ? error.code : 'unknown error';

@@ -12,6 +12,7 @@ import { connectEntriesUrl, createEntriesFetcher, entriesUrl } from './entries/c
 import { diagnosis } from './entries/access.js';
 import { checkInput } from './getEntries.js';
 import { connectionFor, loadOrg } from './org.js';
+import { sanitizeText } from './sanitize.js';
 import { resolveConversationIdentifier } from './session.js';
 import { classifyToken, describeToken, tokenProblem } from './token.js';
 
@@ -25,11 +26,12 @@ export type DoctorInput = { targetOrg?: string; sessionId?: string; apiVersion?:
 
 const PROBE = { limit: 1, baseDelayMs: 300, maxDelayMs: 1000, maxRetryAfterMs: 5000 };
 
+/** A check's result. Its details quote the org and the servers (messages, identifiers), so each is made inert (sanitize.ts). */
 const check = (key: string, status: CheckStatus, detailTokens: string[] = [], action?: string | null): Check => ({
   name: messages.getMessage(`name.${key}`),
   status,
-  detail: messages.getMessage(`detail.${key}.${status}`, detailTokens),
-  action: action ?? (status === 'fail' || status === 'warn' ? actionOf(key, status) : null),
+  detail: messages.getMessage(`detail.${key}.${status}`, detailTokens.map(sanitizeText)),
+  action: action ? sanitizeText(action) : action ?? (status === 'fail' || status === 'warn' ? actionOf(key, status) : null),
 });
 
 const actionOf = (key: string, status: CheckStatus): string | null => {

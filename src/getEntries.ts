@@ -12,6 +12,7 @@ import type { ConversationEntry } from './entries/page.js';
 import { MESSAGING_SESSION_PREFIX, checkConversationId, checkRecordId, printable, to18 } from './ids.js';
 import { ExitCode, fail, messages } from './messages.js';
 import { connectionFor, loadOrg, MIN_API_VERSION, compareVersions } from './org.js';
+import { sanitizeLine } from './sanitize.js';
 import { resolveConversationIdentifier } from './session.js';
 import { parseInstant } from './time.js';
 
@@ -174,7 +175,8 @@ export async function getConversationEntries(
   });
   const stopped = stopWarning(collected);
   if (stopped) events.warn(stopped);
-  if (collected.unrecognised) events.warn(messages.getMessage('warning.UnrecognisedEnvelope', [collected.unrecognised.join(', ') || '(none)']));
+  // The keys are the API's: shown inert (sanitize.ts).
+  if (collected.unrecognised) events.warn(messages.getMessage('warning.UnrecognisedEnvelope', [sanitizeLine(collected.unrecognised.join(', ')) || '(none)']));
 
   return {
     sessionId: checked.sessionId18 ?? null,

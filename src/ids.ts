@@ -2,6 +2,7 @@
  * Salesforce record ids and conversation identifiers: validation and 15→18 normalisation.
  * Pure functions, no I/O, so bad input can be refused before any request is made.
  */
+import { sanitizeLine } from './sanitize.js';
 
 /** Key prefix of MessagingSession records (seen in Connect `relatedRecords`; see api-notes §4). */
 export const MESSAGING_SESSION_PREFIX = '0Mw';
@@ -70,8 +71,11 @@ export function checkConversationId(value: string): ConversationIdProblem | unde
   return undefined;
 }
 
-/** A short, printable rendering of user input for an error message: control characters escaped, length capped. */
+/**
+ * A short, printable rendering of user input for an error message: escaped as in a JSON string, and what JSON leaves
+ * as it is (DEL, C1 controls, bidi controls, line separators) escaped as sanitize.ts does; length capped.
+ */
 export function printable(value: string, max = 80): string {
-  const escaped = JSON.stringify(value).slice(1, -1);
+  const escaped = sanitizeLine(JSON.stringify(value).slice(1, -1));
   return escaped.length > max ? `${escaped.slice(0, max)}…` : escaped;
 }

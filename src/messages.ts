@@ -3,6 +3,7 @@
  * Every user-facing string lives in messages/*.md.
  */
 import { Messages, type SfError } from '@salesforce/core';
+import { sanitizeText } from './sanitize.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 export const messages = Messages.loadMessages('plugin-conversation', 'errors');
@@ -25,6 +26,10 @@ export function asInputError(error: unknown): never {
   throw error;
 }
 
+/**
+ * A named error. Its tokens often quote the org, a server or the user (an identifier, a server's message, a path), so
+ * each is made inert (sanitize.ts) before it reaches a terminal or a log.
+ */
 export function fail(key: string, exitCode: number, tokens: Array<string | number> = [], actionTokens: string[] = []): SfError {
-  return messages.createError(`error.${key}`, tokens.map(String), actionTokens, exitCode);
+  return messages.createError(`error.${key}`, tokens.map((t) => sanitizeText(String(t))), actionTokens.map(sanitizeText), exitCode);
 }

@@ -4,6 +4,7 @@
 import type { Connection } from '@salesforce/core';
 import { ExitCode, fail } from './messages.js';
 import { isAuthFailure } from './org.js';
+import { sanitizeLine } from './sanitize.js';
 
 type SessionRecord = { Conversation?: { ConversationIdentifier?: string | null } | null };
 
@@ -41,9 +42,9 @@ export function classifyQueryError(error: unknown, orgId: string, instanceUrl: s
   return undefined;
 }
 
-/** The last line of a query error (where Salesforce says what is wrong) and its code, for a named error. */
+/** The last line of a query error (where Salesforce says what is wrong) and its code, inert (sanitize.ts), for a named error. */
 export function queryFailed(error: unknown, make: (detail: string, code: string) => Error): Error {
   const e = error as { errorCode?: string; name?: string; message?: string };
   const detail = (e.message ?? '').trim().split('\n').pop() ?? '';
-  return make(detail.slice(0, 300), e.errorCode ?? e.name ?? 'UNKNOWN');
+  return make(sanitizeLine(detail.slice(0, 300)), sanitizeLine(e.errorCode ?? e.name ?? 'UNKNOWN'));
 }

@@ -8,6 +8,7 @@ import { SANDBOX_API_URL, assertSafeForToken } from '../apiUrl.js';
 import { apiBaseFor, clientCredentialsToken } from '../clientCredentials.js';
 import { ExitCode, fail, messages } from '../messages.js';
 import { isAuthFailure } from '../org.js';
+import { sanitizeLine } from '../sanitize.js';
 import { classifyToken, describeToken, tokenProblem } from '../token.js';
 import { connectEntriesUrl, entriesUrl, type EntriesClientOptions, type EntriesTarget } from './client.js';
 
@@ -99,11 +100,14 @@ export function hostFor(baseUrl: URL, sandbox: boolean): (conversationIdentifier
   };
 }
 
-/** A printable description of the token when it can't work on the Conversation Data API; undefined when it looks right. */
+/**
+ * A printable description of the token when it can't work on the Conversation Data API; undefined when it looks right.
+ * The claims it quotes (scopes, tenant) come from the token's issuer, so they are made inert (sanitize.ts).
+ */
 export function diagnosis(token: string | null | undefined): string | undefined {
   if (!token) return undefined;
   const info = classifyToken(token);
-  return tokenProblem(info) ? describeToken(info) : undefined;
+  return tokenProblem(info) ? sanitizeLine(describeToken(info)) : undefined;
 }
 
 /** Asks the org to check the token and refresh it if it expired. A refresh that fails means re-authorising. */

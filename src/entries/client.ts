@@ -8,6 +8,7 @@ import got, { HTTPError, ParseError, RequestError, TimeoutError, type Got } from
 import { ENTRIES_PATH, assertSafeForToken, displayUrl } from '../apiUrl.js';
 import { proxyAgents, USER_AGENT } from '../http.js';
 import { ExitCode, fail } from '../messages.js';
+import { sanitizeLine } from '../sanitize.js';
 import { DEFAULT_RETRY_POLICY, RETRY_ERROR_CODES, RETRY_STATUS_CODES, retryDelay, type RetryPolicy } from './retry.js';
 import type { FetchPage, PageRequest } from './paging.js';
 
@@ -216,7 +217,7 @@ function httpError(error: HTTPError, options: EntriesHttpOptions, where: string,
   return fail('ApiUnavailable', ExitCode.ApiFailed, [where, conversation, all.length, all.join(', ')]);
 }
 
-/** The server's own error text, shortened, and without the token should a server ever echo it. */
+/** The server's own error text, shortened, on one line, inert (sanitize.ts), and without the token should a server ever echo it. */
 export function serverSaid(body: unknown, token: string): string {
   const first = Array.isArray(body) ? (body[0] as unknown) : body;
   let text = '';
@@ -230,5 +231,5 @@ export function serverSaid(body: unknown, token: string): string {
   }
   text = text.replace(/\s+/g, ' ').trim();
   if (token) text = text.split(token).join('[token]');
-  return text ? ` The API said: ${text.slice(0, 300)}` : '';
+  return text ? ` The API said: ${sanitizeLine(text.slice(0, 300))}` : '';
 }

@@ -2,7 +2,8 @@
  * The transcript in each output format, as generators of text chunks: a 10,000-entry conversation is written
  * piece by piece and never built as one string.
  */
-import { stringify } from 'csv-stringify/sync';
+import { stringify, type Options as CsvOptions } from 'csv-stringify/sync';
+import { sanitizeLine, sanitizeText } from '../sanitize.js';
 import { formatInstant } from '../time.js';
 import { senderLabel, type TranscriptEntry } from './normalize.js';
 import { htmlTranscript } from './html.js';
@@ -26,20 +27,26 @@ const iso = (ms: number | undefined): string => (ms === undefined ? '' : new Dat
 export function* humanLines(entries: Iterable<TranscriptEntry>, utc: boolean): Generator<string> {
   for (const e of entries) {
     const when = e.time === undefined ? '(no time)'.padEnd(utc ? 20 : 25) : formatInstant(e.time, utc);
-    // Continuation lines are indented, so every entry still starts its line with the time.
-    yield `${when}  ${senderLabel(e)}: ${e.text.replace(/\r?\n/g, '\n    ')}\n`;
+    // Continuation lines are indented, so every entry still starts its line with the time; the sender stays on one line.
+    yield `${when}  ${sanitizeLine(senderLabel(e))}: ${sanitizeText(e.text).replace(/\r?\n/g, '\n    ')}\n`;
   }
 }
 
 /** The documented CSV columns, in order. */
 export const CSV_COLUMNS = ['time', 'sender_role', 'sender_app_type', 'sender_subject', 'entry_type', 'text', 'identifier'];
 
+/**
+ * A cell that starts with = + - @, a tab or a carriage return (or a fullwidth ＝ ＋ － ＠) gets a leading apostrophe,
+ * as OWASP recommends against CSV injection, so a spreadsheet shows it as text and never runs it as a formula.
+ */
+// eslint-disable-next-line camelcase -- csv-stringify's option name
+const CSV_OPTIONS: CsvOptions = { escape_formulas: true };
+
 export function* csvChunks(entries: Iterable<TranscriptEntry>): Generator<string> {
-  yield stringify([CSV_COLUMNS]);
+  yield stringify([CSV_COLUMNS], CSV_OPTIONS);
   for (const e of entries) {
-    yield stringify([
-      [iso(e.time), e.senderRole ?? '', e.senderAppType ?? '', e.senderSubject ?? '', e.entryType ?? '', e.text, e.identifier ?? ''],
-    ]);
+    const cells = [iso(e.time), e.senderRole ?? '', e.senderAppType ?? '', e.senderSubject ?? '', e.entryType ?? '', e.text, e.identifier ?? ''];
+    yield stringify([cells.map(sanitizeText)], CSV_OPTIONS);
   }
 }
 
@@ -60,15 +67,45 @@ export function* jsonlLines(entries: Iterable<TranscriptEntry>): Generator<strin
   }
 }
 
-/** Text that renders as itself in Markdown: no emphasis, links, HTML, tables or headings out of chat text. */
+/**
+ * A word joiner (U+2060, which shows as nothing) written as an entity. Put inside `://`, `www.` and before `@`, it
+ * keeps GFM's autolink extension from making a link (GitHub's cmark-gfm and remark-gfm look for these in the text
+ * after escapes and entities are decoded, so a backslash or an entity for the character itself would not do).
+ */
+const NO_LINK = '&#8288;';
+
+/** Chat text's URLs (with a scheme, or `www.`) and email addresses, broken so a GFM renderer shows them as text. */
+const breakAutolinks = (markdown: string): string =>
+  markdown
+    .replace(/:(?=\/\/)/g, `${NO_LINK}:`)
+    .replace(/www(?=\.)/gi, `$&${NO_LINK}`)
+    .replace(/@/g, `${NO_LINK}@`);
+
+/**
+ * Text that renders as itself in Markdown: no emphasis, links, autolinks, HTML, tables or headings out of chat text,
+ * and controls shown as escapes (sanitize.ts).
+ */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\\`*_[\]{}|~]/g, '\\$&')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/^(\s*)([#+-]|\d+[.)])/gm, '$1\\$2')
-    .replace(/\r?\n/g, '  \n');
+  return breakAutolinks(
+    sanitizeText(text)
+      .replace(/[\\`*_[\]{}|~]/g, '\\$&')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/^(\s*)([#+=-])/gm, '$1\\$2')
+      .replace(/^(\s*\d+)([.)])/gm, '$1\\$2')
+      .replace(/\r?\n/g, '  \n')
+  );
+}
+
+/**
+ * A value for the header table, on one line: in a code span when it can be, else as escaped text. A backtick, a
+ * backslash or a `|` in a code span inside a table is read differently by GFM renderers (cmark-gfm and micromark
+ * disagree on `\\|`), while escaped text splits no cell in either.
+ */
+export function markdownCell(value: string): string {
+  const line = sanitizeLine(value);
+  return line && !/[`\\|]/.test(line) ? `\`${line}\`` : escapeMarkdown(line);
 }
 
 export function* markdownLines(entries: TranscriptEntry[], header: TranscriptHeader, utc: boolean): Generator<string> {
@@ -76,14 +113,14 @@ export function* markdownLines(entries: TranscriptEntry[], header: TranscriptHea
   const range = times.length ? `${formatInstant(Math.min(...times), utc)} – ${formatInstant(Math.max(...times), utc)}` : 'unknown';
   yield '# Conversation transcript\n\n';
   yield '| Field | Value |\n| --- | --- |\n';
-  if (header.sessionId) yield `| MessagingSession | \`${header.sessionId}\` |\n`;
-  yield `| Conversation | \`${header.conversationIdentifier.replace(/`/g, '')}\` |\n`;
-  yield `| Org | \`${header.orgId}\` |\n`;
+  if (header.sessionId) yield `| MessagingSession | ${markdownCell(header.sessionId)} |\n`;
+  yield `| Conversation | ${markdownCell(header.conversationIdentifier)} |\n`;
+  yield `| Org | ${markdownCell(header.orgId)} |\n`;
   yield `| Time range | ${range} |\n`;
   yield `| Entries | ${header.entryCount} |\n`;
   for (const e of entries) {
     const when = e.time === undefined ? 'no time' : formatInstant(e.time, utc);
-    yield `\n**${escapeMarkdown(senderLabel(e))}** · ${when}  \n${escapeMarkdown(e.text)}\n`;
+    yield `\n**${escapeMarkdown(sanitizeLine(senderLabel(e)))}** · ${when}  \n${escapeMarkdown(e.text)}\n`;
   }
 }
 

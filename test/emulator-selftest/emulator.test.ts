@@ -459,7 +459,7 @@ describe('org emulator self-test', function () {
         expect(await ids("WHERE Status = 'Waiting'")).to.deep.equal([SESSIONS.noConversation]);
         expect(await count("WHERE Status IN ('Ended','Active')")).to.equal(SESSION_RECORDS.length - 1);
         expect(await ids("WHERE ChannelType != 'Text' AND Status <> 'Ended'")).to.deep.equal([SESSIONS.noConversation]);
-        expect(await ids("WHERE ChannelType NOT IN ('Text', 'WhatsApp')")).to.deep.equal([SESSIONS.noConversation, SESSIONS.long]);
+        expect(await ids("WHERE ChannelType NOT IN ('Text', 'WhatsApp')")).to.deep.equal([SESSIONS.noConversation, SESSIONS.long, SESSIONS.hostile]);
       });
 
       it('AND, parenthesised groups, OR inside parentheses, NOT; null comparisons; LIKE', async () => {
@@ -467,7 +467,7 @@ describe('org emulator self-test', function () {
         expect(await ids("WHERE StartTime >= 2025-01-10T11:20:00Z AND (ChannelType = 'EmbeddedMessaging' OR Id = '" + SESSIONS.pii + "') AND (Status = 'Ended')"))
           .to.deep.equal([SESSIONS.pii, SESSIONS.long]);
         expect(await ids("WHERE ((Status = 'Waiting') OR (ChannelType = 'WhatsApp' AND StartTime > 2025-01-10T11:20:00Z))")).to.deep.equal([SESSIONS.pii, SESSIONS.noConversation]);
-        expect(await ids("WHERE NOT (ChannelType = 'Text' OR ChannelType = 'WhatsApp')")).to.deep.equal([SESSIONS.noConversation, SESSIONS.long]);
+        expect(await ids("WHERE NOT (ChannelType = 'Text' OR ChannelType = 'WhatsApp')")).to.deep.equal([SESSIONS.noConversation, SESSIONS.long, SESSIONS.hostile]);
         expect(await ids('WHERE ConversationId = null')).to.deep.equal([SESSIONS.noConversation]);
         expect(await count('WHERE ConversationId != null')).to.equal(SESSION_RECORDS.length - 1);
         expect(await ids(`WHERE Conversation.ConversationIdentifier LIKE '${CONVERSATIONS.long.slice(0, 8)}%'`)).to.deep.equal([SESSIONS.long]);
@@ -483,7 +483,7 @@ describe('org emulator self-test', function () {
         const sorted = expected(() => true).sort();
         expect(await ids("WHERE ChannelType != 'Text' ORDER BY Id")).to.deep.equal(sorted.filter((id) => !id.startsWith('0Mw5g00001')));
         expect(await ids("WHERE ChannelType != 'Text' ORDER BY Id DESC")).to.deep.equal(sorted.filter((id) => !id.startsWith('0Mw5g00001')).reverse());
-        expect(await ids("WHERE ChannelType != 'Text' ORDER BY StartTime DESC")).to.deep.equal([SESSIONS.long, SESSIONS.pii, SESSIONS.noConversation, SESSIONS.short]);
+        expect(await ids("WHERE ChannelType != 'Text' ORDER BY StartTime DESC")).to.deep.equal([SESSIONS.hostile, SESSIONS.long, SESSIONS.pii, SESSIONS.noConversation, SESSIONS.short]);
         expect(await ids("WHERE ChannelType != 'Text' ORDER BY StartTime ASC NULLS FIRST LIMIT 2 OFFSET 1")).to.deep.equal([SESSIONS.noConversation, SESSIONS.pii]);
       });
 

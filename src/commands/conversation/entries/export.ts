@@ -3,6 +3,7 @@ import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
 import { SingleBar } from 'cli-progress';
 import { accessFlags } from '../../../accessFlags.js';
 import { asInputError } from '../../../messages.js';
+import { sanitizeLine } from '../../../sanitize.js';
 import { writeJson } from '../../../jsonOutput.js';
 import { EXPORT_FORMATS, PARTIAL_FAILURE, TOO_MANY, runExport, type ExportProgress, type ExportResult } from '../../../export/run.js';
 import { CHANNEL_TYPES } from '../../../export/selection.js';
@@ -110,7 +111,9 @@ export default class ConversationEntriesExport extends SfCommand<ConversationEnt
     if (result.dryRun) {
       const none = messages.getMessage('info.noConversation');
       for (const s of result.sessions) {
-        this.log(messages.getMessage('info.dryRunLine', [s.sessionId, s.conversationIdentifier ?? (s.status === 'failed' ? s.reason ?? '' : none)]));
+        // The identifier and a failure's reason come from the org: shown inert.
+        const detail = s.conversationIdentifier ?? (s.status === 'failed' ? s.reason ?? '' : none);
+        this.log(messages.getMessage('info.dryRunLine', [s.sessionId, sanitizeLine(detail)]));
       }
       const withConversation = result.sessions.filter((s) => s.status === 'would-export').length;
       this.log(messages.getMessage('info.dryRun', [withConversation, result.selected, result.noConversation, result.failed]));

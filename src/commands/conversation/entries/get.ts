@@ -5,6 +5,7 @@ import { writeJson } from '../../../jsonOutput.js';
 import type { ConversationEntriesResult } from '../../../getEntries.js';
 import { getTranscript } from '../../../getTranscript.js';
 import { asInputError, ExitCode } from '../../../messages.js';
+import { sanitizeLine } from '../../../sanitize.js';
 import { RESULT_FORMATS } from '../../../transcript/formats.js';
 import { writeChunks } from '../../../transcript/output.js';
 
@@ -110,10 +111,12 @@ export default class ConversationEntriesGet extends SfCommand<ConversationEntrie
       this.log(messages.getMessage('info.written', [result.entryCount, file]));
     } else if (!this.jsonEnabled()) {
       await writeChunks(transcript.lines(), process.stdout);
+      // The identifier is the org's data: shown inert, like the transcript.
+      const conversation = sanitizeLine(result.conversationIdentifier);
       this.logToStderr(
         result.sessionId
-          ? messages.getMessage('info.summaryWithSession', [result.conversationIdentifier, result.sessionId, result.entryCount])
-          : messages.getMessage('info.summary', [result.conversationIdentifier, result.entryCount])
+          ? messages.getMessage('info.summaryWithSession', [conversation, result.sessionId, result.entryCount])
+          : messages.getMessage('info.summary', [conversation, result.entryCount])
       );
     }
     return result;
