@@ -362,7 +362,7 @@ describe('entries that share an identifier', () => {
       const random = mulberry32(seed);
       const all = generated(seed, 1500 + Math.floor(random() * 1500), 'ms', 5);
       // About 2% of the entries are also served changed, with the same identifier and time: as if edited between pages.
-      const edited = all.filter(() => random() < 0.02).map((entry) => ({ ...entry, messageText: 'edited' }));
+      const edited: Raw[] = all.filter(() => random() < 0.02).map((entry) => ({ ...entry, messageText: 'edited' }));
       const served = [...all, ...edited].sort((x, y) => Number(x.serverReceivedTimestamp) - Number(y.serverReceivedTimestamp));
       const { fetchPage, requests } = fakeServer(served);
       // eslint-disable-next-line no-await-in-loop
