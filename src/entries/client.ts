@@ -304,7 +304,7 @@ function proxyFor(url: URL): string {
 }
 
 /** TLS failures: certificate problems and handshakes that fail (such as https:// to a plain-HTTP port). */
-const TLS_CODE = /CERT|SSL|TLS|^EPROTO$|^UNABLE_TO_|^HPE_INVALID_CONSTANT$/;
+const TLS_CODE = /CERT|SSL|TLS|^EPROTO$|^UNABLE_TO_/;
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA']);
 const REFUSED_CODES = new Set(['ECONNREFUSED']);
 const ROUTE_CODES = new Set(['ENETUNREACH', 'EHOSTUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EADDRNOTAVAIL']);
