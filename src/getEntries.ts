@@ -6,17 +6,19 @@ import type { Org } from '@salesforce/core';
 import { apiUrlOverridden, resolveApiBaseUrl } from './apiUrl.js';
 import { CLIENT_SECRET_ENV } from './clientCredentials.js';
 import { entriesAccess, refresh, type EntriesApi } from './entries/access.js';
-import { DEFAULT_TIMEOUT_MS, createEntriesFetcher, type HttpStats } from './entries/client.js';
-import { collectEntries, type Collected } from './entries/paging.js';
+import { DEFAULT_MAX_RESPONSE_MB, DEFAULT_TIMEOUT_MS, createEntriesFetcher, type HttpStats } from './entries/client.js';
+import { collectEntries, incompleteReason, pagingWarnings, type IncompleteReason } from './entries/paging.js';
 import type { ConversationEntry } from './entries/page.js';
 import { MESSAGING_SESSION_PREFIX, checkConversationId, checkRecordId, printable, to18 } from './ids.js';
 import { ExitCode, fail, messages } from './messages.js';
 import { connectionFor, loadOrg, MIN_API_VERSION, compareVersions } from './org.js';
-import { sanitizeLine } from './sanitize.js';
 import { resolveConversationIdentifier } from './session.js';
 import { parseInstant } from './time.js';
 
 export const TIMEOUT_ENV = 'SF_CONVERSATION_HTTP_TIMEOUT';
+export const MAX_RESPONSE_ENV = 'SF_CONVERSATION_MAX_RESPONSE_MB';
+/** The largest cap SF_CONVERSATION_MAX_RESPONSE_MB may set: a bigger body can't be read as one string anyway. */
+export const MAX_RESPONSE_MB_LIMIT = 512;
 
 export type GetEntriesInput = {
   targetOrg?: string;
@@ -46,7 +48,14 @@ export type ConversationEntriesResult = {
   sessionId: string | null;
   conversationIdentifier: string;
   entryCount: number;
-  /** The API's entry objects exactly as returned, oldest first. */
+  /**
+   * False when the transcript is known to be incomplete: paging had to stop before the API said there was nothing
+   * more (the command then exits 7). True when every entry asked for (the window, the limit) was read.
+   */
+  complete: boolean;
+  /** Why the transcript is incomplete: 'page-cap', 'stuck', 'no-timestamp' or 'unrecognised-envelope'; null when complete. */
+  incompleteReason: IncompleteReason | null;
+  /** The API's entry objects exactly as returned, oldest first by the server's clock (serverReceivedTimestamp). */
   entries: ConversationEntry[];
 };
 
@@ -60,6 +69,7 @@ type Checked = {
   apiUrlFromEnv: boolean;
   clientSecret?: string;
   timeoutMs: number;
+  maxResponseBytes: number;
 };
 
 /** A valid MessagingSession Id in its 18-character form; `where` names its source (a file and line) in the error. */
@@ -97,6 +107,15 @@ function checkTimeout(env: NodeJS.ProcessEnv): number {
   return timeoutMs;
 }
 
+function checkMaxResponse(env: NodeJS.ProcessEnv): number {
+  const raw = env[MAX_RESPONSE_ENV]?.trim();
+  const mb = raw ? (/^\d{1,4}$/.test(raw) ? Number(raw) : NaN) : DEFAULT_MAX_RESPONSE_MB;
+  if (!(mb >= 1 && mb <= MAX_RESPONSE_MB_LIMIT)) {
+    throw fail('InvalidMaxResponse', ExitCode.InvalidInput, [printable(raw ?? ''), MAX_RESPONSE_MB_LIMIT], [String(DEFAULT_MAX_RESPONSE_MB)]);
+  }
+  return mb * 1024 * 1024;
+}
+
 /** Every check that needs no network. Throws a named error (exit code 2) for the first bad value. */
 export function checkInput(input: GetEntriesInput): Checked {
   const env = input.env ?? process.env;
@@ -127,14 +146,8 @@ export function checkInput(input: GetEntriesInput): Checked {
     apiUrlFromEnv: apiUrlOverridden(env),
     clientSecret,
     timeoutMs: checkTimeout(env),
+    maxResponseBytes: checkMaxResponse(env),
   };
-}
-
-/** A warning for the ways paging can end short of the whole conversation. */
-function stopWarning({ stop, pages, entries }: Collected): string | undefined {
-  if (stop === 'page-cap') return messages.getMessage('warning.PageCap', [String(pages), String(entries.length)]);
-  if (stop === 'stuck') return messages.getMessage('warning.NothingNewOnFullPage', [String(entries.length)]);
-  if (stop === 'no-timestamp') return messages.getMessage('warning.NoTimestamps', [String(entries.length)]);
 }
 
 export async function getConversationEntries(
@@ -166,6 +179,7 @@ export async function getConversationEntries(
     diagnose: () => access.diagnose?.(),
     ...access.target(conversationIdentifier),
     timeoutMs: checked.timeoutMs,
+    maxResponseBytes: checked.maxResponseBytes,
   });
   const collected = await collectEntries(fetchPage, {
     start: checked.start,
@@ -173,15 +187,15 @@ export async function getConversationEntries(
     limit: checked.limit,
     onPage: events.progress,
   });
-  const stopped = stopWarning(collected);
-  if (stopped) events.warn(stopped);
-  // The keys are the API's: shown inert (sanitize.ts).
-  if (collected.unrecognised) events.warn(messages.getMessage('warning.UnrecognisedEnvelope', [sanitizeLine(collected.unrecognised.join(', ')) || '(none)']));
+  for (const message of pagingWarnings(collected)) events.warn(message);
+  const reason = incompleteReason(collected);
 
   return {
     sessionId: checked.sessionId18 ?? null,
     conversationIdentifier,
     entryCount: collected.entries.length,
+    complete: reason === null,
+    incompleteReason: reason,
     entries: collected.entries,
     stats,
     orgId,

@@ -15,6 +15,10 @@ export const ExitCode = {
   NotFound: 4,
   NotAvailable: 5,
   ApiFailed: 6,
+  /** get: the transcript was printed or written, but it is known to be incomplete. */
+  Partial: 7,
+  /** The API host can't be reached at all: DNS, connection refused, TLS, proxy. */
+  Unreachable: 9,
 } as const;
 
 /**

@@ -2,14 +2,43 @@
  * Instants: parsing user input, and reading the timestamps of a conversation entry.
  */
 
+type Stamped = {
+  transcriptedTimestamp?: unknown;
+  serverReceivedTimestamp?: unknown;
+  clientTimestamp?: unknown;
+};
+
 /** Epoch values below this are taken as seconds, at or above it as milliseconds (1e10 s is the year 2286). */
 const MS_THRESHOLD = 1e10;
 
+/** An epoch value as given (a number, or a string of digits), before any unit is decided; undefined if it is none. */
+function epochNumber(value: unknown): number | undefined {
+  const n = typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
 /** Normalises an epoch value that may be seconds or milliseconds to milliseconds. */
 export function toEpochMs(value: unknown): number | undefined {
-  const n = typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0) return undefined;
+  const n = epochNumber(value);
+  if (n === undefined) return undefined;
   return Math.round(n < MS_THRESHOLD ? n * 1000 : n);
+}
+
+export type EpochUnit = 's' | 'ms';
+
+/**
+ * The unit an entry's timestamps are written in: 's' when every timestamp it carries is in seconds, else 'ms'
+ * (undefined when it carries none). Paging by time windows asks for the next window in this unit, because a
+ * server whose entries are stamped in seconds most likely reads its window parameters in seconds too.
+ */
+export function timestampUnit(entry: unknown): EpochUnit | undefined {
+  if (!entry || typeof entry !== 'object') return undefined;
+  const e = entry as Stamped;
+  const values = [e.transcriptedTimestamp, e.serverReceivedTimestamp, e.clientTimestamp]
+    .map(epochNumber)
+    .filter((n): n is number => n !== undefined);
+  if (!values.length) return undefined;
+  return values.every((n) => n < MS_THRESHOLD) ? 's' : 'ms';
 }
 
 const ISO_8601 =
@@ -36,12 +65,6 @@ export function parseInstant(value: string): number | undefined {
   return ms;
 }
 
-type Stamped = {
-  transcriptedTimestamp?: unknown;
-  serverReceivedTimestamp?: unknown;
-  clientTimestamp?: unknown;
-};
-
 /** When an entry happened, for ordering and display: transcripted, else server-received, else client time. */
 export function entryTime(entry: unknown): number | undefined {
   if (!entry || typeof entry !== 'object') return undefined;
@@ -50,9 +73,9 @@ export function entryTime(entry: unknown): number | undefined {
 }
 
 /**
- * The server's own clock for an entry, for ordering: server-received time, else transcripted, else client time.
- * Ordering by one clock matters: when only some entries carry `transcriptedTimestamp`, mixing clocks would reorder
- * entries received in the same millisecond. Display uses entryTime().
+ * The clock entries are ordered by: server-received time, else transcripted, else client time. The one order of
+ * every output is decided by sortOldestFirst (entries/paging.ts), which says why this clock wins. Display uses
+ * entryTime().
  */
 export function orderTime(entry: unknown): number | undefined {
   if (!entry || typeof entry !== 'object') return undefined;

@@ -18,7 +18,14 @@ export type EntriesApi = (typeof ENTRIES_APIS)[number];
 /** What the user chose: the API, and an External Client App for client credentials. */
 export type AccessInput = { api?: EntriesApi; clientId?: string };
 /** What checkInput worked out from the environment. */
-export type AccessSettings = { baseUrl: URL; apiUrlFromEnv: boolean; clientSecret?: string; timeoutMs: number };
+export type AccessSettings = {
+  baseUrl: URL;
+  apiUrlFromEnv: boolean;
+  clientSecret?: string;
+  timeoutMs: number;
+  /** The largest response body read (SF_CONVERSATION_MAX_RESPONSE_MB); for the entries client's maxResponseBytes. */
+  maxResponseBytes?: number;
+};
 
 /** The token side of the entries client, and each conversation's resource. */
 export type EntriesAccess = Pick<EntriesClientOptions, 'getToken' | 'refresh' | 'diagnose'> & {

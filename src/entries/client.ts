@@ -1,18 +1,25 @@
 /*
  * One page of entries over HTTP: got with timeouts, retries (retry.ts), the proxy settings from the environment,
- * one token refresh on 401, and errors mapped to named errors. The token never leaves this module in an error:
- * got's errors (which carry the request headers) are never rethrown or attached as a cause.
+ * one token refresh on 401, a cap on the response's size, and errors mapped to named errors. Only a 2xx answer
+ * whose body is a JSON object (or array) of bounded depth is a page. The token never leaves this module in an
+ * error: got's errors (which carry the request headers) are never rethrown or attached as a cause.
  */
 import type { SfError } from '@salesforce/core';
-import got, { HTTPError, ParseError, RequestError, TimeoutError, type Got } from 'got';
+import got, { HTTPError, ParseError, RequestError, TimeoutError, type Got, type Response } from 'got';
+import { getProxyForUrl } from 'proxy-from-env';
 import { ENTRIES_PATH, assertSafeForToken, displayUrl } from '../apiUrl.js';
 import { proxyAgents, USER_AGENT } from '../http.js';
-import { ExitCode, fail } from '../messages.js';
+import { ExitCode, fail, messages } from '../messages.js';
 import { sanitizeLine } from '../sanitize.js';
+import { MAX_JSON_DEPTH, jsonTooDeep } from './page.js';
 import { DEFAULT_RETRY_POLICY, RETRY_ERROR_CODES, RETRY_STATUS_CODES, retryDelay, type RetryPolicy } from './retry.js';
 import type { FetchPage, PageRequest } from './paging.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
+/** How long resolving the host and opening a connection (TCP, then TLS) may each take. */
+const CONNECT_TIMEOUT_MS = 10_000;
+/** The largest response body read by default, in MB (SF_CONVERSATION_MAX_RESPONSE_MB changes it). */
+export const DEFAULT_MAX_RESPONSE_MB = 64;
 
 export type EntriesHttpOptions = {
   /** The entries resource, without paging parameters (see entriesUrl / connectEntriesUrl). */
@@ -34,6 +41,11 @@ export type EntriesHttpOptions = {
   /** Refreshes the org's access token (called at most once per page, on a 401). */
   refresh: () => Promise<void>;
   timeoutMs?: number;
+  /**
+   * The largest response body read, in bytes (default DEFAULT_MAX_RESPONSE_MB): a bigger one is refused by its
+   * Content-Length, or aborted as soon as more than this has arrived (counted after decompression), and not retried.
+   */
+  maxResponseBytes?: number;
   retry?: RetryPolicy;
   /** Awaited before every request, retries included: where a caller puts a shared rate limit. */
   beforeRequest?: () => Promise<void>;
@@ -42,13 +54,19 @@ export type EntriesHttpOptions = {
 export type HttpStats = { requests: number; retries: number; refreshes: number };
 
 /** What every conversation fetched through one client shares: the token, its refresh, timeouts, retries, a rate limit. */
-export type EntriesClientOptions = Pick<EntriesHttpOptions, 'diagnose' | 'getToken' | 'refresh' | 'timeoutMs' | 'retry' | 'beforeRequest'>;
+export type EntriesClientOptions = Pick<
+  EntriesHttpOptions,
+  'diagnose' | 'getToken' | 'refresh' | 'timeoutMs' | 'maxResponseBytes' | 'retry' | 'beforeRequest'
+>;
 /** One conversation's resource. */
 export type EntriesTarget = Pick<EntriesHttpOptions, 'endpoint' | 'baseUrl' | 'conversationIdentifier' | 'fallback' | 'onServed'>;
 export type EntriesFetcher = { fetchPage: FetchPage; stats: HttpStats };
 
-/** What a request carries to got's hooks (got's per-request `context`): the counters and attempts of its conversation. */
-type Call = { stats: HttpStats; attempts: string[] };
+/**
+ * What a request carries to got's hooks (got's per-request `context`): the counters and attempts of its
+ * conversation, and whether any attempt got an HTTP answer (else the host could not be reached at all).
+ */
+type Call = { stats: HttpStats; attempts: string[]; answered: boolean };
 const callOf = (context: Record<string, unknown>): Call => context.call as Call;
 
 /**
@@ -63,14 +81,16 @@ export function createEntriesClient(options: EntriesClientOptions): { fetcher(ta
     followRedirect: false,
     responseType: 'json',
     headers: { accept: 'application/json', 'user-agent': USER_AGENT },
-    timeout: { lookup: 10_000, connect: 10_000, secureConnect: 10_000, socket: timeoutMs, response: timeoutMs, read: timeoutMs },
+    timeout: { lookup: CONNECT_TIMEOUT_MS, connect: CONNECT_TIMEOUT_MS, secureConnect: CONNECT_TIMEOUT_MS, socket: timeoutMs, response: timeoutMs, read: timeoutMs },
     retry: {
       limit: policy.limit,
       methods: ['GET'],
       statusCodes: RETRY_STATUS_CODES,
       errorCodes: RETRY_ERROR_CODES,
       maxRetryAfter: policy.maxRetryAfterMs,
-      calculateDelay: ({ attemptCount, retryAfter }) => retryDelay(attemptCount, retryAfter, policy),
+      // A body that isn't JSON is retried only on a 2xx (a truncated page); on a redirect it will not change.
+      calculateDelay: ({ attemptCount, retryAfter, error }) =>
+        error instanceof ParseError && !isSuccess(error.response.statusCode) ? 0 : retryDelay(attemptCount, retryAfter, policy),
     },
     hooks: {
       beforeRequest: [
@@ -83,12 +103,23 @@ export function createEntriesClient(options: EntriesClientOptions): { fetcher(ta
         (error): void => {
           const call = callOf(error.options.context);
           call.stats.retries++;
+          if (error.response) call.answered = true;
           call.attempts.push(describe(error, timeoutMs));
         },
       ],
     },
   });
   return { fetcher: (target) => conversationFetcher(http, { ...options, ...target }, timeoutMs) };
+}
+
+const isSuccess = (status: number): boolean => status >= 200 && status <= 299;
+
+/** Why a 2xx body is not a page: empty, not a JSON object or array, or nested too deep. */
+function bodyProblem(body: unknown): string | undefined {
+  if (body === '' || body === undefined) return messages.getMessage('reason.emptyBody');
+  if (body === null || typeof body !== 'object') return messages.getMessage('reason.notAnObject', [body === null ? 'null' : typeof body]);
+  if (jsonTooDeep(body)) return messages.getMessage('reason.tooDeep', [String(MAX_JSON_DEPTH)]);
+  return undefined;
 }
 
 /** A fetcher with a client of its own: for a single conversation (get, doctor's probes). */
@@ -98,33 +129,40 @@ export function createEntriesFetcher(options: EntriesHttpOptions): EntriesFetche
 
 function conversationFetcher(http: Got, options: EntriesHttpOptions, timeoutMs: number): EntriesFetcher {
   const stats: HttpStats = { requests: 0, retries: 0, refreshes: 0 };
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_MB * 1024 * 1024;
   let endpoint = options.endpoint;
   let baseUrl = options.baseUrl;
   let fellBack = false;
   let firstPage = true;
   const fetchPage = async (request: PageRequest): Promise<unknown> => {
-    const call: Call = { stats, attempts: [] };
+    const call: Call = { stats, attempts: [], answered: false };
     const { attempts } = call;
     let refreshed = false;
     for (;;) {
       const url = pageUrl({ ...options, endpoint, baseUrl }, request);
       // The token this request carries: a 401 for it only means anything if no one has refreshed it since.
       const sent = options.getToken();
+      const size = sizeGuard(maxBytes);
+      let response: Response;
       try {
+        const pending = http.get(url, { headers: { authorization: `Bearer ${sent}` }, context: { call }, signal: size.signal });
         // eslint-disable-next-line no-await-in-loop -- a retry after a token refresh
-        const response = await http.get(url, { headers: { authorization: `Bearer ${sent}` }, context: { call } });
-        if (firstPage) options.onServed?.(baseUrl);
-        firstPage = false;
-        return response.body;
+        response = await pending.on('downloadProgress', size.onProgress);
       } catch (error) {
+        const where = displayUrl(baseUrl);
+        if (size.exceeded()) {
+          throw fail('ApiResponseTooLarge', ExitCode.ApiFailed, [where, options.conversationIdentifier, Number((maxBytes / 1024 / 1024).toFixed(3))]);
+        }
         if (error instanceof HTTPError && error.response.statusCode === 404 && firstPage && options.fallback && !fellBack) {
           fellBack = true;
+          call.answered = true;
           attempts.push(`HTTP 404 at ${displayUrl(baseUrl)}`);
           ({ endpoint, baseUrl } = options.fallback);
           continue;
         }
         if (error instanceof HTTPError && error.response.statusCode === 401 && !refreshed) {
           refreshed = true;
+          call.answered = true;
           stats.refreshes++;
           // Another request may have refreshed it already; then just retry with the new one.
           // eslint-disable-next-line no-await-in-loop
@@ -135,11 +173,58 @@ function conversationFetcher(http: Got, options: EntriesHttpOptions, timeoutMs: 
             continue;
           }
         }
-        throw toNamedError(error, { ...options, baseUrl }, attempts, timeoutMs);
+        throw toNamedError(error, { ...options, baseUrl }, call, timeoutMs);
       }
+      const where = displayUrl(baseUrl);
+      const status = response.statusCode;
+      // got passes a 3xx (redirects are not followed, so the token goes nowhere else) as if it were a success.
+      if (!isSuccess(status)) throw unexpectedStatus(response, baseUrl, options.conversationIdentifier);
+      const problem = bodyProblem(response.body);
+      if (problem) throw fail('ApiBadResponse', ExitCode.ApiFailed, [where, options.conversationIdentifier, status, problem]);
+      if (firstPage) options.onServed?.(baseUrl);
+      firstPage = false;
+      return response.body;
     }
   };
   return { fetchPage, stats };
+}
+
+/**
+ * Aborts a request whose body is larger than `maxBytes`: at once when its Content-Length says so, else as soon as
+ * more than that has arrived (after decompression, so a compressed bomb is stopped too). got does not retry an
+ * abort, so a body that is too big is downloaded at most once, and only up to the cap.
+ */
+function sizeGuard(maxBytes: number): {
+  signal: AbortSignal;
+  onProgress: (progress: { transferred: number; total?: number }) => void;
+  exceeded: () => boolean;
+} {
+  const controller = new AbortController();
+  let exceeded = false;
+  return {
+    signal: controller.signal,
+    onProgress: ({ transferred, total }): void => {
+      if (exceeded || Math.max(transferred, total ?? 0) <= maxBytes) return;
+      exceeded = true;
+      controller.abort();
+    },
+    exceeded: () => exceeded,
+  };
+}
+
+/** A 3xx (or any other status outside 2xx that got let through): named, with the status, where, and where to. */
+function unexpectedStatus(response: Response, baseUrl: URL, conversation: string): SfError {
+  const status = response.statusCode;
+  let target = '';
+  const location = response.headers.location;
+  if (location) {
+    try {
+      target = ' ' + messages.getMessage('reason.redirectTo', [displayUrl(new URL(location, baseUrl))]);
+    } catch {
+      target = '';
+    }
+  }
+  return withStatus(fail('ApiUnexpectedStatus', ExitCode.ApiFailed, [displayUrl(baseUrl), status, target, conversation]), status);
 }
 
 /** The Conversation Data API's entries resource for a conversation. */
@@ -184,19 +269,66 @@ export function describe(error: unknown, timeoutMs: number): string {
   return code ? `network error ${code}` : 'network error';
 }
 
-function toNamedError(error: unknown, options: EntriesHttpOptions, attempts: string[], timeoutMs: number): Error {
+function toNamedError(error: unknown, options: EntriesHttpOptions, call: Call, timeoutMs: number): Error {
   // Named errors raised below this layer (a bad next-page link) pass through unchanged.
   if (!(error instanceof RequestError)) return error as Error;
   const where = displayUrl(options.baseUrl);
   const conversation = options.conversationIdentifier;
-  const all = [...attempts, describe(error, timeoutMs)];
+  const all = [...call.attempts, describe(error, timeoutMs)];
+  const unreachable = call.answered ? undefined : unreachableReason(error);
+  if (unreachable) {
+    const proxy = proxyFor(options.baseUrl);
+    const via = proxy ? ` ${messages.getMessage('reason.viaProxy', [proxy])}` : '';
+    return fail('ApiUnreachable', ExitCode.Unreachable, [options.baseUrl.host, via, unreachable, all.length, where], [options.baseUrl.host]);
+  }
   if (error instanceof ParseError) {
-    return fail('ApiBadResponse', ExitCode.ApiFailed, [where, conversation, error.response.statusCode, all.length]);
+    const status = error.response.statusCode;
+    if (!isSuccess(status)) return unexpectedStatus(error.response, options.baseUrl, conversation);
+    const reason = messages.getMessage('reason.notJson', [String(all.length)]);
+    return fail('ApiBadResponse', ExitCode.ApiFailed, [where, conversation, status, reason]);
   }
   if (error instanceof HTTPError) {
     return withStatus(httpError(error, options, where, conversation, all), error.response.statusCode);
   }
   return fail('ApiUnavailable', ExitCode.ApiFailed, [where, conversation, all.length, all.join(', ')]);
+}
+
+/** The proxy a request to `url` goes through (from HTTPS_PROXY, HTTP_PROXY and NO_PROXY), for messages; '' if none. */
+function proxyFor(url: URL): string {
+  const proxy = getProxyForUrl(url.href);
+  if (!proxy) return '';
+  try {
+    return displayUrl(new URL(proxy));
+  } catch {
+    return '';
+  }
+}
+
+/** TLS failures: certificate problems and handshakes that fail (such as https:// to a plain-HTTP port). */
+const TLS_CODE = /CERT|SSL|TLS|^EPROTO$|^UNABLE_TO_/;
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA']);
+const REFUSED_CODES = new Set(['ECONNREFUSED']);
+const ROUTE_CODES = new Set(['ENETUNREACH', 'EHOSTUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EADDRNOTAVAIL']);
+const CONNECT_PHASES = new Set(['lookup', 'connect', 'secureConnect']);
+
+/**
+ * Why the host can't be reached at all, in words, or undefined when it answered (or may have): DNS, a refused
+ * connection, no route, a TLS failure, a connection that never opened in time, or a proxy that refused (HTTP 407).
+ * Exported for tests.
+ */
+export function unreachableReason(error: RequestError): string | undefined {
+  if (error instanceof HTTPError) {
+    return error.response.statusCode === 407 ? messages.getMessage('reason.unreachable.proxy') : undefined;
+  }
+  if (error instanceof TimeoutError) {
+    return CONNECT_PHASES.has(error.event) ? messages.getMessage('reason.unreachable.timeout', [String(CONNECT_TIMEOUT_MS), error.event]) : undefined;
+  }
+  const code = error.code ?? '';
+  if (DNS_CODES.has(code)) return messages.getMessage('reason.unreachable.dns', [code]);
+  if (REFUSED_CODES.has(code)) return messages.getMessage('reason.unreachable.refused', [code]);
+  if (ROUTE_CODES.has(code)) return messages.getMessage('reason.unreachable.route', [code]);
+  if (TLS_CODE.test(code)) return messages.getMessage('reason.unreachable.tls', [code]);
+  return undefined;
 }
 
 /** Named errors keep the HTTP status for callers that record it (the export manifest). */

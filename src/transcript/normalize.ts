@@ -125,17 +125,9 @@ export function senderLabel(e: Pick<TranscriptEntry, 'senderRole' | 'senderAppTy
 }
 
 /**
- * Normalised entries in transcript order: by time, then by their original order (stable). Entries without a time
- * keep their place after the entry before them.
+ * Normalised entries, in the order given. The order is decided once, by sortOldestFirst (entries/paging.ts), for
+ * --json, every format and export alike; sorting again here by the displayed time would mix clocks.
  */
 export function toTranscript(entries: ConversationEntry[]): TranscriptEntry[] {
-  let carried = -Infinity;
-  return entries
-    .map((raw, index) => {
-      const entry = normalizeEntry(raw);
-      carried = entry.time ?? carried;
-      return { entry, index, key: carried };
-    })
-    .sort((a, b) => a.key - b.key || a.index - b.index)
-    .map((k) => k.entry);
+  return entries.map(normalizeEntry);
 }

@@ -2,6 +2,12 @@
  * `sf conversation entries get` end to end: the built command (bin/run.js) in a child process, a real sf auth file
  * in an isolated home, and the local org emulator over loopback HTTP.
  */
+import { once } from 'node:events';
+import { readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { to18 } from '../../src/ids.js';
 import { startEmulator, type Emulator, type FaultKind } from '../emulator/server.js';
@@ -72,6 +78,8 @@ describe('conversation entries get (integration)', function () {
       sessionId: SESSIONS.short,
       conversationIdentifier: CONVERSATIONS.short,
       entryCount: entriesOf(CONVERSATIONS.short).length,
+      complete: true,
+      incompleteReason: null,
       entries: entriesOf(CONVERSATIONS.short),
     });
     // Off a terminal the document is plain JSON, two-space indented, one trailing newline (jsonOutput.ts).
@@ -224,6 +232,55 @@ describe('conversation entries get (integration)', function () {
       expect(emu.requests.filter((r) => r.fault === kind)).to.have.length(1);
     });
   }
+
+  describe('a transcript known to be incomplete', () => {
+    // An entries API (not the emulator) whose conversation has 1,500 entries on one timestamp: time windows can't get
+    // past the first 1,000, so the transcript is known to be incomplete.
+    let api: { url: string; stop: () => Promise<void> };
+    const SAME = 1_800_000_000_000;
+    before(async () => {
+      const all = Array.from({ length: 1500 }, (_, i) => ({ identifier: `same-${i}`, messageText: `line ${i}`, serverReceivedTimestamp: SAME }));
+      const server = createServer((req, res) => {
+        const limit = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('recordLimit') ?? 25);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ conversationEntries: all.slice(0, limit) }));
+      });
+      server.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      api = {
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        stop: async (): Promise<void> => {
+          server.closeAllConnections();
+          server.close();
+          await once(server, 'close');
+        },
+      };
+    });
+    after(() => api?.stop());
+
+    it('--json: the 1,000 entries it got, complete false with the reason, a warning, and exit 7', async () => {
+      const result = await get(['-c', 'conv-same-time', '--json'], { SF_CONVERSATION_API_URL: api.url });
+      expect(result.code, result.stderr).to.equal(7);
+      expect(result.json?.status).to.equal(7);
+      const json = result.json?.result as { entryCount: number; complete: boolean; incompleteReason: string; entries: unknown[] };
+      expect(json).to.include({ entryCount: 1000, complete: false, incompleteReason: 'stuck' });
+      expect(json.entries).to.have.length(1000);
+      expect(result.json?.warnings?.join('\n')).to.match(/could not get past 1000 entries: the transcript is incomplete/);
+    });
+
+    it('a format to a file: written all the same, the warning on stderr, and exit 7', async () => {
+      const file = join(tmpdir(), `incomplete-${process.pid}.csv`);
+      try {
+        const result = await get(['-c', 'conv-same-time', '-r', 'csv', '--output-file', file, '--force'], { SF_CONVERSATION_API_URL: api.url });
+        expect(result.code, result.stderr).to.equal(7);
+        expect(result.stderr).to.match(/the transcript is incomplete/);
+        expect(result.stdout).to.include(`Wrote 1000 entries to ${file}`);
+        expect((await readFile(file, 'utf8')).trimEnd().split('\n')).to.have.length(1001);
+      } finally {
+        await rm(file, { force: true });
+      }
+    });
+  });
 
   it('takes a raw access token as --target-org without ever printing it', async () => {
     // @salesforce/core accepts only an opaque token (00D…!…) as a raw --target-org, not a JWT; and the strict

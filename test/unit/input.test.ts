@@ -56,6 +56,22 @@ describe('input checks (before any request)', () => {
     expect(rejects({ conversationId: 'c', env: { ...LOOPBACK_ENV, SF_CONVERSATION_HTTP_TIMEOUT: 'soon' } }).name).to.equal('InvalidTimeoutError');
   });
 
+  it('reads SF_CONVERSATION_MAX_RESPONSE_MB (default 64) and rejects generated bad values with exit 2', () => {
+    expect(checkInput({ conversationId: 'c', env: LOOPBACK_ENV }).maxResponseBytes).to.equal(64 * 1024 * 1024);
+    for (const [raw, mb] of [['1', 1], [' 128 ', 128], ['512', 512], ['', 64]] as const) {
+      const env = { ...LOOPBACK_ENV, SF_CONVERSATION_MAX_RESPONSE_MB: raw };
+      expect(checkInput({ conversationId: 'c', env }).maxResponseBytes, raw).to.equal(mb * 1024 * 1024);
+    }
+    for (const bad of ['0', '-1', '513', '1.5', '64MB', 'lots', '1e3', '0x40', '99999999999999999999', '\u001b[31m9']) {
+      const error = rejects({ conversationId: 'c', env: { ...LOOPBACK_ENV, SF_CONVERSATION_MAX_RESPONSE_MB: bad } });
+      expect(error.name, bad).to.equal('InvalidMaxResponseError');
+      expect(error.exitCode, bad).to.equal(2);
+      expect(error.message, bad).to.include(JSON.stringify(bad.trim()).slice(1, -1));
+      expect(error.message).not.to.include('\u001b');
+      expect(error.actions?.[0]).to.include('default of 64');
+    }
+  });
+
   it('refuses to send the token over plain HTTP except to loopback', () => {
     expect(resolveApiBaseUrl({}).href).to.equal('https://api.salesforce.com/');
     expect(resolveApiBaseUrl({ SF_CONVERSATION_API_URL: 'https://gw.example.com/sfapi/' }).href).to.equal('https://gw.example.com/sfapi');

@@ -60,14 +60,18 @@ describe('normalisation', () => {
     expect(senderLabel(normalizeEntry({}))).to.equal('Unknown');
   });
 
-  it('orders stably by time, then original order; an untimed entry keeps the time of the entry before it', () => {
-    const order = toTranscript([
-      { identifier: 'b', serverReceivedTimestamp: ts + 1000 },
-      { identifier: 'a', serverReceivedTimestamp: ts },
+  it('keeps the order it is given: the order is decided once, by sortOldestFirst, not again by the displayed time', () => {
+    // b was received first but transcripted later; a carries no transcripted time. Displayed times would swap them.
+    const given = [
+      { identifier: 'b', serverReceivedTimestamp: ts, transcriptedTimestamp: ts + 5000 },
+      { identifier: 'a', serverReceivedTimestamp: ts + 1000 },
       { identifier: 'c' },
-      { identifier: 'a2', transcriptedTimestamp: ts },
-    ]).map((e) => e.identifier);
-    // c has no time: it takes a's (its predecessor in the original order), so it lands between a and a2.
-    expect(order).to.deep.equal(['a', 'c', 'a2', 'b']);
+      { identifier: 'd', clientTimestamp: ts - 99_000 },
+    ];
+    const transcript = toTranscript(given);
+    expect(transcript.map((e) => e.identifier)).to.deep.equal(['b', 'a', 'c', 'd']);
+    expect(transcript.map((e) => e.raw)).to.deep.equal(given);
+    // Display still shows the transcripted time where there is one.
+    expect(transcript[0].time).to.equal(ts + 5000);
   });
 });

@@ -25,6 +25,8 @@ export default class ConversationEntriesGet extends SfCommand<ConversationEntrie
     [`NotFound (${ExitCode.NotFound})`]: messages.getMessage('errorCodes.notFound'),
     [`NotAvailable (${ExitCode.NotAvailable})`]: messages.getMessage('errorCodes.notAvailable'),
     [`ApiFailed (${ExitCode.ApiFailed})`]: messages.getMessage('errorCodes.apiFailed'),
+    [`Partial (${ExitCode.Partial})`]: messages.getMessage('errorCodes.partial'),
+    [`Unreachable (${ExitCode.Unreachable})`]: messages.getMessage('errorCodes.unreachable'),
   });
 
   public static readonly flags = {
@@ -107,6 +109,8 @@ export default class ConversationEntriesGet extends SfCommand<ConversationEntrie
     );
     this.spinner.stop();
     const { result, file } = transcript;
+    // Printed or written all the same, with a warning that says why; the exit code (and --json status) says it too.
+    if (!result.complete) process.exitCode = ExitCode.Partial;
     if (file) {
       this.log(messages.getMessage('info.written', [result.entryCount, file]));
     } else if (!this.jsonEnabled()) {
