@@ -216,7 +216,8 @@ export function objectDescribes(apiVersion: number, objects: ObjectKnobs): Recor
 
 /** The key prefix of a table's type (exact name); undefined for others. */
 export function tableKeyPrefix(entity: string): string | undefined {
-  return TABLES.get(entity.toLowerCase())?.entity === entity ? TABLES.get(entity.toLowerCase())?.keyPrefix : undefined;
+  const table = TABLES.get(entity.toLowerCase());
+  return table?.entity === entity ? table.keyPrefix : undefined;
 }
 
 /** A table field's type (exact names), for the query column metadata; undefined for others. */

@@ -200,12 +200,15 @@ type Owner = { key: string; id: string; start: number; end: number | null };
 /**
  * GUESS: Message is the raw text as typed, not HTML-entity-escaped: standard REST returns field values as stored,
  * while Connect escapes its output (EmulatorOptions.conversationEntryMessages: 'escaped' serves it escaped).
- * GUESS: events (opt-in, escalation…) have a null Message and MessageIdentifier; inbound messages a null MessageStatus.
+ * GUESS: events (opt-in, escalation…) have a null Message, MessageIdentifier and ClientDuration; inbound messages a
+ * null MessageStatus; a message's ClientDuration is 0 ("may be 0 if not set by the client") unless it is a voice
+ * utterance.
  */
 function entryRecords(owner: Owner, specs: readonly EntrySpec[]): Array<Omit<ConversationEntryRecord, 'id18'>> {
-  const last = Math.max(...specs.map((s) => s.at));
+  const last = Math.max(...specs.map((spec) => spec.at));
+  // A session ends (and its other records are created) 30 s after its last entry, a call when it ends.
   const endMs = owner.end ?? owner.start + last + 30_000;
-  const first = Math.min(...specs.map((s) => s.seq));
+  const first = Math.min(...specs.map((spec) => spec.seq));
   return specs.map((spec) => {
     const serverMs = owner.start + spec.at;
     const entryType = spec.entryType ?? 'Text';
@@ -230,7 +233,7 @@ function entryRecords(owner: Owner, specs: readonly EntrySpec[]): Array<Omit<Con
   });
 }
 
-const s = (seconds: number): number => Math.round(seconds * 1000);
+const sec = (seconds: number): number => Math.round(seconds * 1000);
 
 const START = {
   sms: OBJECTS_BASE,
@@ -247,43 +250,43 @@ const START = {
 } as const;
 
 const SMS_SPECS: EntrySpec[] = [
-  { seq: 1, at: s(0.12), actor: SMS_USER, entryType: 'EndUserOptedIn' },
-  { seq: 2, at: s(0.48), actor: SMS_USER, text: 'Hi, is my order 4471 shipped yet?' },
-  { seq: 3, at: s(2.031), actor: BOT_ACTOR, text: "I'm checking order 4471 & will reply shortly.", status: 'Delivered' },
-  { seq: 4, at: s(2.99), actor: BOT_ACTOR, entryType: 'BotEscalated' },
+  { seq: 1, at: sec(0.12), actor: SMS_USER, entryType: 'EndUserOptedIn' },
+  { seq: 2, at: sec(0.48), actor: SMS_USER, text: 'Hi, is my order 4471 shipped yet?' },
+  { seq: 3, at: sec(2.031), actor: BOT_ACTOR, text: "I'm checking order 4471 & will reply shortly.", status: 'Delivered' },
+  { seq: 4, at: sec(2.99), actor: BOT_ACTOR, entryType: 'BotEscalated' },
   // A photo with no text; the phone's clock is 3.5 s behind, so its ClientTimestamp is before entry 4's.
-  { seq: 5, at: s(3.5), actor: SMS_USER, text: null, attachments: true, clientLagMs: 3500 },
-  { seq: 6, at: s(15.004), actor: AGENT_ACTOR, text: 'Thanks, I can see the label <photo>. It ships "today".', status: 'Read' },
-  { seq: 7, at: s(21.25), actor: SUPERVISOR_ACTOR, text: 'Supervisor here: a refund is approved if it is late.', status: 'Sent' },
+  { seq: 5, at: sec(3.5), actor: SMS_USER, text: null, attachments: true, clientLagMs: 3500 },
+  { seq: 6, at: sec(15.004), actor: AGENT_ACTOR, text: 'Thanks, I can see the label <photo>. It ships "today".', status: 'Read' },
+  { seq: 7, at: sec(21.25), actor: SUPERVISOR_ACTOR, text: 'Supervisor here: a refund is approved if it is late.', status: 'Sent' },
   // Seq 8 was deleted (GUESS: Seq keeps its gaps; a reader must not expect 1..n).
-  { seq: 9, at: s(30.001), actor: SMS_USER, text: 'Great, thanks!\nBye' },
-  { seq: 10, at: s(31.777), actor: SYSTEM_ACTOR, text: 'This conversation has ended. Reply START to talk to us again.', status: 'Delivered' },
+  { seq: 9, at: sec(30.001), actor: SMS_USER, text: 'Great, thanks!\nBye' },
+  { seq: 10, at: sec(31.777), actor: SYSTEM_ACTOR, text: 'This conversation has ended. Reply START to talk to us again.', status: 'Delivered' },
 ];
 
 const WHATSAPP_SPECS: EntrySpec[] = [
-  { seq: 1, at: s(0.01), actor: WHATSAPP_USER, text: '¡Hola! Quiero cambiar mi dirección 🏠' },
-  { seq: 2, at: s(1.5), actor: AGENT_ACTOR, text: 'Claro — ¿cuál es la nueva dirección?', status: 'Read' },
+  { seq: 1, at: sec(0.01), actor: WHATSAPP_USER, text: '¡Hola! Quiero cambiar mi dirección 🏠' },
+  { seq: 2, at: sec(1.5), actor: AGENT_ACTOR, text: 'Claro — ¿cuál es la nueva dirección?', status: 'Read' },
   {
     seq: 3,
-    at: s(40.2),
+    at: sec(40.2),
     actor: WHATSAPP_USER,
     // Customer text is hostile input: a spreadsheet formula, terminal escapes, a bidi override, markup.
     text: '=HYPERLINK("https://evil.example","click") \u001b[31mred\u001b[0m \u202Eevil <script>alert(1)</script>',
   },
-  { seq: 4, at: s(41), actor: AGENT_ACTOR, text: 'Your new address is saved.', status: 'Error', statusCode: '63016' },
-  { seq: 5, at: s(42.5), actor: AGENT_ACTOR, text: 'Your new address is saved.', status: 'Delivered' },
-  { seq: 6, at: s(60), actor: WHATSAPP_USER, entryType: 'EndUserOptedOut' },
+  { seq: 4, at: sec(41), actor: AGENT_ACTOR, text: 'Your new address is saved.', status: 'Error', statusCode: '63016' },
+  { seq: 5, at: sec(42.5), actor: AGENT_ACTOR, text: 'Your new address is saved.', status: 'Delivered' },
+  { seq: 6, at: sec(60), actor: WHATSAPP_USER, entryType: 'EndUserOptedOut' },
 ];
 
 const FACEBOOK_SPECS: EntrySpec[] = [
-  { seq: 1, at: s(0.3), actor: FACEBOOK_USER, text: 'Hi from Messenger' },
-  { seq: 2, at: s(0.9), actor: BOT_ACTOR, entryType: 'ChatbotEstablished' },
-  { seq: 3, at: s(1.2), actor: BOT_ACTOR, text: 'Hello Jamie! How can I help?', status: 'Delivered' },
-  { seq: 4, at: s(9.75), actor: FACEBOOK_USER, text: 'Are you open <b>today</b>?' },
-  { seq: 5, at: s(10.5), actor: BOT_ACTOR, text: "We're open 9–17 today.", status: 'Read' },
+  { seq: 1, at: sec(0.3), actor: FACEBOOK_USER, text: 'Hi from Messenger' },
+  { seq: 2, at: sec(0.9), actor: BOT_ACTOR, entryType: 'ChatbotEstablished' },
+  { seq: 3, at: sec(1.2), actor: BOT_ACTOR, text: 'Hello Jamie! How can I help?', status: 'Delivered' },
+  { seq: 4, at: sec(9.75), actor: FACEBOOK_USER, text: 'Are you open <b>today</b>?' },
+  { seq: 5, at: sec(10.5), actor: BOT_ACTOR, text: "We're open 9–17 today.", status: 'Read' },
 ];
 
-const ACTIVE_SPECS: EntrySpec[] = [{ seq: 1, at: s(0.2), actor: SMS_USER, text: 'Hello? Anyone there?' }];
+const ACTIVE_SPECS: EntrySpec[] = [{ seq: 1, at: sec(0.2), actor: SMS_USER, text: 'Hello? Anyone there?' }];
 
 /** Three entries a second (EntryTime ties; EntryTimeMilliSecs and Seq tell them apart). */
 function hugeSpecs(): EntrySpec[] {
@@ -296,20 +299,25 @@ function hugeSpecs(): EntrySpec[] {
   }));
 }
 
+/**
+ * GUESS: a call without monitoring keeps its transcript in ConversationEntry records with their Message text (the
+ * object reference says Service Cloud Voice records have a blank Message or none; a partner telephony integration
+ * may still write them). One record per utterance, with its ClientDuration.
+ */
 const UNMONITORED_SPECS: EntrySpec[] = [
-  { seq: 1, at: s(4.2), actor: CALLER_ACTOR, text: 'Hello, I was charged twice.', durationMs: 2400 },
-  { seq: 2, at: s(7.9), actor: AGENT_ACTOR, text: "I'm sorry — let me check that for you.", durationMs: 3100 },
-  { seq: 3, at: s(15.35), actor: CALLER_ACTOR, text: "It's the £4.99 charge on the 3rd.", durationMs: 2800 },
-  { seq: 4, at: s(60.5), actor: AGENT_ACTOR, text: 'Refunded. Anything else?', durationMs: 1900 },
-  { seq: 5, at: s(64), actor: CALLER_ACTOR, text: 'No, thanks. Bye!', durationMs: 1200 },
+  { seq: 1, at: sec(4.2), actor: CALLER_ACTOR, text: 'Hello, I was charged twice.', durationMs: 2400 },
+  { seq: 2, at: sec(7.9), actor: AGENT_ACTOR, text: "I'm sorry — let me check that for you.", durationMs: 3100 },
+  { seq: 3, at: sec(15.35), actor: CALLER_ACTOR, text: "It's the £4.99 charge on the 3rd.", durationMs: 2800 },
+  { seq: 4, at: sec(60.5), actor: AGENT_ACTOR, text: 'Refunded. Anything else?', durationMs: 1900 },
+  { seq: 5, at: sec(64), actor: CALLER_ACTOR, text: 'No, thanks. Bye!', durationMs: 1200 },
 ];
 
 /** Blank-Message records for enhancedBlank's four API messages (same times and speakers). */
 const ENHANCED_BLANK_SPECS: EntrySpec[] = [
-  { seq: 1, at: s(1.1), actor: WEB_GUEST, text: null },
-  { seq: 2, at: s(2.4), actor: BOT_ACTOR, text: null, status: 'Delivered' },
-  { seq: 3, at: s(20.3), actor: AGENT_ACTOR, text: null, status: 'Read' },
-  { seq: 4, at: s(31.6), actor: WEB_GUEST, text: null },
+  { seq: 1, at: sec(1.1), actor: WEB_GUEST, text: null },
+  { seq: 2, at: sec(2.4), actor: BOT_ACTOR, text: null, status: 'Delivered' },
+  { seq: 3, at: sec(20.3), actor: AGENT_ACTOR, text: null, status: 'Read' },
+  { seq: 4, at: sec(31.6), actor: WEB_GUEST, text: null },
 ];
 
 const ENTRY_SOURCES: ReadonlyArray<{ owner: Owner; specs: readonly EntrySpec[] }> = [
@@ -379,7 +387,11 @@ function participantChange(operation: string, participant: Participant, displayN
   return { entries: [{ operation, participant: { ...participant }, displayName, supportedModalities: modalities }] };
 }
 
-/** GUESS: the same payload layout as seed.ts (abstractMessage.staticContent for text; invented event payloads). */
+/**
+ * GUESS: the same payload layout as seed.ts (abstractMessage.staticContent for text; invented event payloads, e.g.
+ * ModalityUpdate's activeModalities / previousActiveModalities); only messages name the session or call in
+ * relatedRecords (15 chars, as in the captured Connect example).
+ */
 function apiEntries(key: keyof typeof OBJECT_CONVERSATIONS, start: number, related: string, specs: readonly ApiSpec[]): ApiEntry[] {
   const identifier = OBJECT_CONVERSATIONS[key];
   return specs.map((spec) => {
@@ -410,37 +422,37 @@ function apiEntries(key: keyof typeof OBJECT_CONVERSATIONS, start: number, relat
 }
 
 const ENHANCED_BLANK_API: ApiSpec[] = [
-  { label: 'joined', at: s(0.4), sender: PASCAL_SYSTEM, entryType: 'ParticipantChanged', payload: participantChange('add', WEB_USER, 'Guest', ['Messaging']) },
-  { label: 'hello', at: s(1.1), sender: WEB_USER, entryType: 'Message', text: 'Hello, where is my parcel?' },
-  { label: 'bot', at: s(2.4), sender: WEB_BOT, entryType: 'Message', text: "I'm the virtual assistant. Let me find someone." },
-  { label: 'routed', at: s(3), sender: PASCAL_SYSTEM, entryType: 'RoutingResult', payload: { routingType: 'Omni', isSuccess: true, workItemId: to18('0Bz5g00000EnBlk') } },
-  { label: 'agent-joined', at: s(19.8), sender: PASCAL_SYSTEM, entryType: 'ParticipantChanged', payload: participantChange('add', WEB_AGENT, 'Alex Agent', ['Messaging']) },
-  { label: 'agent', at: s(20.3), sender: WEB_AGENT, entryType: 'Message', text: "Hi, I'm Alex. It's out for delivery & due by 5pm." },
-  { label: 'thanks', at: s(31.6), sender: WEB_USER, entryType: 'Message', text: 'Thanks <3' },
-  { label: 'ended', at: s(45), sender: PASCAL_SYSTEM, entryType: 'SessionStatusChanged', payload: { previousStatus: 'Active', newStatus: 'Ended' } },
+  { label: 'joined', at: sec(0.4), sender: PASCAL_SYSTEM, entryType: 'ParticipantChanged', payload: participantChange('add', WEB_USER, 'Guest', ['Messaging']) },
+  { label: 'hello', at: sec(1.1), sender: WEB_USER, entryType: 'Message', text: 'Hello, where is my parcel?' },
+  { label: 'bot', at: sec(2.4), sender: WEB_BOT, entryType: 'Message', text: "I'm the virtual assistant. Let me find someone." },
+  { label: 'routed', at: sec(3), sender: PASCAL_SYSTEM, entryType: 'RoutingResult', payload: { routingType: 'Omni', isSuccess: true, workItemId: to18('0Bz5g00000EnBlk') } },
+  { label: 'agent-joined', at: sec(19.8), sender: PASCAL_SYSTEM, entryType: 'ParticipantChanged', payload: participantChange('add', WEB_AGENT, 'Alex Agent', ['Messaging']) },
+  { label: 'agent', at: sec(20.3), sender: WEB_AGENT, entryType: 'Message', text: "Hi, I'm Alex. It's out for delivery & due by 5pm." },
+  { label: 'thanks', at: sec(31.6), sender: WEB_USER, entryType: 'Message', text: 'Thanks <3' },
+  { label: 'ended', at: sec(45), sender: PASCAL_SYSTEM, entryType: 'SessionStatusChanged', payload: { previousStatus: 'Active', newStatus: 'Ended' } },
 ];
 
 const ENHANCED_NONE_API: ApiSpec[] = [
-  { label: 'joined', at: s(0.2), sender: UPPER_SYSTEM, entryType: 'PARTICIPANT_CHANGED', payload: participantChange('ADD', UPPER_USER, 'Robin', ['Messaging']) },
-  { label: 'ask', at: s(0.9), sender: UPPER_USER, entryType: 'MESSAGE', text: 'Can we switch to a phone call?' },
-  { label: 'bot', at: s(1.7), sender: UPPER_BOT, entryType: 'MESSAGE', text: 'Sure. Connecting you to an agent by voice…' },
-  { label: 'routed', at: s(2.5), sender: UPPER_SYSTEM, entryType: 'ROUTING_RESULT', payload: { routingType: 'OMNI', isSuccess: true, workItemId: to18('0Bz5g00000EnNon') } },
-  { label: 'modality', at: s(8), sender: UPPER_SYSTEM, entryType: 'ModalityUpdate', payload: { activeModalities: ['Voice'], previousActiveModalities: ['Messaging'] } },
-  { label: 'agent-joined', at: s(8.4), sender: UPPER_SYSTEM, entryType: 'ParticipantChanged', payload: participantChange('add', PHONE_AGENT, 'Alex Agent', ['Voice']) },
-  { label: 'voice', at: s(12.25), sender: PHONE_AGENT, entryType: 'MESSAGE', text: "You're through to Alex on the phone now." },
-  { label: 'ok', at: s(15.5), sender: UPPER_USER, entryType: 'MESSAGE', text: 'Great, I can hear you.' },
-  { label: 'ended', at: s(300), sender: UPPER_SYSTEM, entryType: 'SESSION_STATUS_CHANGED', payload: { previousStatus: 'ACTIVE', newStatus: 'ENDED' } },
+  { label: 'joined', at: sec(0.2), sender: UPPER_SYSTEM, entryType: 'PARTICIPANT_CHANGED', payload: participantChange('ADD', UPPER_USER, 'Robin', ['Messaging']) },
+  { label: 'ask', at: sec(0.9), sender: UPPER_USER, entryType: 'MESSAGE', text: 'Can we switch to a phone call?' },
+  { label: 'bot', at: sec(1.7), sender: UPPER_BOT, entryType: 'MESSAGE', text: 'Sure. Connecting you to an agent by voice…' },
+  { label: 'routed', at: sec(2.5), sender: UPPER_SYSTEM, entryType: 'ROUTING_RESULT', payload: { routingType: 'OMNI', isSuccess: true, workItemId: to18('0Bz5g00000EnNon') } },
+  { label: 'modality', at: sec(8), sender: UPPER_SYSTEM, entryType: 'ModalityUpdate', payload: { activeModalities: ['Voice'], previousActiveModalities: ['Messaging'] } },
+  { label: 'agent-joined', at: sec(8.4), sender: UPPER_SYSTEM, entryType: 'ParticipantChanged', payload: participantChange('add', PHONE_AGENT, 'Alex Agent', ['Voice']) },
+  { label: 'voice', at: sec(12.25), sender: PHONE_AGENT, entryType: 'MESSAGE', text: "You're through to Alex on the phone now." },
+  { label: 'ok', at: sec(15.5), sender: UPPER_USER, entryType: 'MESSAGE', text: 'Great, I can hear you.' },
+  { label: 'ended', at: sec(300), sender: UPPER_SYSTEM, entryType: 'SESSION_STATUS_CHANGED', payload: { previousStatus: 'ACTIVE', newStatus: 'ENDED' } },
 ];
 
 const VOICE_MONITORED_API: ApiSpec[] = [
-  { label: 'caller-joined', at: s(0.5), sender: UPPER_SYSTEM, entryType: 'PARTICIPANT_CHANGED', payload: participantChange('ADD', CALLER, '+1 415-555-0123', ['Voice']) },
-  { label: 'routed', at: s(6), sender: UPPER_SYSTEM, entryType: 'ROUTING_WORK_RESULT', payload: { workType: 'ACCEPTED', routingType: 'OMNI', workItemId: to18('0Bz5g00000VcMon') } },
-  { label: 'agent-joined', at: s(6.5), sender: UPPER_SYSTEM, entryType: 'PARTICIPANT_CHANGED', payload: participantChange('ADD', CALL_AGENT, 'Alex Agent', ['Voice']) },
-  { label: 'greeting', at: s(8.2), sender: CALL_AGENT, entryType: 'MESSAGE', text: 'Thanks for calling, this is Alex. How can I help?' },
-  { label: 'question', at: s(13.9), sender: CALLER, entryType: 'MESSAGE', text: "Hi, I'm calling about case 00012345, my order 4471." },
-  { label: 'answer', at: s(22.4), sender: CALL_AGENT, entryType: 'Message', text: "It ships today & you'll get a text." },
-  { label: 'thanks', at: s(27.05), sender: CALLER, entryType: 'MESSAGE', text: 'Perfect, thank you.' },
-  { label: 'caller-left', at: s(299), sender: UPPER_SYSTEM, entryType: 'PARTICIPANT_CHANGED', payload: participantChange('REMOVE', CALLER, '+1 415-555-0123', ['Voice']) },
+  { label: 'caller-joined', at: sec(0.5), sender: UPPER_SYSTEM, entryType: 'PARTICIPANT_CHANGED', payload: participantChange('ADD', CALLER, '+1 415-555-0123', ['Voice']) },
+  { label: 'routed', at: sec(6), sender: UPPER_SYSTEM, entryType: 'ROUTING_WORK_RESULT', payload: { workType: 'ACCEPTED', routingType: 'OMNI', workItemId: to18('0Bz5g00000VcMon') } },
+  { label: 'agent-joined', at: sec(6.5), sender: UPPER_SYSTEM, entryType: 'PARTICIPANT_CHANGED', payload: participantChange('ADD', CALL_AGENT, 'Alex Agent', ['Voice']) },
+  { label: 'greeting', at: sec(8.2), sender: CALL_AGENT, entryType: 'MESSAGE', text: 'Thanks for calling, this is Alex. How can I help?' },
+  { label: 'question', at: sec(13.9), sender: CALLER, entryType: 'MESSAGE', text: "Hi, I'm calling about case 00012345, my order 4471." },
+  { label: 'answer', at: sec(22.4), sender: CALL_AGENT, entryType: 'Message', text: "It ships today & you'll get a text." },
+  { label: 'thanks', at: sec(27.05), sender: CALLER, entryType: 'MESSAGE', text: 'Perfect, thank you.' },
+  { label: 'caller-left', at: sec(299), sender: UPPER_SYSTEM, entryType: 'PARTICIPANT_CHANGED', payload: participantChange('REMOVE', CALLER, '+1 415-555-0123', ['Voice']) },
 ];
 
 const API_SOURCES: ReadonlyArray<{ key: keyof typeof OBJECT_CONVERSATIONS; start: number; related: string; specs: readonly ApiSpec[] }> = [
