@@ -28,8 +28,10 @@
  *   enhancedNone   UPPER_SNAKE and mixed: MESSAGE, PARTICIPANT_CHANGED, ParticipantChanged, ROUTING_RESULT,
  *                  ModalityUpdate (Messaging → Voice), SESSION_STATUS_CHANGED; roles END_USER / CHATBOT / Agent /
  *                  SYSTEM, app types IAMESSAGE / CHATBOT / telephony_integration / CONVERSATION.
- *   voiceMonitored MESSAGE and Message, PARTICIPANT_CHANGED, ROUTING_WORK_RESULT; roles END_USER / AGENT, app types
- *                  TELEPHONY_INTEGRATION / telephony_integration / CONVERSATION.
+ *   voiceMonitored MESSAGE and Message, PARTICIPANT_CHANGED, ROUTING_WORK_RESULT; roles END_USER / AGENT / SYSTEM,
+ *                  app types TELEPHONY_INTEGRATION / telephony_integration / CONVERSATION.
+ * The knobs that refuse these objects (no ConversationEntry access, no Voice, no VoiceCall.ConversationId) and the
+ * escaped-Message option are in objects.ts and server.ts.
  *
  * EXPECTED_TRANSCRIPTS holds, per conversation, what a reader should see, oldest first: from the ConversationEntry
  * records (ORDER BY Seq) where they carry the text (standard channels, the unmonitored call), from the API entries
