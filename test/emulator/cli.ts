@@ -1,16 +1,18 @@
 /*
  * Run the emulator on its own:
- *   tsx test/emulator/cli.ts [--port N] [--latency MS] [--paging window|token] [--fault-rate R] [--token-policy sfap-jwt|any]
+ *   tsx test/emulator/cli.ts [--port N] [--latency MS] [--paging window|token] [--fault-rate R] [--token-policy sfap-jwt|any] [--objects]
+ * (--objects: also seedObjects.ts's standard-channel and enhanced sessions, voice calls, cases and ConversationEntry records.)
  * Prints the URL, the seeded ids and how to point a CLI at it, then serves until Ctrl-C.
  * The access token is printed because this is a local, throw-away test org and the hint needs it.
  */
 import { parseArgs } from 'node:util';
 import { CONVERSATIONS, LONG_ENTRY_COUNT, SESSIONS } from './seed.js';
+import { CASE_NUMBERS, CASES, HUGE_ENTRY_COUNT, OBJECT_SESSIONS, VOICE_CALLS } from './seedObjects.js';
 import { startEmulator } from './server.js';
 import type { PagingModel, TokenPolicy } from './server.js';
 
 function fail(message: string): never {
-  process.stderr.write(`${message}\nUsage: tsx test/emulator/cli.ts [--port N] [--latency MS] [--paging window|token] [--fault-rate R] [--token-policy sfap-jwt|any]\n`);
+  process.stderr.write(`${message}\nUsage: tsx test/emulator/cli.ts [--port N] [--latency MS] [--paging window|token] [--fault-rate R] [--token-policy sfap-jwt|any] [--objects]\n`);
   process.exit(2);
 }
 
@@ -30,6 +32,7 @@ try {
       paging: { type: 'string' },
       'fault-rate': { type: 'string' },
       'token-policy': { type: 'string' },
+      objects: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -48,7 +51,22 @@ const emulator = await startEmulator({
   paging: parsed.paging as PagingModel | undefined,
   faultRate: numberFlag(parsed['fault-rate'], 'fault-rate', 0, 1),
   tokenPolicy: tokenPolicy as TokenPolicy | undefined,
+  seedObjects: parsed.objects,
 });
+
+const objectLines = parsed.objects
+  ? [
+      'Seeded objects (--objects):',
+      `  standard SMS (ConversationEntry):          ${OBJECT_SESSIONS.sms}`,
+      `  standard, ${HUGE_ENTRY_COUNT} ConversationEntry records:  ${OBJECT_SESSIONS.huge}`,
+      `  enhanced, blank ConversationEntry Message: ${OBJECT_SESSIONS.enhancedBlank}`,
+      `  voice call, monitored (API entries):       ${VOICE_CALLS.monitored}`,
+      `  voice call, ConversationEntry records:     ${VOICE_CALLS.unmonitored}`,
+      `  case with 2 sessions and 1 call:           ${CASES.full} (CaseNumber ${CASE_NUMBERS.full})`,
+      `  case with nothing:                         ${CASES.empty} (CaseNumber ${CASE_NUMBERS.empty})`,
+      '',
+    ]
+  : [];
 
 const lines = [
   `Salesforce org emulator listening on ${emulator.url}`,
@@ -61,6 +79,7 @@ const lines = [
   `  no Conversation linked:      ${SESSIONS.noConversation}`,
   `  valid id, not in the org:    ${SESSIONS.unknown}`,
   '',
+  ...objectLines,
   `Entries API token policy: ${tokenPolicy ?? 'sfap-jwt'} (sfap-jwt: only a JWT access token with sfap_api; an opaque one gets 404)`,
   '',
   'To use it from a CLI (throw-away local tokens; use a separate HOME to keep your real ~/.sf untouched).',

@@ -167,7 +167,8 @@ export function escapeHtml(text: string): string {
 
 function staticText(entry: ApiEntry): string | undefined {
   const message = entry.entryPayload.abstractMessage;
-  if (entry.entryType !== 'Message' || !message || typeof message !== 'object' || Array.isArray(message)) return;
+  // Either spelling of the entry type (Message, MESSAGE: seedObjects.ts uses both).
+  if (entry.entryType.replace(/_/g, '').toLowerCase() !== 'message' || !message || typeof message !== 'object' || Array.isArray(message)) return;
   if (message.messageType !== 'StaticContentMessage') return;
   const content = message.staticContent;
   if (!content || typeof content !== 'object' || Array.isArray(content)) return;

@@ -5,11 +5,16 @@
  */
 import type { BearerCheck } from './auth.js';
 import { SFAP_SCOPE } from './auth.js';
-import type { EntryWindow } from './entries.js';
+import type { ApiEntry, EntryWindow } from './entries.js';
 import { decodePageToken, encodePageToken, isProblem, parseWindow, selectWindow, toConnectEntry } from './entries.js';
 import type { Reply } from './http.js';
 import { json, NOT_FOUND, sfErrors } from './http.js';
 import { findConversation } from './seed.js';
+import { findObjectConversation } from './seedObjects.js';
+
+/** The stored entries of a conversation of either seed, oldest first. */
+const entriesOf = (conversationIdentifier: string): readonly ApiEntry[] | undefined =>
+  findConversation(conversationIdentifier) ?? findObjectConversation(conversationIdentifier);
 
 export type PagingModel = 'window' | 'token';
 
@@ -63,7 +68,7 @@ export function engagementEntries(query: URLSearchParams, bearer: BearerCheck, p
   if (isProblem(parsed)) {
     return apiError(400, 'INVALID_ARGUMENT', `Invalid value '${parsed.value}' for ${parsed.param}: ${parsed.reason}.`);
   }
-  const entries = findConversation(conversationIdentifier);
+  const entries = entriesOf(conversationIdentifier);
   if (!entries) {
     // GUESS: errorCode and message. Deliberately not the opaque-token 404's body (see refuseToken).
     return apiError(404, 'CONVERSATION_NOT_FOUND', `No conversation found with conversationIdentifier ${conversationIdentifier}.`);
@@ -105,7 +110,7 @@ export function connectEntries(conversationIdentifier: string, query: URLSearchP
     // GUESS: Connect's usual bad-parameter answer.
     return sfErrors(400, 'INVALID_API_INPUT', `Invalid value for ${parsed.param}: ${parsed.value} (${parsed.reason})`);
   }
-  const entries = findConversation(conversationIdentifier);
+  const entries = entriesOf(conversationIdentifier);
   // GUESS: 404 NOT_FOUND for an unknown conversation (Connect could also answer with an empty list).
   if (!entries) return NOT_FOUND();
   return json(200, { conversationEntries: selectWindow(entries, parsed).page.map((e) => toConnectEntry(e, apiVersion)) });

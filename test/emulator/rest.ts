@@ -1,12 +1,17 @@
 /*
  * The plain REST resources of the emulated instance: the version list (GET /services/data, what
  * Connection.retrieveMaxApiVersion reads), the per-version resource map (GET /services/data/vXX.X, what
- * Connection.refreshAuth GETs), and a few sObject describes.
+ * Connection.refreshAuth GETs), and a few sObject describes (ConversationEntry, VoiceCall and Case from their
+ * objects.ts tables, as the API version and the knobs leave them).
  */
 import type { Reply } from './http.js';
 import { json, NOT_FOUND } from './http.js';
 import { ORG_ID, USER_ID } from './seed.js';
 import { userRecord } from './auth.js';
+import { objectDescribes, tableKeyPrefix } from './objects.js';
+import type { ObjectDescribe } from './objects.js';
+import { DEFAULT_OBJECT_KNOBS } from './soqlTable.js';
+import type { ObjectKnobs } from './soqlTable.js';
 
 export const MIN_API_VERSION = 20;
 export const MAX_API_VERSION = 66;
@@ -48,7 +53,7 @@ const DESCRIBES: Record<string, { keyPrefix: string; label: string; fields: stri
   MessagingSession: {
     keyPrefix: '0Mw',
     label: 'Messaging Session',
-    fields: ['Id', 'ConversationId', 'StartTime', 'EndTime', 'ChannelType', 'Status', 'Name'],
+    fields: ['Id', 'ConversationId', 'StartTime', 'EndTime', 'ChannelType', 'Status', 'Name', 'CaseId'],
   },
   // GUESS: '0dw' as Conversation's key prefix (not in a Salesforce list we could read).
   Conversation: { keyPrefix: '0dw', label: 'Conversation', fields: ['Id', 'ConversationIdentifier', 'StartTime', 'EndTime', 'Name'] },
@@ -58,16 +63,17 @@ const DESCRIBES: Record<string, { keyPrefix: string; label: string; fields: stri
 
 /** The key prefix of an emulated sObject type (exact name), e.g. 'MessagingSession' → '0Mw'; undefined for others. */
 export function keyPrefixOf(entity: string): string | undefined {
-  return Object.hasOwn(DESCRIBES, entity) ? DESCRIBES[entity].keyPrefix : undefined;
+  return Object.hasOwn(DESCRIBES, entity) ? DESCRIBES[entity].keyPrefix : tableKeyPrefix(entity);
 }
 
 /** GET /services/data/vXX.X/sobjects[/<type>[/describe | /<id>]]; minimal bodies. */
-export function sobjects(rest: string, v: string, username?: string): Reply {
+export function sobjects(rest: string, v: string, username?: string, objects: ObjectKnobs = DEFAULT_OBJECT_KNOBS): Reply {
+  const described: Record<string, ObjectDescribe | (typeof DESCRIBES)[string]> = { ...DESCRIBES, ...objectDescribes(Number(v), objects) };
   if (rest === '') {
     return json(200, {
       encoding: 'UTF-8',
       maxBatchSize: 200,
-      sobjects: Object.entries(DESCRIBES).map(([name, d]) => ({
+      sobjects: Object.entries(described).map(([name, d]) => ({
         name,
         label: d.label,
         keyPrefix: d.keyPrefix,
@@ -77,7 +83,7 @@ export function sobjects(rest: string, v: string, username?: string): Reply {
     });
   }
   const [type, tail] = rest.split('/');
-  const describe = Object.entries(DESCRIBES).find(([name]) => name.toLowerCase() === type.toLowerCase());
+  const describe = Object.entries(described).find(([name]) => name.toLowerCase() === type.toLowerCase());
   if (!describe) return json(404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
   const [name, d] = describe;
   if (tail === 'describe' || tail === undefined) {
@@ -86,7 +92,7 @@ export function sobjects(rest: string, v: string, username?: string): Reply {
       label: d.label,
       keyPrefix: d.keyPrefix,
       queryable: true,
-      fields: d.fields.map((f) => ({ name: f, type: f === 'Id' ? 'id' : 'string' })),
+      fields: d.fields.map((f) => (typeof f === 'string' ? { name: f, type: f === 'Id' ? 'id' : 'string' } : f)),
     });
   }
   if (name === 'User' && tail.slice(0, 15) === USER_ID.slice(0, 15)) return json(200, userRecord(v, username));

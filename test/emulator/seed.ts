@@ -155,6 +155,8 @@ export type SessionRecord = {
   startTime: string;
   channelType: string;
   status: string;
+  /** MessagingSession.CaseId (seedObjects.ts links sessions to cases); absent means null. */
+  caseId?: string | null;
 };
 
 const SHORT_BASE = 1_736_508_000_000; // 2025-01-10T11:20:00Z, near the captured Connect example

@@ -1,6 +1,7 @@
 /*
  * A local emulation of the Salesforce endpoints the plugin touches: OAuth + REST for @salesforce/core,
- * SOQL for MessagingSession (and the column metadata of a query, `columns=true`, which `sf data query` requests), the
+ * SOQL for MessagingSession, ConversationEntry, VoiceCall and Case (objects.ts; seedObjects.ts's records with the
+ * `seedObjects` option) and the column metadata of a query (`columns=true`, which `sf data query` requests), the
  * Conversation Data API entries resource and the Connect entries resource.
  * Plain node:http, no dependencies. One URL serves both the org instance and the entries API.
  */
@@ -20,6 +21,8 @@ import { CLIENT_APPS, DEFAULT_CLIENT_APP, ORG_ID, USER_ID, USERNAME } from './se
 import type { ClientApp, ClientAppName, SessionRecord } from './seed.js';
 import type { SoqlFault } from './soql.js';
 import { batchSizeFrom, CursorStore, nextRecords, queryColumns, runQuery } from './soql.js';
+import { DEFAULT_OBJECT_KNOBS } from './soqlTable.js';
+import type { ObjectKnobs } from './soqlTable.js';
 
 export type { FaultKind } from './faults.js';
 export type { PagingModel, TokenPolicy } from './entryRoutes.js';
@@ -58,6 +61,26 @@ export type EmulatorOptions = {
    * a record Id). Their conversationIdentifier may name a seeded conversation, whose entries are then served.
    */
   extraSessions?: SessionRecord[];
+  /**
+   * Serve seedObjects.ts's records: standard-channel and enhanced MessagingSessions, VoiceCalls, Cases and
+   * ConversationEntry records. Default false, so the default seed's session counts and channel filters hold; without
+   * it ConversationEntry, VoiceCall and Case exist and hold nothing.
+   */
+  seedObjects?: boolean;
+  /**
+   * Whether the running user has "Access Conversation Entries"; default 'granted'. Without it FROM ConversationEntry
+   * is refused with INVALID_TYPE (GUESS: what Salesforce does for a type the user may not see; its describe is then a
+   * 404 too) or, selectable, INSUFFICIENT_ACCESS_OR_READONLY (403; the describe still works).
+   */
+  conversationEntryAccess?: 'granted' | 'INVALID_TYPE' | 'INSUFFICIENT_ACCESS_OR_READONLY';
+  /**
+   * Service Cloud Voice; default 'available'. 'unavailable': FROM VoiceCall is INVALID_TYPE (no Voice licence) and
+   * its describe a 404. 'noConversationField': call monitoring off, so VoiceCall.ConversationId and the Conversation
+   * relationship are unknown columns (INVALID_FIELD, as before API 48.0) and absent from the describe.
+   */
+  voiceCalls?: 'available' | 'unavailable' | 'noConversationField';
+  /** ConversationEntry.Message as stored ('raw', the default; GUESS) or HTML-entity-escaped like Connect's text. */
+  conversationEntryMessages?: 'raw' | 'escaped';
 };
 
 export type LoggedRequest = {
@@ -162,6 +185,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     tokenPolicy: options.tokenPolicy ?? 'sfap-jwt',
     clientCredentialsError: options.clientCredentialsError ?? 'none',
     extraSessions: options.extraSessions ?? [],
+    seedObjects: options.seedObjects ?? DEFAULT_OBJECT_KNOBS.seedObjects,
+    conversationEntryAccess: options.conversationEntryAccess ?? DEFAULT_OBJECT_KNOBS.conversationEntryAccess,
+    voiceCalls: options.voiceCalls ?? DEFAULT_OBJECT_KNOBS.voiceCalls,
+    conversationEntryMessages: options.conversationEntryMessages ?? DEFAULT_OBJECT_KNOBS.conversationEntryMessages,
   };
   const username = options.username ?? USERNAME;
   const store = new TokenStore();
@@ -202,6 +229,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (version === undefined) return NOT_FOUND();
     if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed(req.method ?? '');
     if (rest === '' || rest === '/') return resourceMap(versionText, baseUrl);
+    const { seedObjects, conversationEntryAccess, voiceCalls, conversationEntryMessages } = knobs;
+    const objects: ObjectKnobs = { seedObjects, conversationEntryAccess, voiceCalls, conversationEntryMessages };
     const ctx = {
       apiVersion: versionText,
       batchSize: batchSizeFrom(req.headers['sforce-query-options'] as string | undefined),
@@ -209,6 +238,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       cursors,
       username,
       extraSessions: knobs.extraSessions,
+      objects,
     };
     if (rest === '/query' || rest === '/queryAll' || rest === '/query/' || rest === '/queryAll/') {
       // GUESS: `columns` is read as a boolean, case-insensitively; any other value runs the query as usual.
@@ -218,7 +248,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const more = /^\/query(?:All)?\/([^/]+)$/.exec(rest);
     if (more) return nextRecords(more[1], ctx);
     const sobject = /^\/sobjects(?:\/(.*))?$/.exec(rest);
-    if (sobject) return sobjects((sobject[1] ?? '').replace(/\/$/, ''), versionText, username);
+    if (sobject) return sobjects((sobject[1] ?? '').replace(/\/$/, ''), versionText, username, objects);
     const connect = /^\/connect\/conversation\/([^/]+)\/entries\/?$/.exec(rest);
     if (connect) return connectEntries(decodeURIComponent(connect[1]), url.searchParams, version);
     return NOT_FOUND();

@@ -1,11 +1,12 @@
 /*
- * A lenient SOQL responder for the query shapes the plugin and @salesforce/core send: MessagingSession with WHERE
- * (Id, StartTime, ChannelType, Status, Conversation fields; =, !=, <, <=, >, >=, [NOT] IN, LIKE; AND / OR / NOT and
- * parentheses, see soqlWhere.ts), ORDER BY, LIMIT and OFFSET; Organization (core's determineOrg), User, and an
- * INVALID_TYPE answer for everything else (e.g. core's ScratchOrgInfo dev-hub probe). Shapes follow api-notes §6.
- * Unknown columns → 400 INVALID_FIELD, syntax errors → 400 MALFORMED_QUERY, bad id literals →
- * INVALID_QUERY_FILTER_OPERATOR. With `columns=true` (queryColumns): the query's column metadata instead of its
- * records (see soqlColumns.ts), after the same checks, with the same errors.
+ * A lenient SOQL responder for the query shapes the plugin and @salesforce/core send: the tables of objects.ts
+ * (MessagingSession, ConversationEntry, VoiceCall, Case; see soqlTable.ts) with WHERE (=, !=, <, <=, >, >=,
+ * [NOT] IN, LIKE; AND / OR / NOT and parentheses, see soqlWhere.ts), ORDER BY, LIMIT and OFFSET, paged through
+ * nextRecordsUrl; Organization (core's determineOrg), User, and an INVALID_TYPE answer for everything else (e.g.
+ * core's ScratchOrgInfo dev-hub probe). Shapes follow api-notes §6. Unknown columns → 400 INVALID_FIELD, syntax
+ * errors → 400 MALFORMED_QUERY, bad id literals → INVALID_QUERY_FILTER_OPERATOR, a table's knobs → INVALID_TYPE /
+ * INVALID_FIELD / INSUFFICIENT_ACCESS_OR_READONLY. With `columns=true` (queryColumns): the query's column metadata
+ * instead of its records (see soqlColumns.ts), after the same checks, with the same errors.
  */
 import { checksumSuffix, to18 } from './ids.js';
 import type { Reply } from './http.js';
@@ -14,7 +15,9 @@ import { ORGANIZATION, userRecord } from './auth.js';
 import { base62 } from './prng.js';
 import { columnsBody } from './soqlColumns.js';
 import type { SessionRecord } from './seed.js';
-import { SESSION_RECORDS } from './seed.js';
+import { TABLES } from './objects.js';
+import type { AnyTable, FieldDef, FieldType, ObjectKnobs, TableContext } from './soqlTable.js';
+import { buildRecord, fieldAvailable } from './soqlTable.js';
 import type { Condition, Literal, Tail } from './soqlWhere.js';
 import { conditionsOf, evaluate, likeRegExp, parseTail, SoqlSyntaxError } from './soqlWhere.js';
 
@@ -29,6 +32,8 @@ export type QueryContext = {
   username: string;
   /** Sessions besides the seed's (EmulatorOptions.extraSessions). */
   extraSessions: readonly SessionRecord[];
+  /** The knobs of objects.ts's tables (EmulatorOptions). */
+  objects: ObjectKnobs;
 };
 
 type SfRecord = Record<string, unknown>;
@@ -95,78 +100,29 @@ function validId(value: string): boolean {
   return value.length === 15 || value.slice(15) === checksumSuffix(value.slice(0, 15));
 }
 
-/** How a field's values are compared and which literals it takes. */
-type FieldType = 'id' | 'datetime' | 'string';
+// GUESS: 'integer' in the wrong-literal message of an int field (the dateTime and string wordings are real).
+const FIELD_TYPE_NAMES: Record<FieldType, string> = { id: 'id', datetime: 'dateTime', string: 'string', int: 'integer', boolean: 'boolean' };
 
-const SESSION_FIELDS: Record<string, { name: string; type: FieldType }> = {
-  id: { name: 'Id', type: 'id' },
-  conversationid: { name: 'ConversationId', type: 'id' },
-  'conversation.conversationidentifier': { name: 'Conversation.ConversationIdentifier', type: 'string' },
-  'conversation.id': { name: 'Conversation.Id', type: 'id' },
-  starttime: { name: 'StartTime', type: 'datetime' },
-  channeltype: { name: 'ChannelType', type: 'string' },
-  status: { name: 'Status', type: 'string' },
-};
-
-function sessionValue(session: SessionRecord, field: string): unknown {
-  switch (field) {
-    case 'Id':
-      return session.id18;
-    case 'ConversationId':
-      return session.conversationRecordId;
-    case 'StartTime':
-      return session.startTime;
-    case 'ChannelType':
-      return session.channelType;
-    case 'Status':
-      return session.status;
-    case 'Conversation.ConversationIdentifier':
-      return session.conversationIdentifier;
-    case 'Conversation.Id':
-      return session.conversationRecordId;
-    default:
-      return undefined;
-  }
-}
-
-function sessionRecord(session: SessionRecord, fields: string[], v: string): SfRecord {
-  const record: SfRecord = {
-    attributes: { type: 'MessagingSession', url: `/services/data/v${v}/sobjects/MessagingSession/${session.id18}` },
-  };
-  for (const field of fields) {
-    if (!field.startsWith('Conversation.')) {
-      record[field] = sessionValue(session, field);
-      continue;
-    }
-    // A null lookup is `"Conversation": null`, never an empty object (api-notes §6).
-    if (session.conversationRecordId === null) {
-      record.Conversation = null;
-      continue;
-    }
-    const parent = (record.Conversation as SfRecord | undefined) ?? {
-      attributes: { type: 'Conversation', url: `/services/data/v${v}/sobjects/Conversation/${session.conversationRecordId}` },
-    };
-    parent[field.slice('Conversation.'.length)] = sessionValue(session, field);
-    record.Conversation = parent;
-  }
-  return record;
-}
-
-const FIELD_TYPE_NAMES: Record<FieldType, string> = { id: 'id', datetime: 'dateTime', string: 'string' };
-
-/** A comparable form of a field value or literal: 18-char id, epoch ms, lower-cased text (GUESS: SOQL text compares ignore case). */
+/**
+ * A comparable form of a field value or literal: 18-char id, epoch ms, a number (int; boolean as 1 / 0), lower-cased
+ * text (GUESS: SOQL text compares ignore case).
+ */
 type Comparable = string | number | null;
 
 function comparableValue(type: FieldType, value: unknown): Comparable {
   if (value === null || value === undefined) return null;
   if (type === 'id') return to18(String(value).slice(0, 15));
   if (type === 'datetime') return Date.parse(String(value).replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
+  if (type === 'int') return Number(value);
+  if (type === 'boolean') return value === true ? 1 : 0;
   return String(value).toLowerCase();
 }
 
 function comparableLiteral(type: FieldType, literal: Literal): Comparable {
   if (literal.kind === 'null') return null;
   if (type === 'datetime') return literal.kind === 'datetime' ? literal.ms : null;
+  if (type === 'int') return literal.kind === 'number' ? literal.value : null;
+  if (type === 'boolean') return literal.kind === 'boolean' ? comparableValue(type, literal.value) : null;
   return comparableValue(type, literal.kind === 'string' ? literal.value : literal.text);
 }
 
@@ -220,7 +176,7 @@ function holds(type: FieldType, condition: Condition, raw: unknown): boolean {
 /** Type checks of one condition, as the real parser does them before running anything; a Reply when it is refused. */
 function checkCondition(soql: string, at: number, condition: Condition, name: string, type: FieldType): Reply | undefined {
   const wrongType = (): Reply => {
-    const quoted = type === 'datetime' ? 'should not be enclosed in quotes' : 'should be enclosed in quotes';
+    const quoted = type === 'id' || type === 'string' ? 'should be enclosed in quotes' : 'should not be enclosed in quotes';
     // Real text for dateTime and string; GUESS for id.
     return sfErrors(400, 'INVALID_FIELD', positioned(soql, name, `value of filter criterion for field '${name}' must be of type ${FIELD_TYPE_NAMES[type]} and ${quoted}`, at));
   };
@@ -241,6 +197,10 @@ function checkCondition(soql: string, at: number, condition: Condition, name: st
     }
     if (type === 'datetime') {
       if (literal.kind !== 'datetime') return wrongType();
+    } else if (type === 'int') {
+      if (literal.kind !== 'number' || !Number.isInteger(literal.value)) return wrongType();
+    } else if (type === 'boolean') {
+      if (literal.kind !== 'boolean') return wrongType();
     } else if (literal.kind !== 'string') {
       return wrongType();
     } else if (type === 'id' && !validId(literal.value)) {
@@ -259,42 +219,53 @@ function isReply(value: object): value is Reply {
   return 'status' in value;
 }
 
-/** Field resolution for an entity: canonical name and type, or undefined for an unknown column. */
-type Resolve = (raw: string) => { name: string; type: FieldType } | undefined;
+/** A resolved field: canonical name and type, and whether WHERE and ORDER BY may use it (default yes). */
+type Resolved = { name: string; type: FieldType; filterable?: boolean; sortable?: boolean };
+
+/** Field resolution for an entity, or undefined for an unknown column. */
+type Resolve<F extends Resolved = Resolved> = (raw: string) => F | undefined;
 
 /** Checks every WHERE and ORDER BY field and literal; a Reply when the query is refused. */
 function checkTail(soql: string, entity: string, parsed: Parsed, resolve: Resolve): Reply | undefined {
   for (const condition of conditionsOf(parsed.tail.where)) {
+    const at = parsed.tailAt + condition.fieldPos;
     const field = resolve(condition.field);
-    if (!field) return noSuchColumn(soql, condition.field, entity, parsed.tailAt + condition.fieldPos);
-    const refused = checkCondition(soql, parsed.tailAt + condition.fieldPos, condition, field.name, field.type);
+    if (!field) return noSuchColumn(soql, condition.field, entity, at);
+    if (field.filterable === false) {
+      return sfErrors(400, 'INVALID_FIELD', positioned(soql, condition.field, `field '${field.name}' can not be filtered in query call`, at));
+    }
+    const refused = checkCondition(soql, at, condition, field.name, field.type);
     if (refused) return refused;
   }
   for (const item of parsed.tail.orderBy) {
-    if (!resolve(item.field)) return noSuchColumn(soql, item.field, entity, parsed.tailAt + item.fieldPos);
+    const at = parsed.tailAt + item.fieldPos;
+    const field = resolve(item.field);
+    if (!field) return noSuchColumn(soql, item.field, entity, at);
+    // GUESS: wording, after the real "can not be filtered in query call".
+    if (field.sortable === false) return sfErrors(400, 'INVALID_FIELD', positioned(soql, item.field, `field '${field.name}' can not be sorted in a query call`, at));
   }
   return undefined;
 }
 
 /** WHERE, then ORDER BY (stable), on records whose field values `valueOf` reads. */
-function filterAndSort<T>(items: readonly T[], tail: Tail, resolve: Resolve, valueOf: (item: T, name: string) => unknown): T[] {
+function filterAndSort<T, F extends Resolved>(items: readonly T[], tail: Tail, resolve: Resolve<F>, valueOf: (item: T, field: F) => unknown): T[] {
   const where = tail.where;
   let out = where
     ? items.filter((item) =>
         evaluate(where, (c) => {
-          const field = resolve(c.field) as { name: string; type: FieldType };
-          return holds(field.type, c, valueOf(item, field.name));
+          const field = resolve(c.field) as F;
+          return holds(field.type, c, valueOf(item, field));
         })
       )
     : [...items];
   if (tail.orderBy.length) {
-    const keys = tail.orderBy.map((o) => ({ ...o, field: resolve(o.field) as { name: string; type: FieldType } }));
+    const keys = tail.orderBy.map((o) => ({ ...o, field: resolve(o.field) as F }));
     out = out
       .map((item, index) => ({ item, index }))
       .sort((a, b) => {
         for (const key of keys) {
-          const x = comparableValue(key.field.type, valueOf(a.item, key.field.name));
-          const y = comparableValue(key.field.type, valueOf(b.item, key.field.name));
+          const x = comparableValue(key.field.type, valueOf(a.item, key.field));
+          const y = comparableValue(key.field.type, valueOf(b.item, key.field));
           if (x === y) continue;
           // GUESS: Ids sort by their characters (case-sensitive), text by its lower-cased form.
           if (x === null || y === null) return (x === null ? -1 : 1) * (key.nullsLast ? -1 : 1);
@@ -308,25 +279,51 @@ function filterAndSort<T>(items: readonly T[], tail: Tail, resolve: Resolve, val
   return out;
 }
 
-function querySessions(soql: string, object: string, fieldList: string[], parsed: Parsed, ctx: QueryContext): Selected | Reply {
-  if (ctx.soqlFault === 'INVALID_SESSION_ID') return SESSION_INVALID();
-  if (ctx.soqlFault === 'INVALID_TYPE') return invalidType(soql, object);
-  const fields: string[] = [];
-  // MessagingSession.ConversationId / the Conversation relationship exist from API 55.0 (api-notes §4).
-  // GUESS: exact wording; for a relationship path Salesforce may instead say "Didn't understand relationship 'Conversation'".
-  const tooOld = (raw: string): boolean => raw.toLowerCase().startsWith('conversation') && Number(ctx.apiVersion) < 55;
+/**
+ * GUESS: the status and text of INSUFFICIENT_ACCESS_OR_READONLY for a query of a type the user may not read (the
+ * text is Salesforce's usual insufficient-privileges sentence; 403 is what REST documents for "refused").
+ */
+function insufficientAccess(): Reply {
+  return sfErrors(
+    403,
+    'INSUFFICIENT_ACCESS_OR_READONLY',
+    'You do not have the level of access necessary to perform the operation you requested. Please contact the owner of the record or your administrator if access is necessary.'
+  );
+}
+
+const FIELDS_BY_NAME = new WeakMap<AnyTable, Map<string, FieldDef<unknown>>>();
+function fieldsByName(table: AnyTable): Map<string, FieldDef<unknown>> {
+  let map = FIELDS_BY_NAME.get(table);
+  if (!map) FIELDS_BY_NAME.set(table, (map = new Map(table.fields.map((f) => [f.name.toLowerCase(), f]))));
+  return map;
+}
+
+/** A query of one of objects.ts's tables: its refusals (type, knobs, fields), then WHERE, ORDER BY and the records. */
+function queryTable(soql: string, object: string, table: AnyTable, fieldList: string[], parsed: Parsed, ctx: QueryContext): Selected | Reply {
+  // setSoqlFault models a broken MessagingSession query (server.ts), not the other types.
+  if (table.entity === 'MessagingSession' && ctx.soqlFault === 'INVALID_SESSION_ID') return SESSION_INVALID();
+  if (table.entity === 'MessagingSession' && ctx.soqlFault === 'INVALID_TYPE') return invalidType(soql, object);
+  const tctx: TableContext = { apiVersion: Number(ctx.apiVersion), objects: ctx.objects, extraSessions: ctx.extraSessions };
+  const refusal = table.refuse?.(ctx.objects);
+  if (refusal === 'INVALID_TYPE' || (table.since !== undefined && tctx.apiVersion < table.since)) return invalidType(soql, object);
+  if (refusal === 'INSUFFICIENT_ACCESS_OR_READONLY') return insufficientAccess();
+  const byName = fieldsByName(table);
+  const fields: Array<FieldDef<unknown>> = [];
   for (const raw of fieldList) {
-    if (tooOld(raw)) return noSuchColumn(soql, raw.split('.')[0], 'MessagingSession');
-    const canonical = SESSION_FIELDS[raw.toLowerCase()];
-    if (!canonical) return noSuchColumn(soql, raw, 'MessagingSession');
-    fields.push(canonical.name);
+    const field = byName.get(raw.toLowerCase());
+    if (!field) return noSuchColumn(soql, raw, table.entity);
+    // A field not there yet (API version) or removed by a knob: the first segment is the unknown column.
+    if (!fieldAvailable(field, tctx)) return noSuchColumn(soql, raw.split('.')[0], table.entity);
+    fields.push(field);
   }
-  const resolve: Resolve = (raw) => (tooOld(raw) ? undefined : SESSION_FIELDS[raw.toLowerCase()]);
-  const refused = checkTail(soql, 'MessagingSession', parsed, resolve);
+  const resolve: Resolve<FieldDef<unknown>> = (raw) => {
+    const field = byName.get(raw.toLowerCase());
+    return field && fieldAvailable(field, tctx) ? field : undefined;
+  };
+  const refused = checkTail(soql, table.entity, parsed, resolve);
   if (refused) return refused;
-  const all = ctx.extraSessions.length ? [...SESSION_RECORDS, ...ctx.extraSessions] : SESSION_RECORDS;
-  const sessions = filterAndSort(all, parsed.tail, resolve, sessionValue);
-  return { fields, records: sessions.map((session) => sessionRecord(session, fields, ctx.apiVersion)) };
+  const rows = filterAndSort(table.rows(tctx), parsed.tail, resolve, (row, field) => field.get(row, tctx));
+  return { fields: fields.map((f) => f.name), records: rows.map((row) => buildRecord(table, row, fields, tctx, ctx.apiVersion)) };
 }
 
 function querySingleton(soql: string, entity: string, source: Record<string, unknown>, fieldList: string[], parsed: Parsed, v: string): Selected | Reply {
@@ -346,7 +343,7 @@ function querySingleton(soql: string, entity: string, source: Record<string, unk
   };
   const refused = checkTail(soql, entity, parsed, resolve);
   if (refused) return refused;
-  return { fields, records: filterAndSort([source], parsed.tail, resolve, (r, name) => r[name]).map(() => record) };
+  return { fields, records: filterAndSort([source], parsed.tail, resolve, (r, field) => r[field.name]).map(() => record) };
 }
 
 function page(records: SfRecord[], offset: number, ctx: QueryContext, locator?: string): Reply {
@@ -381,24 +378,20 @@ function select(soql: string | null, ctx: QueryContext): (Selected & { entity: s
   const parsed: Parsed = { fields: fieldList, tail, tailAt };
   let entity: string;
   let result: Selected | Reply;
-  switch (object.toLowerCase()) {
-    case 'messagingsession':
-      entity = 'MessagingSession';
-      result = querySessions(soql, object, fieldList, parsed, ctx);
-      break;
-    case 'organization':
-      entity = 'Organization';
-      result = querySingleton(soql, entity, ORGANIZATION, fieldList, parsed, ctx.apiVersion);
-      break;
-    case 'user': {
-      entity = 'User';
-      const user = userRecord(ctx.apiVersion, ctx.username);
-      delete user.attributes;
-      result = querySingleton(soql, entity, user, fieldList, parsed, ctx.apiVersion);
-      break;
-    }
-    default:
-      return invalidType(soql, object);
+  const table = TABLES.get(object.toLowerCase());
+  if (table) {
+    entity = table.entity;
+    result = queryTable(soql, object, table, fieldList, parsed, ctx);
+  } else if (object.toLowerCase() === 'organization') {
+    entity = 'Organization';
+    result = querySingleton(soql, entity, ORGANIZATION, fieldList, parsed, ctx.apiVersion);
+  } else if (object.toLowerCase() === 'user') {
+    entity = 'User';
+    const user = userRecord(ctx.apiVersion, ctx.username);
+    delete user.attributes;
+    result = querySingleton(soql, entity, user, fieldList, parsed, ctx.apiVersion);
+  } else {
+    return invalidType(soql, object);
   }
   return isReply(result) ? result : { ...result, entity, tail };
 }

@@ -14,9 +14,12 @@
  *   displayName the relationship name, apexType null, foreignKeyName its lookup field (ConversationId), not
  *   insertable or updatable, and joinColumns the columns of the selected parent fields (ConversationIdentifier).
  * Names are canonical (as the records spell them), whatever case the query used. No aggregates, aliases or subqueries:
- * the emulator's SOQL has none (aggregate is always false, numberType too: no numeric field is emulated).
+ * the emulator's SOQL has none (aggregate is always false). Fields of objects.ts's tables missing from FIELDS below
+ * take their Apex type from the table's field type (numberType for int fields), read-only.
  */
 import { keyPrefixOf } from './rest.js';
+import { tableFieldType, tableRelationship } from './objects.js';
+import type { FieldType } from './soqlTable.js';
 
 export type Column = {
   aggregate: boolean;
@@ -41,8 +44,9 @@ export type ColumnsBody = {
   keyPrefix: string | null;
 };
 
-// GUESS: 'Datetime' (the Apex type's name) for dateTime fields; the recorded exemplars only show 'Id' and 'String'.
-type ApexType = 'Id' | 'String' | 'Boolean' | 'Datetime';
+// GUESS: 'Datetime' / 'Integer' (the Apex types' names) for dateTime / int fields; the recorded exemplars only show
+// 'Id' and 'String'.
+type ApexType = 'Id' | 'String' | 'Boolean' | 'Datetime' | 'Integer';
 
 /** A field's Apex type and describe createable / updateable (both false unless given). */
 type FieldInfo = { apexType: ApexType; insertable?: true; updatable?: true };
@@ -82,14 +86,17 @@ const FIELDS: Record<string, Record<string, FieldInfo>> = {
   },
 };
 
-/** Relationship name → its lookup field and the parent entity, per entity. */
+const APEX_TYPES: Record<FieldType, ApexType> = { id: 'Id', datetime: 'Datetime', string: 'String', int: 'Integer', boolean: 'Boolean' };
+
+/** Relationship name → its lookup field and the parent entity, per entity (objects.ts's tables add theirs). */
 const RELATIONSHIPS: Record<string, Record<string, { foreignKeyName: string; entity: string }>> = {
   MessagingSession: { Conversation: { foreignKeyName: 'ConversationId', entity: 'Conversation' } },
 };
 
 function fieldColumn(entity: string, name: string): Column {
   // GUESS: a field soql.ts accepts but this table lacks (a singleton field added to auth.ts later) is read-only text.
-  const info = FIELDS[entity]?.[name] ?? TEXT;
+  const tableType = tableFieldType(entity, name);
+  const info = FIELDS[entity]?.[name] ?? (tableType ? { apexType: APEX_TYPES[tableType] } : TEXT);
   return {
     aggregate: false,
     apexType: info.apexType,
@@ -100,7 +107,7 @@ function fieldColumn(entity: string, name: string): Column {
     foreignKeyName: null,
     insertable: info.insertable ?? false,
     joinColumns: [],
-    numberType: false,
+    numberType: info.apexType === 'Integer',
     textType: info.apexType === 'String',
     updatable: info.updatable ?? false,
   };
@@ -135,7 +142,9 @@ function addColumn(level: Column[], entity: string, path: string[]): void {
     return;
   }
   // soql.ts only accepts the relationships listed above; the fallback keeps this total.
-  const relationship = RELATIONSHIPS[entity]?.[head] ?? { foreignKeyName: `${head}Id`, entity: head };
+  const fromTable = tableRelationship(entity, head);
+  const relationship = RELATIONSHIPS[entity]?.[head] ??
+    (fromTable ? { foreignKeyName: fromTable.idField, entity: fromTable.entity } : { foreignKeyName: `${head}Id`, entity: head });
   let column = level.find((c) => c.foreignKeyName !== null && c.columnName === head);
   if (!column) {
     column = relationshipColumn(head, relationship.foreignKeyName);
