@@ -1000,21 +1000,11 @@ describe('org emulator self-test: client apps, JWT tokens, strict entries API, p
     });
 
     it('an expired JWT: a refresh-token auth refreshes it (401 → refresh → retry); an access-token auth cannot recover', async () => {
-      emu.set({ jwtLifetimeSeconds: 5 });
-      let pair: SfHome[];
-      try {
-        // The access-token home stores this 5-second token (tokenFor('jwt') returns it); the refresh-token home
-        // gets its own 5-second token from the refresh grant.
-        remember(emu.issueToken('jwt'));
-        pair = await Promise.all([createSfHome(emu, { refreshable: true, alias: 'exp-rt' }), createSfHome(emu, { alias: 'exp-at' })]);
-      } finally {
-        emu.set({ jwtLifetimeSeconds: 3600 });
-      }
+      const pair = await Promise.all([createSfHome(emu, { refreshable: true, alias: 'exp-rt' }), createSfHome(emu, { alias: 'exp-at' })]);
       homes.push(...pair);
       const [refreshable, plain] = pair;
-      // The newest jwt-app token expires last; wait until it has.
-      const { exp } = decodeJwt(remember(emu.accessToken)).payload as { exp: number };
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, exp * 1000 - Date.now()) + 100));
+      // Both homes' tokens expire now (no test waits for a clock).
+      emu.expireAccessTokens();
       emu.clearLog();
       const child = await runTsx(join(HERE, 'orgQuery.ts'), ['exp-rt', SESSIONS.short], refreshable.env, { cwd: refreshable.home });
       expect(child.code, child.stdout).to.equal(0);

@@ -117,6 +117,15 @@ export class TokenStore {
     this.tokens.clear();
   }
 
+  /**
+   * Every JWT issued so far expires now, as its `exp` had passed (the emulator checks expiry against what it issued):
+   * an expired token on demand, with no test waiting for a clock. Opaque session ids don't expire here.
+   */
+  public expireAccessTokens(): void {
+    const now = Date.now();
+    for (const issued of this.tokens.values()) if (issued.expiresAt !== undefined) issued.expiresAt = Math.min(issued.expiresAt, now - 1);
+  }
+
   public check(token: string): BearerCheck {
     const issued = this.tokens.get(token);
     if (!issued) return { state: 'invalid' };

@@ -6,8 +6,14 @@ import type { Reply } from './http.js';
 import { json } from './http.js';
 import { mulberry32 } from './prng.js';
 
-export type FaultKind = '429' | '503' | '500' | 'reset' | 'stall' | 'truncated';
+/**
+ * Transient faults (drawn at random at faultRate, or injected) and hostile answers (injected only): `no-content` a 204
+ * with no body, `redirect` a 302 with an empty body, `envelope` a 200 whose JSON holds the entries under a key no
+ * client knows. A real API answering like that is a guess about what can go wrong, not about what Salesforce does.
+ */
+export type FaultKind = '429' | '503' | '500' | 'reset' | 'stall' | 'truncated' | 'no-content' | 'redirect' | 'envelope';
 
+/** The kinds the random draw picks from by default: the transient ones a retry can get past. */
 export const ALL_FAULTS: readonly FaultKind[] = ['429', '503', '500', 'reset', 'stall', 'truncated'];
 
 const ENGAGEMENT_ENTRIES = /^\/platform\/engagement\/v\d+\.\d+\/conversation-entries\/?$/;
@@ -82,4 +88,13 @@ export function statusFault(kind: '429' | '503' | '500', path: string, retryAfte
   const headers: Record<string, string> = kind === '500' ? {} : { 'retry-after': String(retryAfterSeconds) };
   const body = { errorCode: spec.errorCode, message: spec.message };
   return json(spec.status, path.startsWith('/services/') ? [body] : body, headers);
+}
+
+/** The hostile answers (see FaultKind); `real` is the answer the request would have had. */
+export function hostileAnswer(kind: 'no-content' | 'redirect' | 'envelope', real: Reply): Reply {
+  if (kind === 'no-content') return { status: 204, headers: {}, body: '' };
+  if (kind === 'redirect') return { status: 302, headers: { location: '/login?retry=1' }, body: '' };
+  const parsed = JSON.parse(real.body) as Record<string, unknown>;
+  const entries = Array.isArray(parsed.conversationEntries) ? parsed.conversationEntries : [];
+  return json(200, { result: { conversationEntryList: entries } });
 }

@@ -12,7 +12,7 @@ import { checkBearer, identityEndpoint, revokeEndpoint, TokenStore, tokenEndpoin
 import type { AuthState, BearerCheck, ClientCredentialsError } from './auth.js';
 import { connectEntries, engagementEntries } from './entryRoutes.js';
 import type { PagingModel, TokenPolicy } from './entryRoutes.js';
-import { ALL_FAULTS, FaultPlan, statusFault } from './faults.js';
+import { ALL_FAULTS, FaultPlan, hostileAnswer, statusFault } from './faults.js';
 import type { FaultKind } from './faults.js';
 import type { Reply } from './http.js';
 import { json, JSON_TYPE, NOT_FOUND, SESSION_INVALID, sfErrors } from './http.js';
@@ -144,6 +144,8 @@ export type Emulator = {
    */
   setSoqlFault(code: 'INVALID_TYPE' | 'INVALID_SESSION_ID' | undefined): void;
   revokeAccessTokens(): void;
+  /** Every JWT access token issued so far counts as expired from now on (refresh tokens still work). */
+  expireAccessTokens(): void;
   /** Holds every request that arrives from now on (before it is answered) until resume(): a run that can't finish yet. */
   pause(): void;
   resume(): void;
@@ -331,6 +333,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return;
     }
     const reply = route(req, url, body, bearer);
+    if (fault === 'no-content' || fault === 'redirect' || fault === 'envelope') {
+      send(res, entry, reply.status === 200 ? hostileAnswer(fault, reply) : reply);
+      return;
+    }
     if (fault === 'truncated') {
       // The real answer, cut in half mid-JSON, with a Content-Length that matches the cut body.
       send(res, entry, { status: 200, headers: { 'content-type': JSON_TYPE }, body: reply.body.slice(0, Math.floor(reply.body.length / 2)) });
@@ -417,6 +423,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     revokeAccessTokens(): void {
       store.revokeAccessTokens();
+    },
+    expireAccessTokens(): void {
+      store.expireAccessTokens();
     },
     pause(): void {
       if (paused) return;
