@@ -65,17 +65,10 @@ export function parseInstant(value: string): number | undefined {
   return ms;
 }
 
-/** When an entry happened, for ordering and display: transcripted, else server-received, else client time. */
-export function entryTime(entry: unknown): number | undefined {
-  if (!entry || typeof entry !== 'object') return undefined;
-  const e = entry as Stamped;
-  return toEpochMs(e.transcriptedTimestamp) ?? toEpochMs(e.serverReceivedTimestamp) ?? toEpochMs(e.clientTimestamp);
-}
-
 /**
- * The clock entries are ordered by: server-received time, else transcripted, else client time. The one order of
- * every output is decided by sortOldestFirst (entries/paging.ts), which says why this clock wins. Display uses
- * entryTime().
+ * An entry's time, for ordering and display alike: server-received time, else transcripted, else client time. The
+ * one order of every output is decided by sortOldestFirst (entries/paging.ts), which says why this clock wins; the
+ * time shown is the same clock, so the times in a transcript never run backwards.
  */
 export function orderTime(entry: unknown): number | undefined {
   if (!entry || typeof entry !== 'object') return undefined;

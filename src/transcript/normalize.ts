@@ -4,11 +4,11 @@
  * throws: an unknown entry becomes its entry type plus a compact summary of its payload.
  */
 import { decodeHTML } from 'entities';
-import { entryTime } from '../time.js';
+import { orderTime } from '../time.js';
 import type { ConversationEntry } from '../entries/page.js';
 
 export type TranscriptEntry = {
-  /** Epoch ms: transcripted, else server-received, else client time (seconds normalised to ms). */
+  /** Epoch ms, the clock the order follows (time.ts orderTime): server-received, else transcripted, else client time. */
   time: number | undefined;
   senderRole: string | undefined;
   senderAppType: string | undefined;
@@ -105,7 +105,7 @@ export function normalizeEntry(entry: ConversationEntry): TranscriptEntry {
   const sender = obj(entry.sender);
   const name = str(sender?.name) ?? str(sender?.displayName);
   return {
-    time: entryTime(entry),
+    time: orderTime(entry),
     senderRole: str(sender?.role),
     senderAppType: str(sender?.appType),
     senderSubject: str(sender?.subject),

@@ -18,7 +18,7 @@ import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { htmlIndex, htmlTranscript, indexRow, type HtmlHeader, type IndexRow } from '../../src/transcript/html.js';
 import { toTranscript, type TranscriptEntry } from '../../src/transcript/normalize.js';
-import { entryTime } from '../../src/time.js';
+import { orderTime } from '../../src/time.js';
 import { BULK_SESSIONS, CONVERSATIONS, ORG_ID, SESSIONS, SESSION_RECORDS, entriesOf } from '../emulator/seed.js';
 import { startEmulator, type Emulator } from '../emulator/server.js';
 import { createSfHome, type SfHome } from '../helpers/sfHome.js';
@@ -367,7 +367,7 @@ describe('HTML transcript and index in a real browser (Chromium)', function () {
       });
 
     // Oldest first, by each conversation's first entry.
-    const firstTime = (conversation: string): number => Math.min(...entriesOf(conversation).map((e) => entryTime(e) ?? Infinity));
+    const firstTime = (conversation: string): number => Math.min(...entriesOf(conversation).map((e) => orderTime(e) ?? Infinity));
     const byStart = [...sessions].sort((a, b) => firstTime(a.conversation) - firstTime(b.conversation)).map((s) => s.sessionId);
     const shown = await visibleRows();
     expect(shown.map((r) => r.session)).to.deep.equal(byStart);

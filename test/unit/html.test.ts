@@ -197,7 +197,7 @@ describe('html transcript: the page', () => {
 describe('html transcript: counts and times', () => {
   it('summarize counts each side and times the first reply from the customer\'s first message', () => {
     const s = summarize(toTranscript(entriesOf(CONVERSATIONS.short)));
-    expect(s).to.deep.include({ entries: 10, events: 3, durationMs: 60_000 - 12, firstReplyMs: 2000 });
+    expect(s).to.deep.include({ entries: 10, events: 3, durationMs: 60_000, firstReplyMs: 2000 });
     expect(s.messages).to.deep.equal({ customer: 4, agent: 1, bot: 2, other: 0 });
     const at = (ms: number, role: string): Record<string, unknown> => ({ messageText: 'x', sender: { role }, serverReceivedTimestamp: 1_736_508_000_000 + ms });
     // A bot greeting before the customer speaks is not a reply.

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { earliestTime, entryTime, formatInstant, parseInstant, toEpochMs } from '../../src/time.js';
+import { earliestTime, formatInstant, orderTime, parseInstant, toEpochMs } from '../../src/time.js';
 
 describe('time', () => {
   it('normalises seconds and milliseconds by magnitude', () => {
@@ -11,11 +11,11 @@ describe('time', () => {
     expect(toEpochMs('soon')).to.equal(undefined);
   });
 
-  it('takes transcripted, then server-received, then client time', () => {
-    expect(entryTime({ transcriptedTimestamp: 3000000000000, serverReceivedTimestamp: 2000000000000, clientTimestamp: 1 })).to.equal(3000000000000);
-    expect(entryTime({ serverReceivedTimestamp: 2000000000000, clientTimestamp: 1000000000000 })).to.equal(2000000000000);
-    expect(entryTime({ clientTimestamp: 1000000000 })).to.equal(1000000000000);
-    expect(entryTime({})).to.equal(undefined);
+  it("an entry's time (order and display): server-received, then transcripted, then client time", () => {
+    expect(orderTime({ transcriptedTimestamp: 3000000000000, serverReceivedTimestamp: 2000000000000, clientTimestamp: 1 })).to.equal(2000000000000);
+    expect(orderTime({ transcriptedTimestamp: 3000000000000, clientTimestamp: 1000000000000 })).to.equal(3000000000000);
+    expect(orderTime({ clientTimestamp: 1000000000 })).to.equal(1000000000000);
+    expect(orderTime({})).to.equal(undefined);
     expect(earliestTime({ serverReceivedTimestamp: 2000000000000, clientTimestamp: 1999999999990 })).to.equal(1999999999990);
   });
 
