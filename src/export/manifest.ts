@@ -8,7 +8,7 @@ import { constants, createReadStream } from 'node:fs';
 import { lstat, open, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import { checkConversationId, isRecordId } from '../ids.js';
+import { MAX_CONVERSATION_ID_LENGTH, isRecordId } from '../ids.js';
 import { writeFileAtomically } from '../transcript/output.js';
 
 export const MANIFEST = 'manifest.jsonl';
@@ -16,7 +16,8 @@ export const MANIFEST = 'manifest.jsonl';
 export type ManifestLine = {
   sessionId: string;
   conversationIdentifier: string | null;
-  status: 'exported' | 'no-conversation' | 'failed';
+  /** `partial`: written, but the conversation's paging stopped short (reason says why); fetched again on resume. */
+  status: 'exported' | 'partial' | 'no-conversation' | 'failed';
   entryCount?: number;
   file?: string;
   sha256?: string;
@@ -30,7 +31,7 @@ export type ManifestLine = {
 /** A journal line: a manifest line, marked when the session was skipped because an earlier run exported it. */
 export type JournalLine = ManifestLine & { skipped?: boolean };
 
-const STATUSES: ReadonlySet<string> = new Set<ManifestLine['status']>(['exported', 'no-conversation', 'failed']);
+const STATUSES: ReadonlySet<string> = new Set<ManifestLine['status']>(['exported', 'partial', 'no-conversation', 'failed']);
 const isCount = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 0;
 const optional = (v: unknown, ok: (x: unknown) => boolean): boolean => v === undefined || ok(v);
 const isString = (v: unknown): boolean => typeof v === 'string';
@@ -46,7 +47,7 @@ export function isManifestLine(value: unknown): value is JournalLine {
   return (
     typeof l.sessionId === 'string' &&
     isRecordId(l.sessionId) &&
-    (l.conversationIdentifier === null || (typeof l.conversationIdentifier === 'string' && !checkConversationId(l.conversationIdentifier))) &&
+    (l.conversationIdentifier === null || (typeof l.conversationIdentifier === 'string' && l.conversationIdentifier.length <= MAX_CONVERSATION_ID_LENGTH)) &&
     typeof l.status === 'string' &&
     STATUSES.has(l.status) &&
     optional(l.entryCount, isCount) &&

@@ -10,14 +10,14 @@ import pThrottle from 'p-throttle';
 import { entriesAccess, type AccessSettings, type EntriesApi } from '../entries/access.js';
 import { createEntriesClient } from '../entries/client.js';
 import type { RetryPolicy } from '../entries/retry.js';
-import { collectEntries } from '../entries/paging.js';
+import { collectEntries, incompleteReason, pagingWarnings } from '../entries/paging.js';
 import { checkInput } from '../getEntries.js';
-import { fail, messages } from '../messages.js';
+import { ExitCode, fail, messages } from '../messages.js';
 import { connectionFor, loadOrg } from '../org.js';
 import { render, type TranscriptHeader } from '../transcript/formats.js';
 import { toTranscript } from '../transcript/normalize.js';
 import { checkOutputDir, removeStaleTempFiles, writeFileAtomically } from '../transcript/output.js';
-import { isRecordId, checkConversationId } from '../ids.js';
+import { isRecordId } from '../ids.js';
 import { withCompactHeap } from './heap.js';
 import { claimOutputDir, pathInside } from './outputDir.js';
 import { hashing, openJournal, sha256OfFile, type JournalLine, type ManifestLine } from './manifest.js';
@@ -32,6 +32,8 @@ export const PARTIAL_FAILURE = 7;
 /** Exit code when the selection is larger than --max-conversations. */
 export const TOO_MANY = 8;
 const WARN_ABOVE = 50;
+/** Sessions in a row that failed because the API host can't be reached at all, before the run stops. */
+export const UNREACHABLE_STOP_AFTER = 3;
 
 export type ExportInput = SelectionInput & {
   targetOrg?: string;
@@ -73,6 +75,8 @@ export type ExportResult = {
   exported: number;
   skipped: number;
   noConversation: number;
+  /** Written, but known to be incomplete (paging stopped short): counted apart from exported, fetched again on resume. */
+  partial: number;
   failed: number;
   entries: number;
   requests: number;
@@ -144,6 +148,7 @@ async function selectAndExportClaimed(
     exported: 0,
     skipped: 0,
     noConversation: 0,
+    partial: 0,
     failed: 0,
     entries: 0,
     requests: 0,
@@ -192,6 +197,7 @@ async function exportSelected({ input, events, org, conn, settings, selected, em
     finished++;
     if (line.status === 'exported') result[line.skipped ? 'skipped' : 'exported']++;
     else if (line.status === 'no-conversation') result.noConversation++;
+    else if (line.status === 'partial') result.partial++;
     else result.failed++;
     result.entries += line.entryCount ?? 0;
     events.progress?.({ done: finished, total: sessions, failed: result.failed, startedAt: fetchStartedAt });
@@ -212,9 +218,15 @@ async function exportSelected({ input, events, org, conn, settings, selected, em
     refresh: refreshOnce,
     diagnose: () => access.diagnose?.(),
     timeoutMs: settings.timeoutMs,
+    maxResponseBytes: settings.maxResponseBytes,
     retry: input.retry,
     beforeRequest: throttle,
   });
+
+  const queue = new PQueue({ concurrency: input.concurrency });
+  // Sessions in a row that failed because the API host could not be reached at all, and the error that stops the run.
+  let unreachableInARow = 0;
+  let stopped: SfError | undefined;
 
   const exportOne = async (row: SessionRow): Promise<void> => {
     const began = Date.now();
@@ -224,7 +236,8 @@ async function exportSelected({ input, events, org, conn, settings, selected, em
     if (!row.conversationIdentifier) return done({ ...base, status: 'no-conversation' });
     const file = `${row.sessionId}.${EXTENSIONS[input.format]}`;
     // What the org returned becomes a file name only if it is a record Id (and so a plain name inside the directory).
-    const path = isRecordId(row.sessionId) && !checkConversationId(row.conversationIdentifier) ? pathInside(input.outputDir, file) : undefined;
+    // The conversation identifier never becomes part of a path (only of a URL, encoded), so it is sent as it came.
+    const path = isRecordId(row.sessionId) ? pathInside(input.outputDir, file) : undefined;
     if (!path) return done({ ...base, status: 'failed', reason: messages.getMessage('reason.unusableIdFromOrg'), httpStatus: null });
     const before = journal.previous.get(row.sessionId);
     // Resume: a session whose file is there with the checksum the manifest recorded is done already.
@@ -233,41 +246,58 @@ async function exportSelected({ input, events, org, conn, settings, selected, em
     }
     const { fetchPage, stats } = client.fetcher(access.target(row.conversationIdentifier));
     try {
-      const { entries } = await collectEntries(fetchPage);
+      const collected = await collectEntries(fetchPage);
+      unreachableInARow = 0;
+      const { entries } = collected;
+      // A conversation whose paging stopped short is written (what came is worth having) but recorded as partial,
+      // with the reason get would give, so the run exits 7 and a resume fetches it again.
+      const incomplete = incompleteReason(collected);
       const hash = createHash('sha256');
       const chunks =
         input.format === 'json'
-          ? [`${JSON.stringify({ ...base, entryCount: entries.length, entries }, null, 2)}\n`]
+          ? [`${JSON.stringify({ ...base, entryCount: entries.length, complete: incomplete === null, incompleteReason: incomplete, entries }, null, 2)}\n`]
           : render(toTranscript(entries), { format: input.format, utc: true, header: { ...header(row), entryCount: entries.length } });
       await writeFileAtomically(path, hashing(chunks, hash), true);
-      await done({ ...base, status: 'exported', entryCount: entries.length, file, sha256: hash.digest('hex') });
+      const written = { ...base, entryCount: entries.length, file, sha256: hash.digest('hex') };
+      if (incomplete) await done({ ...written, status: 'partial', reason: `${incomplete}: ${pagingWarnings(collected)[0]}`.slice(0, 500) });
+      else await done({ ...written, status: 'exported' });
     } catch (error) {
       const e = error as SfError;
+      if (e.exitCode === ExitCode.Unreachable) unreachableInARow++;
+      else unreachableInARow = 0;
       const httpStatus = (e.data as { httpStatus?: number } | undefined)?.httpStatus ?? null;
       await done({ ...base, status: 'failed', reason: `${e.name}: ${e.message}`.slice(0, 500), httpStatus });
+      if (unreachableInARow >= UNREACHABLE_STOP_AFTER) {
+        // The API host can't be reached at all: the sessions after this one would each fail the same way, after
+        // their own retries. Stop, and say how to resume once the network is back.
+        stopped ??= fail('ExportStoppedUnreachable', ExitCode.Unreachable, [String(unreachableInARow), `${e.name}: ${e.message}`.slice(0, 300), String(finished), String(sessions)]);
+        queue.clear();
+      }
     } finally {
       result.requests += stats.requests;
       result.retries += stats.retries;
     }
   };
 
-  const queue = new PQueue({ concurrency: input.concurrency });
   fetchStartedAt = Date.now();
   // A session's failure is in its manifest line; only the journal itself failing (a full disk) stops the run.
   let broken: unknown;
   try {
     for await (const row of rows) {
-      if (broken) break;
-      result.selected++;
+      if (broken ?? stopped) break;
       // Backpressure: never read more sessions than the workers can take, so memory stays flat.
       await queue.onSizeLessThan(input.concurrency);
-      queue.add(() => exportOne(row)).catch((error: unknown) => (broken ??= error));
+      if (stopped) break;
+      result.selected++;
+      // Once the run stopped, the sessions still queued are dropped (queue.clear rejects them): not an error of theirs.
+      queue.add(() => exportOne(row)).catch((error: unknown) => (broken ??= stopped ? undefined : error));
     }
   } catch (error) {
     // The selection's next page failed: let the sessions in flight finish and journal, then stop.
     broken ??= error;
   }
   await queue.onIdle();
+  broken ??= stopped;
   if (broken) {
     await journal.close();
     throw broken;
@@ -289,7 +319,6 @@ async function exportSelected({ input, events, org, conn, settings, selected, em
         }
   );
   result.elapsedMs = Date.now() - startedAt;
-  if (result.failed > 0) process.exitCode = PARTIAL_FAILURE;
   return result;
 }
 

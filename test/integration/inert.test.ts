@@ -101,6 +101,8 @@ describe('customer text is inert in every output (integration)', function () {
       sessionId: SESSIONS.hostile,
       conversationIdentifier: CONVERSATIONS.hostile,
       entryCount: entries.length,
+      complete: true,
+      incompleteReason: null,
       entries,
     });
     const jsonl = await get(['-r', 'jsonl']);

@@ -131,7 +131,7 @@ describe('export manifest journal', () => {
     const good = line(S('a'));
     const mutations: Array<[string, unknown]> = [
       ['sessionId', '../../x'], ['sessionId', 'not-an-id'], ['sessionId', 42], ['sessionId', `${S('a').slice(0, 17)}z`],
-      ['conversationIdentifier', 'has space'], ['conversationIdentifier', 'x'.repeat(256)], ['conversationIdentifier', 7],
+      ['conversationIdentifier', ''.padEnd(300, 'x')], ['conversationIdentifier', 'x'.repeat(256)], ['conversationIdentifier', 7],
       ['status', 'partially'], ['status', 'EXPORTED'], ['status', null],
       ['entryCount', '9999<script>'], ['entryCount', -1], ['entryCount', 1.5], ['entryCount', Number.MAX_SAFE_INTEGER + 2],
       ['file', '../escape.json'], ['file', `${S('b')}.json`], ['file', '/etc/passwd'], ['file', `${S('a')}.json/..`],

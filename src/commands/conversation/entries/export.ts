@@ -108,6 +108,8 @@ export default class ConversationEntriesExport extends SfCommand<ConversationEnt
       },
       { warn: (message) => this.warn(message), progress }
     ).finally(() => bar?.stop()); // the bar's last state stays on screen; an error goes on a line of its own
+    // Some sessions failed or came back incomplete: the others are written, and the run says so in its exit code.
+    if (!result.dryRun && (result.failed > 0 || result.partial > 0)) process.exitCode = PARTIAL_FAILURE;
     if (result.dryRun) {
       const none = messages.getMessage('info.noConversation');
       for (const s of result.sessions) {
@@ -120,7 +122,7 @@ export default class ConversationEntriesExport extends SfCommand<ConversationEnt
     } else {
       this.log(
         messages.getMessage('info.summary', [
-          result.exported, result.skipped, result.noConversation, result.failed, result.entries, result.requests, result.retries,
+          result.exported, result.skipped, result.noConversation, result.partial, result.failed, result.entries, result.requests, result.retries,
           (result.elapsedMs / 1000).toFixed(1), `${result.outputDir}/manifest.jsonl`,
         ])
       );
