@@ -41,10 +41,11 @@ const actionOf = (key: string, status: CheckStatus): string | null => {
 const actionsOf = (error: unknown): string => ((error as SfError).actions ?? []).join(' ');
 const messageOf = (error: unknown): string => (error as Error).message ?? String(error);
 
-export async function runDoctor(input: DoctorInput): Promise<DoctorResult> {
+export async function runDoctor(input: DoctorInput, warn: (message: string) => void = (): void => undefined): Promise<DoctorResult> {
   const env = input.env ?? process.env;
   // Bad flag values stop here, as in `get`, before any request.
   const checked = checkInput({ sessionId: input.sessionId, apiVersion: input.apiVersion, clientId: input.clientId, env });
+  checked.warnings.forEach((message) => warn(message));
   const checks: Check[] = [];
   const skipRest = (...keys: string[]): void => keys.forEach((key) => checks.push(check(key, 'skip')));
 

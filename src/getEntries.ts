@@ -4,7 +4,7 @@
  */
 import type { Org } from '@salesforce/core';
 import { apiUrlOverridden, resolveApiBaseUrl } from './apiUrl.js';
-import { CLIENT_SECRET_ENV } from './clientCredentials.js';
+import { clientSecretFrom } from './clientCredentials.js';
 import { entriesAccess, refresh, type EntriesApi } from './entries/access.js';
 import { DEFAULT_TIMEOUT_MS, createEntriesFetcher, type HttpStats } from './entries/client.js';
 import { collectEntries, type Collected } from './entries/paging.js';
@@ -59,6 +59,8 @@ type Checked = {
   apiUrlFromEnv: boolean;
   clientSecret?: string;
   timeoutMs: number;
+  /** Warnings about the input that don't stop the command (the caller shows them). */
+  warnings: string[];
 };
 
 /** A valid MessagingSession Id in its 18-character form; `where` names its source (a file and line) in the error. */
@@ -113,8 +115,8 @@ export function checkInput(input: GetEntriesInput): Checked {
     throw fail('ApiVersionTooLow', ExitCode.InvalidInput, [input.apiVersion]);
   }
   if (input.clientId !== undefined && !input.clientId.trim()) throw fail('InvalidClientId', ExitCode.InvalidInput, [printable(input.clientId)]);
-  const clientSecret = input.clientId ? env[CLIENT_SECRET_ENV] : undefined;
   if (input.clientId !== undefined && input.api === 'connect') throw fail('ClientIdWithConnect', ExitCode.InvalidInput);
+  const { secret: clientSecret, warning } = input.clientId ? clientSecretFrom(env) : {};
   if (input.clientId !== undefined && !clientSecret) throw fail('MissingClientSecret', ExitCode.InvalidInput);
   return {
     sessionId18,
@@ -126,6 +128,7 @@ export function checkInput(input: GetEntriesInput): Checked {
     apiUrlFromEnv: apiUrlOverridden(env),
     clientSecret,
     timeoutMs: checkTimeout(env),
+    warnings: warning ? [warning] : [],
   };
 }
 
@@ -141,6 +144,7 @@ export async function getConversationEntries(
   events: GetEntriesEvents
 ): Promise<ConversationEntriesResult & { stats: HttpStats; orgId: string }> {
   const checked = checkInput(input);
+  checked.warnings.forEach((message) => events.warn(message));
   const org: Org = await loadOrg(input.targetOrg);
   const { conn, warning } = connectionFor(org, input.apiVersion);
   if (warning) events.warn(messages.getMessage('warning.ApiVersionRaised', warning));

@@ -86,6 +86,7 @@ async function selectAndExport(input: ExportInput, events: ExportEvents): Promis
   const env = input.env ?? process.env;
   // Every check that needs no network, first: bad input changes nothing and requests nothing.
   const checked = checkInput({ apiVersion: input.apiVersion, api: input.api, clientId: input.clientId, env });
+  checked.warnings.forEach((message) => events.warn(message));
   const selection = await checkSelection(input);
   await checkOutputDir(input.outputDir);
   const org = await loadOrg(input.targetOrg);

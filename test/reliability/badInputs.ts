@@ -261,7 +261,7 @@ export function generateBadInputs(seed: number, ctx: BadInputContext, count = 20
           kind: 'combo/client-id-with-connect',
           command: r.pick(['get', 'export'] as const),
           args: ['-s', goodId(), '--client-id', `3MVG9${r.alnum(20)}`, '--api', 'connect'],
-          env: { SF_CONVERSATION_CLIENT_SECRET: r.alnum(24) },
+          env: { CONVERSATION_CLIENT_SECRET: r.alnum(24) },
           json: json(),
           names: [['--client-id'], ['--api connect']],
         };
@@ -272,7 +272,7 @@ export function generateBadInputs(seed: number, ctx: BadInputContext, count = 20
           kind: 'combo/client-id',
           command: r.pick(['get', 'export'] as const),
           args: ['-s', goodId(), ...flag(r, '--client-id', value)],
-          env: { SF_CONVERSATION_CLIENT_SECRET: isBlank(value) && r.chance(0.5) ? r.alnum(24) : '' },
+          env: { CONVERSATION_CLIENT_SECRET: isBlank(value) && r.chance(0.5) ? r.alnum(24) : '' },
           json: json(),
           names: [['--client-id']],
         };

@@ -85,3 +85,46 @@ describe('API URL from the environment', () => {
     expect(resolveApiBaseUrl({ SF_CONVERSATION_API_URL: '  ' }).href).to.equal('https://api.salesforce.com/');
   });
 });
+
+describe('client secret from the environment (--client-id)', () => {
+  const NEW = 'CONVERSATION_CLIENT_SECRET';
+  const OLD = 'SF_CONVERSATION_CLIENT_SECRET';
+  const values = { unset: undefined, empty: '', set: 'x' } as const;
+
+  it('CONVERSATION_CLIENT_SECRET first; the old SF_ name still works with a warning; neither → MissingClientSecret (2)', () => {
+    for (const [newKind, newValue] of Object.entries(values)) {
+      for (const [oldKind, oldValue] of Object.entries(values)) {
+        const label = `new ${newKind}, old ${oldKind}`;
+        const env: NodeJS.ProcessEnv = { ...LOOPBACK_ENV };
+        if (newValue !== undefined) env[NEW] = newValue && 'new-secret-value';
+        if (oldValue !== undefined) env[OLD] = oldValue && 'old-secret-value';
+        const expected = newValue ? 'new-secret-value' : oldValue ? 'old-secret-value' : undefined;
+        if (!expected) {
+          const error = rejects({ conversationId: 'c', clientId: 'key', env });
+          expect(error.name, label).to.equal('MissingClientSecretError');
+          expect(error.exitCode, label).to.equal(2);
+          expect(error.message, label).to.include(NEW);
+          continue;
+        }
+        const checked = checkInput({ conversationId: 'c', clientId: 'key', env });
+        expect(checked.clientSecret, label).to.equal(expected);
+        if (!oldValue) {
+          expect(checked.warnings, label).to.deep.equal([]);
+          continue;
+        }
+        expect(checked.warnings, label).to.have.length(1);
+        const [warning] = checked.warnings;
+        // Says which variable to use instead, why (sf logs SF_* variables), and never shows the secret.
+        expect(warning, label).to.include(OLD).and.include(` ${NEW}`).and.include('log file');
+        expect(warning, label).not.to.include('secret-value');
+        expect(warning, label).to.include(newValue ? 'ignored' : 'deprecated');
+      }
+    }
+  });
+
+  it('without --client-id neither variable is read and nothing is said', () => {
+    const checked = checkInput({ conversationId: 'c', env: { ...LOOPBACK_ENV, [OLD]: 'old-secret-value' } });
+    expect(checked.clientSecret).to.equal(undefined);
+    expect(checked.warnings).to.deep.equal([]);
+  });
+});

@@ -38,12 +38,15 @@ export default class ConversationDoctor extends SfCommand<ConversationDoctorResu
   public async run(): Promise<ConversationDoctorResult> {
     const { flags } = await this.parse(ConversationDoctor).catch(asInputError);
     this.spinner.start(messages.getMessage('spinner'));
-    const result = await runDoctor({
-      targetOrg: flags['target-org'],
-      sessionId: flags['session-id'],
-      apiVersion: flags['api-version'],
-      clientId: flags['client-id'],
-    });
+    const result = await runDoctor(
+      {
+        targetOrg: flags['target-org'],
+        sessionId: flags['session-id'],
+        apiVersion: flags['api-version'],
+        clientId: flags['client-id'],
+      },
+      (message) => this.warn(message)
+    );
     this.spinner.stop();
     const width = Math.max(...result.checks.map((c) => c.name.length));
     for (const c of result.checks) {
