@@ -13,7 +13,7 @@ import { MESSAGING_SESSION_PREFIX, checkConversationId, checkRecordId, printable
 import { ExitCode, fail, messages } from './messages.js';
 import { connectionFor, loadOrg, MIN_API_VERSION, compareVersions } from './org.js';
 import { resolveConversationIdentifier } from './session.js';
-import { parseInstant } from './time.js';
+import { ambiguousEpoch, isoInstant, parseInstant } from './time.js';
 
 export const TIMEOUT_ENV = 'SF_CONVERSATION_HTTP_TIMEOUT';
 
@@ -82,9 +82,18 @@ function checkConversationIdentifier(value: string): string {
   throw fail('InvalidConversationId', ExitCode.InvalidInput, [printable(value), reason]);
 }
 
-function checkInstant(flag: 'start' | 'end', value?: string): number | undefined {
+/**
+ * A time flag's value in epoch milliseconds, parsed by `parse` (get: parseInstant; export adds relative times). A bare
+ * 10-digit number is refused as ambiguous (seconds or milliseconds?), with both readings and how to write each.
+ */
+export function checkInstant(flag: string, value: string | undefined, parse: (text: string) => number | undefined = parseInstant): number | undefined {
   if (value === undefined) return undefined;
-  const ms = parseInstant(value);
+  const readings = ambiguousEpoch(value);
+  if (readings) {
+    const [seconds, milliseconds] = [isoInstant(readings.asSeconds), isoInstant(readings.asMilliseconds)];
+    throw fail('AmbiguousInstant', ExitCode.InvalidInput, [flag, printable(value), seconds, milliseconds], [flag, seconds, flag, String(readings.asSeconds), flag, milliseconds]);
+  }
+  const ms = parse(value);
   if (ms === undefined) throw fail('InvalidInstant', ExitCode.InvalidInput, [flag, printable(value)]);
   return ms;
 }

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
 import type { Connection } from '@salesforce/core';
 import { parse } from 'csv-parse/sync';
-import { checkSessionId } from '../getEntries.js';
+import { checkInstant, checkSessionId } from '../getEntries.js';
 import { printable } from '../ids.js';
 import { ExitCode, fail } from '../messages.js';
 import { classifyQueryError, queryFailed } from '../session.js';
@@ -68,12 +68,7 @@ export async function checkSelection(input: SelectionInput, now = Date.now()): P
   const ids = input.sessionIds.map((id) => checkId(id, '--session-id'));
   // `!== undefined`: an empty --session-file value is an error (the file can't be read), never silently ignored.
   if (input.sessionFile !== undefined) ids.push(...(await readSessionFile(input.sessionFile)));
-  const instant = (flag: string, value?: string): number | undefined => {
-    if (value === undefined) return undefined;
-    const ms = parseSince(value, now);
-    if (ms === undefined) throw fail('InvalidInstant', ExitCode.InvalidInput, [flag, printable(value)]);
-    return ms;
-  };
+  const instant = (flag: string, value?: string): number | undefined => checkInstant(flag, value, (typed) => parseSince(typed, now));
   const since = instant('since', input.since);
   const until = instant('until', input.until);
   if (since !== undefined && until !== undefined && since > until) {

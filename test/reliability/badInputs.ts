@@ -182,7 +182,8 @@ function badInstant(r: Rng, relativeAllowed: boolean): string {
     case 5:
       return relativeAllowed ? r.pick(['7y', '3s', '10x', '1.5d', '-1d', '1000000d', 'd7', '7 d', '+2w']) : r.pick(['7d', '12h', '-1d', '2w']);
     case 6:
-      return r.pick(['99999999999999999', '9007199254740993', '1e12', '0x10', '1.5', '-5']);
+      // A bare 10-digit epoch is ambiguous (seconds or milliseconds?) and refused.
+      return r.chance(0.4) ? String(r.int(1_000_000_000, 9_999_999_999)) : r.pick(['99999999999999999', '9007199254740993', '1e12', '0x10', '1.5', '-5']);
     case 7:
       return r.pick([`${y}-01-10' OR Id != null`, `${y}-01-10T00:00:00Z OR Id != null`, `${y}-01-10) OR (Id != null`, `${y}-01-10; DELETE`]);
     default:
