@@ -499,6 +499,10 @@ export function generateBadInputs(seed: number, ctx: BadInputContext, count = 20
           '',
           '   ',
           "Status = '\u0001'",
+          // Parentheses that close the wrapper, or never close, outside string literals; a string never ended.
+          "Status = 'Ended') OR (Id != null",
+          "(Status = 'Ended' OR Subject = 'a)'",
+          "Subject = 'it\\'s",
         ]);
         return { kind: 'where', command: 'export', args: flag(r, '--where', value), json: json(), names: [['--where'], ...(isBlank(value) ? [] : [shown(value)])] };
       },
