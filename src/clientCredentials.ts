@@ -6,6 +6,7 @@ import got, { HTTPError, RequestError } from 'got';
 import { assertSafeForToken, displayUrl } from './apiUrl.js';
 import { proxyAgents, USER_AGENT } from './http.js';
 import { ExitCode, fail, messages } from './messages.js';
+import { ownProxy, unreachableError } from './network.js';
 
 /**
  * The External Client App's consumer secret. Deliberately without an SF_ or SFDX_ prefix: sf writes every SF_* and
@@ -67,6 +68,8 @@ export async function clientCredentialsToken(
       const description = typeof b.error_description === 'string' ? ` (${b.error_description.slice(0, 200)})` : '';
       throw fail('ClientCredentialsRejected', ExitCode.Auth, [displayUrl(tokenUrl), clientId, `${code}${description}`]);
     }
+    const unreachable = unreachableError(error, tokenUrl.href, ownProxy(tokenUrl.href), 'token');
+    if (unreachable) throw unreachable;
     const code = error instanceof RequestError ? error.code : 'unknown error';
     throw fail('ClientCredentialsFailed', ExitCode.ApiFailed, [displayUrl(tokenUrl), code]);
   }

@@ -11,6 +11,7 @@ import { apiBaseFor, clientCredentialsToken } from './clientCredentials.js';
 import { connectEntriesUrl, createEntriesFetcher, entriesUrl } from './entries/client.js';
 import { diagnosis } from './entries/access.js';
 import { checkInput } from './getEntries.js';
+import { coreProxy, unreachableError } from './network.js';
 import { connectionFor, loadOrg } from './org.js';
 import { resolveConversationIdentifier } from './session.js';
 import { classifyToken, describeToken, tokenProblem } from './token.js';
@@ -52,12 +53,15 @@ export async function runDoctor(input: DoctorInput, warn: (message: string) => v
   let org: Org;
   let conn: Connection;
   let raisedFrom: [string] | undefined;
+  let instanceUrl: string | undefined;
   try {
     org = await loadOrg(input.targetOrg);
     ({ conn, warning: raisedFrom } = connectionFor(org, input.apiVersion));
+    instanceUrl = conn.instanceUrl;
     await org.refreshAuth();
     checks.push(check('auth', 'pass', [org.getOrgId(), conn.instanceUrl]));
-  } catch (error) {
+  } catch (raw) {
+    const error = unreachableError(raw, instanceUrl, coreProxy()) ?? raw;
     checks.push(check('auth', 'fail', [messageOf(error)], actionsOf(error) || null));
     skipRest('apiVersion', 'objects', 'session', 'token', 'conversationData', 'connect');
     checks.push(proxyCheck(env, []));

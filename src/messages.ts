@@ -14,6 +14,10 @@ export const ExitCode = {
   NotFound: 4,
   NotAvailable: 5,
   ApiFailed: 6,
+  /** The org or the API host can't be reached at all: DNS, connection refused, TLS, proxy. */
+  Unreachable: 9,
+  /** The output can't be written: ENOSPC, EROFS, EACCES… */
+  WriteFailed: 11,
 } as const;
 
 /**

@@ -2,7 +2,7 @@ import { Messages } from '@salesforce/core';
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
 import { SingleBar } from 'cli-progress';
 import { accessFlags } from '../../../accessFlags.js';
-import { asInputError } from '../../../messages.js';
+import { asInputError, ExitCode } from '../../../messages.js';
 import { writeJson } from '../../../jsonOutput.js';
 import { EXPORT_FORMATS, PARTIAL_FAILURE, TOO_MANY, runExport, type ExportProgress, type ExportResult } from '../../../export/run.js';
 import { CHANNEL_TYPES } from '../../../export/selection.js';
@@ -24,6 +24,7 @@ export default class ConversationEntriesExport extends SfCommand<ConversationEnt
     'Before fetching (2-6)': messages.getMessage('errorCodes.before'),
     [`PartialFailure (${PARTIAL_FAILURE})`]: messages.getMessage('errorCodes.partial'),
     [`TooManyConversations (${TOO_MANY})`]: messages.getMessage('errorCodes.tooMany'),
+    [`Unreachable (${ExitCode.Unreachable})`]: messages.getMessage('errorCodes.unreachable'),
   });
 
   public static readonly flags = {

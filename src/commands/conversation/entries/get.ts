@@ -6,7 +6,7 @@ import type { ConversationEntriesResult } from '../../../getEntries.js';
 import { getTranscript } from '../../../getTranscript.js';
 import { asInputError, ExitCode } from '../../../messages.js';
 import { RESULT_FORMATS } from '../../../transcript/formats.js';
-import { writeChunks } from '../../../transcript/output.js';
+import { writeToStdout } from '../../../transcript/output.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-conversation', 'conversation.entries.get');
@@ -24,6 +24,8 @@ export default class ConversationEntriesGet extends SfCommand<ConversationEntrie
     [`NotFound (${ExitCode.NotFound})`]: messages.getMessage('errorCodes.notFound'),
     [`NotAvailable (${ExitCode.NotAvailable})`]: messages.getMessage('errorCodes.notAvailable'),
     [`ApiFailed (${ExitCode.ApiFailed})`]: messages.getMessage('errorCodes.apiFailed'),
+    [`Unreachable (${ExitCode.Unreachable})`]: messages.getMessage('errorCodes.unreachable'),
+    [`WriteFailed (${ExitCode.WriteFailed})`]: messages.getMessage('errorCodes.writeFailed'),
   });
 
   public static readonly flags = {
@@ -109,7 +111,7 @@ export default class ConversationEntriesGet extends SfCommand<ConversationEntrie
     if (file) {
       this.log(messages.getMessage('info.written', [result.entryCount, file]));
     } else if (!this.jsonEnabled()) {
-      await writeChunks(transcript.lines(), process.stdout);
+      await writeToStdout(transcript.lines());
       this.logToStderr(
         result.sessionId
           ? messages.getMessage('info.summaryWithSession', [result.conversationIdentifier, result.sessionId, result.entryCount])
