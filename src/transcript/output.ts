@@ -129,6 +129,8 @@ export async function writeFileAtomically(path: string, chunks: Iterable<string>
 }
 
 const TEMP = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+/** What follows `.<file name>.` in the name of that file's temp file. */
+const TEMP_OF_FILE = /^(\d+)\.[0-9a-f]{8}\.tmp$/;
 
 const alive = (pid: number): boolean => {
   try {
@@ -139,11 +141,16 @@ const alive = (pid: number): boolean => {
   }
 };
 
-/** Removes temp files a killed run left in `dir` (only ours, and only if the process that wrote them is gone). */
-export async function removeStaleTempFiles(dir: string): Promise<number> {
+/**
+ * Removes temp files a killed run left in `dir` (only ours, and only if the process that wrote them is gone); with
+ * `file`, only the temp files of that file name (get, whose directory may be anyone's).
+ */
+export async function removeStaleTempFiles(dir: string, file?: string): Promise<number> {
   const names = await readdir(dir).catch(() => [] as string[]);
   const stale = names.filter((name) => {
-    const pid = TEMP.exec(name)?.[1];
+    const prefix = file === undefined ? '' : `.${file}.`;
+    if (!name.startsWith(prefix)) return false;
+    const pid = (file === undefined ? TEMP : TEMP_OF_FILE).exec(name.slice(prefix.length))?.[1];
     return pid !== undefined && Number(pid) !== process.pid && !alive(Number(pid));
   });
   await Promise.all(stale.map((name) => unlink(join(dir, name)).catch(() => undefined)));

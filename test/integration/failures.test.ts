@@ -2,12 +2,12 @@
  * Failures the user must fix on their side, as named errors with their own exit codes, through the built command:
  * an org that can't be reached (a closed port, a dead proxy, a host name that doesn't resolve) is Unreachable (9);
  * output that can't be written (a full disk) is WriteFailed (11). Neither is a bare "fetch failed" or a stack.
+ * And what a killed get leaves behind is tidied by the next one.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -129,6 +129,20 @@ describe('named failures: unreachable org (9), output that can’t be written (1
         await emu.stop();
       });
       tokens.add(emu.accessToken);
+    });
+
+    it('get --output-file removes the temp file a killed get left for that file (its writer is gone), and nothing else', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'failures-stale-'));
+      cleanups.push(() => rm(dir, { recursive: true, force: true }));
+      // The pid of a process that has exited, as a get killed mid-write leaves behind.
+      const dead = spawn(process.execPath, ['-e', '']);
+      await new Promise((resolve) => dead.once('close', resolve));
+      const left = [`.t.md.${String(dead.pid)}.0a1b2c3d.tmp`, `.t.md.${process.pid}.0a1b2c3d.tmp`, `.other.md.${String(dead.pid)}.0a1b2c3d.tmp`];
+      for (const name of left) await writeFile(join(dir, name), 'partial');
+      const r = await run(home, [...GET, '-s', SESSIONS.short, '-o', 'emu', '-r', 'markdown', '--output-file', join(dir, 't.md')]);
+      expect(r.code, show(r)).to.equal(0);
+      // The dead writer's temp file of t.md is gone; a live writer's, and another file's, are not ours to remove.
+      expect((await readdir(dir)).sort()).to.deep.equal([left[1], left[2], 't.md'].sort());
     });
 
     it('standard output on a full disk (/dev/full, a real ENOSPC): WriteFailed (11) naming it, no stack', async function () {

@@ -80,6 +80,27 @@ describe('stale temp files', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('with a file name, removes only that file’s stale temp files (get, in a directory that may be anyone’s)', async () => {
+    const { removeStaleTempFiles } = await import('../../src/transcript/output.js');
+    const dir = await mkdtemp(join(tmpdir(), 'stale-test-'));
+    try {
+      const dead = 2 ** 22 + 12_345;
+      const names = [
+        `.t.md.${dead}.0a1b2c3d.tmp`, // t.md's, writer gone: removed
+        `.t.md.${process.pid}.0a1b2c3d.tmp`, // t.md's, writer alive
+        `.other.md.${dead}.0a1b2c3d.tmp`, // another file's
+        `.xt.md.${dead}.0a1b2c3d.tmp`, // another file whose name ends like it
+        `.t.md.x.${dead}.0a1b2c3d.tmp`, // another file whose name starts like it
+        't.md',
+      ];
+      for (const name of names) await writeFile(join(dir, name), 'x');
+      expect(await removeStaleTempFiles(dir, 't.md')).to.equal(1);
+      expect((await readdir(dir)).sort()).to.deep.equal(names.slice(1).sort());
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('output that can’t be written: WriteFailed (exit 11) naming the path', () => {
