@@ -30,7 +30,9 @@ export default class ConversationEntriesExport extends SfCommand<ConversationEnt
   public static readonly flags = {
     // eslint-disable-next-line sf-plugin/dash-o -- this is --target-org, resolved after every value is checked
     'target-org': Flags.string({ char: 'o', summary: messages.getMessage('flags.target-org.summary') }),
-    'api-version': Flags.orgApiVersion(),
+    // noCacheDefault: the default is the runner's sf config, not the builder's (reading it made the build log to ~/.sf).
+    // eslint-disable-next-line sf-plugin/flag-summary -- sf-plugins-core's flag, with its own description
+    'api-version': Flags.orgApiVersion({ noCacheDefault: true }),
     'session-id': Flags.string({ char: 's', multiple: true, summary: messages.getMessage('flags.session-id.summary') }),
     'session-file': Flags.string({ summary: messages.getMessage('flags.session-file.summary') }),
     since: Flags.string({ summary: messages.getMessage('flags.since.summary') }),

@@ -36,7 +36,9 @@ export default class ConversationEntriesGet extends SfCommand<ConversationEntrie
       char: 'o',
       summary: messages.getMessage('flags.target-org.summary'),
     }),
-    'api-version': Flags.orgApiVersion(),
+    // noCacheDefault: the default is the runner's sf config, not the builder's (reading it made the build log to ~/.sf).
+    // eslint-disable-next-line sf-plugin/flag-summary -- sf-plugins-core's flag, with its own description
+    'api-version': Flags.orgApiVersion({ noCacheDefault: true }),
     'session-id': Flags.string({
       char: 's',
       summary: messages.getMessage('flags.session-id.summary'),
