@@ -91,7 +91,7 @@ export function checkInstant(flag: string, value: string | undefined, parse: (te
   const readings = ambiguousEpoch(value);
   if (readings) {
     const [seconds, milliseconds] = [isoInstant(readings.asSeconds), isoInstant(readings.asMilliseconds)];
-    throw fail('AmbiguousInstant', ExitCode.InvalidInput, [flag, printable(value), seconds, milliseconds], [flag, seconds, flag, String(readings.asSeconds), flag, milliseconds]);
+    throw fail('AmbiguousInstant', ExitCode.InvalidInput, [flag, printable(value), seconds, milliseconds], [flag, seconds, flag, String(readings.asSeconds), flag, milliseconds, flag]);
   }
   const ms = parse(value);
   if (ms === undefined) throw fail('InvalidInstant', ExitCode.InvalidInput, [flag, printable(value)]);

@@ -91,5 +91,5 @@ export function unreachableError(error: unknown, url: string | undefined, proxy:
   }
   const through = proxy ? ` ${messages.getMessage('unreachable.viaProxy', [showProxy(proxy)])}` : '';
   const reason = messages.getMessage(`unreachable.reason.${cause.reason}`, [cause.code]);
-  return fail('Unreachable', ExitCode.Unreachable, [messages.getMessage(`unreachable.where.${where}`), host, through, reason], [host]);
+  return fail('Unreachable', ExitCode.Unreachable, [messages.getMessage(`unreachable.where.${where}`), host, through, reason]);
 }

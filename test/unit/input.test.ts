@@ -151,6 +151,9 @@ describe('ambiguous instants: a bare 10-digit epoch (get --start/--end, export -
     // Says how to write each unambiguously: ISO-8601 for either, or 13-digit milliseconds for the seconds reading.
     const actions = (error.actions ?? []).join('\n');
     expect(actions, value).to.include(`--${flag} ${iso(n * 1000)}`).and.include(`--${flag} ${n * 1000}`).and.include(`--${flag} ${iso(n)}`);
+    // Every action line got its tokens (a line left without one makes core log a warning into ~/.sf).
+    expect(error.actions, value).to.have.length(3);
+    expect(error.actions?.[2], value).to.include(`given to --${flag} `);
   };
 
   it('get refuses it, with both readings and both ways to write it', () => {
