@@ -2,14 +2,14 @@
  * npm run test:sf: the plugin through the real sf CLI. Installs @salesforce/cli 2.150.x and Node 22 from npm into a
  * cache folder outside the repo (reused when present), links this plugin into sf in an isolated home, authorises the
  * local org emulator with `sf org login access-token` (all of that in scripts/sfCli.ts, shared with the bench), and
- * runs get (every format), export and doctor.
+ * runs get (every format), export and doctor, and checks that the client secret stays out of sf's trace log.
  * Prints "N passed, N failed" and exits non-zero on any failure.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '../test/emulator/server.js';
-import { CONVERSATIONS, LONG_ENTRY_COUNT, SESSIONS, entriesOf } from '../test/emulator/seed.js';
+import { CLIENT_APPS, CONVERSATIONS, LONG_ENTRY_COUNT, SESSIONS, entriesOf } from '../test/emulator/seed.js';
 import type { ProcessRun as Run } from '../test/helpers/process.js';
 import { createSfCli } from './sfCli.js';
 
@@ -32,6 +32,49 @@ const check = (name: string, ok: boolean, detail = ''): void => {
 };
 const noSecrets = (name: string, run: Run): void =>
   check(`${name}: no token in the output`, !secrets.some((s) => run.stdout.includes(s) || run.stderr.includes(s)));
+
+/** Every file under `dir` (the sf home: its log files, config and data), recursively. */
+const filesUnder = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : e.isFile() ? [join(dir, e.name)] : []));
+/** The files under the sf home that contain `text`. */
+const filesWith = (text: string): string[] => filesUnder(cli.home).filter((file) => readFileSync(file, 'utf8').includes(text));
+const sfLogs = (): string[] => filesUnder(join(cli.home, '.sf')).filter((file) => /sf-[\d-]+\.log$/.test(file));
+
+/**
+ * The client secret through the real sf at SF_LOG_LEVEL=trace. sf writes every SF_* and SFDX_* environment variable
+ * to its log when it starts (@salesforce/cli dist/cli.js, debugCliInfo), so the secret lives in CONVERSATION_CLIENT_SECRET.
+ * Runs before the old name is tried, which does put the secret into the log.
+ */
+async function clientSecretChecks(): Promise<void> {
+  const { clientId, clientSecret } = CLIENT_APPS.clientCredentials;
+  const secret = clientSecret as string;
+  const args = ['conversation', 'entries', 'get', '-s', SESSIONS.short, '-o', 'emu', '--client-id', clientId, '--json'];
+  const ccEntries = (): boolean => emu.requests.some((q) => q.path.endsWith('/conversation-entries') && q.status === 200 && q.tokenApp === 'clientCredentials');
+  const warningsOf = (run: Run): string[] => {
+    try {
+      return (JSON.parse(run.stdout) as { warnings?: string[] }).warnings ?? [];
+    } catch {
+      return [];
+    }
+  };
+
+  emu.clearLog();
+  const run = await cli.sf(args, {}, { CONVERSATION_CLIENT_SECRET: secret, SF_LOG_LEVEL: 'trace' });
+  check('get --client-id, secret in CONVERSATION_CLIENT_SECRET, SF_LOG_LEVEL=trace: exit 0, entries read with a client-credentials token', run.code === 0 && ccEntries(), `${run.code}\n${run.stdout.slice(0, 400)}${run.stderr.slice(0, 400)}`);
+  const logs = sfLogs();
+  check('  sf wrote its trace log, and logged the environment (so the check below reads something)', logs.length > 0 && logs.some((file) => readFileSync(file, 'utf8').includes('SF_LOG_LEVEL')), logs.join(', '));
+  const leaked = filesWith(secret);
+  check('  the secret is in no file under the sf home (its logs included)', leaked.length === 0, leaked.join(', '));
+  check('  the secret is in no output, and nothing warns', !run.stdout.includes(secret) && !run.stderr.includes(secret) && warningsOf(run).length === 0, warningsOf(run).join(' | '));
+
+  emu.clearLog();
+  const old = await cli.sf(args, {}, { SF_CONVERSATION_CLIENT_SECRET: secret, SF_LOG_LEVEL: 'trace' });
+  const warned = warningsOf(old).some((w) => w.includes('SF_CONVERSATION_CLIENT_SECRET') && w.includes(' CONVERSATION_CLIENT_SECRET') && w.includes('log file'));
+  check('get --client-id, secret in the old SF_CONVERSATION_CLIENT_SECRET: still works, and warns to rename it and why', old.code === 0 && ccEntries() && warned, `${old.code}\n${old.stdout.slice(0, 600)}`);
+  check('  the secret is in no output', !old.stdout.includes(secret) && !old.stderr.includes(secret));
+  // Why the variable was renamed, and proof that the log check above can fail: sf itself logs the old name.
+  check('  sf itself wrote the old variable, secret and all, to its log', filesWith(secret).some((file) => sfLogs().includes(file)), filesWith(secret).join(', '));
+}
 
 try {
   for (const step of cli.setup) check(step.name, step.ok, step.run.stdout + step.run.stderr);
@@ -71,6 +114,8 @@ try {
   noSecrets('doctor', doctor);
   const help = await sf(['conversation', 'entries', 'get', '--help']);
   check('get --help lists the exit codes', help.code === 0 && help.stdout.includes('ERROR CODES'), help.stdout.slice(-400));
+
+  await clientSecretChecks();
 } finally {
   await emu.stop();
   await cli.cleanup();

@@ -11,6 +11,7 @@ import { apiBaseFor, clientCredentialsToken } from './clientCredentials.js';
 import { connectEntriesUrl, createEntriesFetcher, entriesUrl } from './entries/client.js';
 import { diagnosis } from './entries/access.js';
 import { checkInput } from './getEntries.js';
+import { coreProxy, unreachableError } from './network.js';
 import { connectionFor, loadOrg } from './org.js';
 import { sanitizeText } from './sanitize.js';
 import { resolveConversationIdentifier } from './session.js';
@@ -43,22 +44,26 @@ const actionOf = (key: string, status: CheckStatus): string | null => {
 const actionsOf = (error: unknown): string => ((error as SfError).actions ?? []).join(' ');
 const messageOf = (error: unknown): string => (error as Error).message ?? String(error);
 
-export async function runDoctor(input: DoctorInput): Promise<DoctorResult> {
+export async function runDoctor(input: DoctorInput, warn: (message: string) => void = (): void => undefined): Promise<DoctorResult> {
   const env = input.env ?? process.env;
   // Bad flag values stop here, as in `get`, before any request.
   const checked = checkInput({ sessionId: input.sessionId, apiVersion: input.apiVersion, clientId: input.clientId, env });
+  checked.warnings.forEach((message) => warn(message));
   const checks: Check[] = [];
   const skipRest = (...keys: string[]): void => keys.forEach((key) => checks.push(check(key, 'skip')));
 
   let org: Org;
   let conn: Connection;
   let raisedFrom: [string] | undefined;
+  let instanceUrl: string | undefined;
   try {
     org = await loadOrg(input.targetOrg);
     ({ conn, warning: raisedFrom } = connectionFor(org, input.apiVersion));
+    instanceUrl = conn.instanceUrl;
     await org.refreshAuth();
     checks.push(check('auth', 'pass', [org.getOrgId(), conn.instanceUrl]));
-  } catch (error) {
+  } catch (raw) {
+    const error = unreachableError(raw, instanceUrl, coreProxy()) ?? raw;
     checks.push(check('auth', 'fail', [messageOf(error)], actionsOf(error) || null));
     skipRest('apiVersion', 'objects', 'session', 'token', 'conversationData', 'connect');
     checks.push(proxyCheck(env, []));

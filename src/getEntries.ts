@@ -4,7 +4,7 @@
  */
 import type { Org } from '@salesforce/core';
 import { apiUrlOverridden, resolveApiBaseUrl } from './apiUrl.js';
-import { CLIENT_SECRET_ENV } from './clientCredentials.js';
+import { clientSecretFrom } from './clientCredentials.js';
 import { entriesAccess, refresh, type EntriesApi } from './entries/access.js';
 import { DEFAULT_MAX_RESPONSE_MB, DEFAULT_TIMEOUT_MS, createEntriesFetcher, type HttpStats } from './entries/client.js';
 import { collectEntries, incompleteReason, pagingWarnings, type IncompleteReason } from './entries/paging.js';
@@ -13,7 +13,7 @@ import { MESSAGING_SESSION_PREFIX, checkConversationId, checkRecordId, printable
 import { ExitCode, fail, messages } from './messages.js';
 import { connectionFor, loadOrg, MIN_API_VERSION, compareVersions } from './org.js';
 import { resolveConversationIdentifier } from './session.js';
-import { parseInstant } from './time.js';
+import { ambiguousEpoch, isoInstant, parseInstant } from './time.js';
 
 export const TIMEOUT_ENV = 'SF_CONVERSATION_HTTP_TIMEOUT';
 export const MAX_RESPONSE_ENV = 'SF_CONVERSATION_MAX_RESPONSE_MB';
@@ -70,6 +70,8 @@ type Checked = {
   clientSecret?: string;
   timeoutMs: number;
   maxResponseBytes: number;
+  /** Warnings about the input that don't stop the command (the caller shows them). */
+  warnings: string[];
 };
 
 /** A valid MessagingSession Id in its 18-character form; `where` names its source (a file and line) in the error. */
@@ -91,9 +93,18 @@ function checkConversationIdentifier(value: string): string {
   throw fail('InvalidConversationId', ExitCode.InvalidInput, [printable(value), reason]);
 }
 
-function checkInstant(flag: 'start' | 'end', value?: string): number | undefined {
+/**
+ * A time flag's value in epoch milliseconds, parsed by `parse` (get: parseInstant; export adds relative times). A bare
+ * 10-digit number is refused as ambiguous (seconds or milliseconds?), with both readings and how to write each.
+ */
+export function checkInstant(flag: string, value: string | undefined, parse: (text: string) => number | undefined = parseInstant): number | undefined {
   if (value === undefined) return undefined;
-  const ms = parseInstant(value);
+  const readings = ambiguousEpoch(value);
+  if (readings) {
+    const [seconds, milliseconds] = [isoInstant(readings.asSeconds), isoInstant(readings.asMilliseconds)];
+    throw fail('AmbiguousInstant', ExitCode.InvalidInput, [flag, printable(value), seconds, milliseconds], [flag, seconds, flag, String(readings.asSeconds), flag, milliseconds, flag]);
+  }
+  const ms = parse(value);
   if (ms === undefined) throw fail('InvalidInstant', ExitCode.InvalidInput, [flag, printable(value)]);
   return ms;
 }
@@ -133,8 +144,8 @@ export function checkInput(input: GetEntriesInput): Checked {
     throw fail('ApiVersionTooLow', ExitCode.InvalidInput, [input.apiVersion]);
   }
   if (input.clientId !== undefined && !input.clientId.trim()) throw fail('InvalidClientId', ExitCode.InvalidInput, [printable(input.clientId)]);
-  const clientSecret = input.clientId ? env[CLIENT_SECRET_ENV] : undefined;
   if (input.clientId !== undefined && input.api === 'connect') throw fail('ClientIdWithConnect', ExitCode.InvalidInput);
+  const { secret: clientSecret, warning } = input.clientId ? clientSecretFrom(env) : {};
   if (input.clientId !== undefined && !clientSecret) throw fail('MissingClientSecret', ExitCode.InvalidInput);
   return {
     sessionId18,
@@ -147,6 +158,7 @@ export function checkInput(input: GetEntriesInput): Checked {
     clientSecret,
     timeoutMs: checkTimeout(env),
     maxResponseBytes: checkMaxResponse(env),
+    warnings: warning ? [warning] : [],
   };
 }
 
@@ -155,6 +167,7 @@ export async function getConversationEntries(
   events: GetEntriesEvents
 ): Promise<ConversationEntriesResult & { stats: HttpStats; orgId: string }> {
   const checked = checkInput(input);
+  checked.warnings.forEach((message) => events.warn(message));
   const org: Org = await loadOrg(input.targetOrg);
   const { conn, warning } = connectionFor(org, input.apiVersion);
   if (warning) events.warn(messages.getMessage('warning.ApiVersionRaised', warning));

@@ -2,12 +2,13 @@
  * The whole of `conversation entries get` below the command: fetch the entries, redact them if asked, and write
  * the chosen format to a file if asked. The command only parses flags and renders to stdout.
  */
+import { basename, dirname } from 'node:path';
 import { getConversationEntries, type ConversationEntriesResult, type GetEntriesEvents, type GetEntriesInput } from './getEntries.js';
 import { messages } from './messages.js';
 import { REDACTION_KINDS } from './redact.js';
 import { render, type ResultFormat, type TranscriptHeader } from './transcript/formats.js';
 import { toTranscript, type TranscriptEntry } from './transcript/normalize.js';
-import { checkOutputFile, writeFileAtomically } from './transcript/output.js';
+import { checkOutputFile, removeStaleTempFiles, writeFileAtomically } from './transcript/output.js';
 import { redactConversation } from './transcript/redaction.js';
 
 export type GetTranscriptInput = GetEntriesInput & {
@@ -54,6 +55,8 @@ export async function getTranscript(input: GetTranscriptInput, events: GetEntrie
   const lines = (): Iterable<string> =>
     render((transcript ??= toTranscript(result.entries)), { format: input.format, utc: input.utc, header });
   if (input.outputFile !== undefined) {
+    // A get killed while writing leaves its temp file; the next one writing that file tidies it (as export does).
+    await removeStaleTempFiles(dirname(input.outputFile), basename(input.outputFile));
     await writeFileAtomically(input.outputFile, lines(), input.force);
     return { result, header, lines, file: input.outputFile };
   }

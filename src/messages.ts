@@ -15,10 +15,12 @@ export const ExitCode = {
   NotFound: 4,
   NotAvailable: 5,
   ApiFailed: 6,
-  /** get: the transcript was printed or written, but it is known to be incomplete. */
+  /** get: the transcript was printed or written, but it is known to be incomplete; export: some sessions failed or came back incomplete. */
   Partial: 7,
-  /** The API host can't be reached at all: DNS, connection refused, TLS, proxy. */
+  /** The org or the API host can't be reached at all: DNS, connection refused, TLS, proxy. */
   Unreachable: 9,
+  /** The output can't be written: ENOSPC, EROFS, EACCES… */
+  WriteFailed: 11,
 } as const;
 
 /**

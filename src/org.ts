@@ -1,8 +1,9 @@
 /*
  * Loading the target org from the sf keychain, and the API version its queries use.
  */
-import { Org, type Connection } from '@salesforce/core';
+import { AuthInfo, ConfigAggregator, Org, OrgConfigProperties, StateAggregator, type Connection } from '@salesforce/core';
 import { ExitCode, fail } from './messages.js';
+import { coreProxy, unreachableError } from './network.js';
 
 /** `MessagingSession.ConversationId` (and so `Conversation.ConversationIdentifier`) exists from 55.0. */
 export const MIN_API_VERSION = '55.0';
@@ -16,6 +17,9 @@ export async function loadOrg(targetOrg: string | undefined): Promise<Org> {
   try {
     return await Org.create({ aliasOrUsername: targetOrg });
   } catch (error) {
+    // Org.create asks the org for its API versions (after a DNS check of its host) unless they are cached.
+    const unreachable = unreachableError(error, await storedInstanceUrl(targetOrg), coreProxy());
+    if (unreachable) throw unreachable;
     const e = error as Error;
     if (e.name === 'NoUsernameFoundError' || e.name === 'NoUsernameFound') {
       throw fail('NoTargetOrg', ExitCode.Auth);
@@ -23,6 +27,18 @@ export async function loadOrg(targetOrg: string | undefined): Promise<Org> {
     let detail = e.message ?? String(error);
     if (targetOrg && looksLikeToken(targetOrg)) detail = detail.split(targetOrg).join('[access token]');
     throw fail('OrgNotFound', ExitCode.Auth, [detail]);
+  }
+}
+
+/** The instance URL sf stored for the org (read from its auth file, no request), to name it in an error. */
+async function storedInstanceUrl(targetOrg: string | undefined): Promise<string | undefined> {
+  try {
+    const aliasOrUsername = targetOrg ?? (await ConfigAggregator.create()).getPropertyValue<string>(OrgConfigProperties.TARGET_ORG);
+    if (!aliasOrUsername) return undefined;
+    const username = (await StateAggregator.getInstance()).aliases.resolveUsername(aliasOrUsername);
+    return (await AuthInfo.create({ username })).getFields().instanceUrl;
+  } catch {
+    return undefined;
   }
 }
 

@@ -3,6 +3,7 @@
  */
 import type { Connection } from '@salesforce/core';
 import { ExitCode, fail } from './messages.js';
+import { coreProxy, unreachableError } from './network.js';
 import { isAuthFailure } from './org.js';
 import { sanitizeLine } from './sanitize.js';
 
@@ -34,8 +35,10 @@ function queryError(error: unknown, sessionId18: string, orgId: string, instance
   );
 }
 
-/** Auth and Messaging-availability failures of any MessagingSession query, or undefined for other errors. */
+/** Network, auth and Messaging-availability failures of any MessagingSession query, or undefined for other errors. */
 export function classifyQueryError(error: unknown, orgId: string, instanceUrl: string): Error | undefined {
+  const unreachable = unreachableError(error, instanceUrl, coreProxy());
+  if (unreachable) return unreachable;
   const e = error as { errorCode?: string; name?: string };
   if (isAuthFailure(error)) return fail('SessionExpired', ExitCode.Auth, [orgId, instanceUrl]);
   if ((e.errorCode ?? e.name) === 'INVALID_TYPE') return fail('MessagingNotAvailable', ExitCode.NotAvailable, [orgId, 'INVALID_TYPE']);

@@ -45,6 +45,20 @@ const ISO_8601 =
   /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
 
 /**
+ * A bare 10-digit number is epoch seconds for any date from 2001 to 2286, and epoch milliseconds for a day in the
+ * first months of 1970: it can't be read safely either way. Returns both readings (in milliseconds) for such a value,
+ * else undefined. parseInstant reads digits as milliseconds, so callers check this first.
+ */
+export function ambiguousEpoch(value: string): { asSeconds: number; asMilliseconds: number } | undefined {
+  const text = value.trim();
+  if (!/^\d{10}$/.test(text)) return undefined;
+  return { asSeconds: Number(text) * 1000, asMilliseconds: Number(text) };
+}
+
+/** An instant as ISO-8601 in UTC, without the milliseconds when they are zero: 2026-01-07T10:00:00Z. */
+export const isoInstant = (ms: number): string => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
+
+/**
  * Parses a user-given instant: epoch milliseconds (digits only), or ISO-8601 (a date, or a date and time;
  * without an offset it is local time, as `Date` reads it). Returns undefined when the value is not one of these.
  */

@@ -7,6 +7,7 @@ import { Org, type Connection } from '@salesforce/core';
 import { SANDBOX_API_URL, assertSafeForToken } from '../apiUrl.js';
 import { apiBaseFor, clientCredentialsToken } from '../clientCredentials.js';
 import { ExitCode, fail, messages } from '../messages.js';
+import { coreProxy, unreachableError } from '../network.js';
 import { isAuthFailure } from '../org.js';
 import { sanitizeLine } from '../sanitize.js';
 import { classifyToken, describeToken, tokenProblem } from '../token.js';
@@ -125,6 +126,6 @@ export async function refresh(org: Org, instanceUrl: string): Promise<void> {
     if (isAuthFailure(error) || (error as Error).name === 'AuthInfoRefreshError') {
       throw fail('SessionExpired', ExitCode.Auth, [org.getOrgId(), instanceUrl]);
     }
-    throw error;
+    throw unreachableError(error, instanceUrl, coreProxy()) ?? error;
   }
 }

@@ -106,6 +106,7 @@ async function selectAndExport(input: ExportInput, events: ExportEvents): Promis
   const env = input.env ?? process.env;
   // Every check that needs no network, first: bad input changes nothing and requests nothing.
   const checked = checkInput({ apiVersion: input.apiVersion, api: input.api, clientId: input.clientId, env });
+  checked.warnings.forEach((message) => events.warn(message));
   const selection = await checkSelection(input);
   await checkOutputDir(input.outputDir);
   // Before any request: one writer per directory (a dry run writes nothing, so it takes no lock).

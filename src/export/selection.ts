@@ -7,9 +7,9 @@ import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
 import type { Connection } from '@salesforce/core';
 import { parse } from 'csv-parse/sync';
-import { checkSessionId } from '../getEntries.js';
+import { checkInstant, checkSessionId } from '../getEntries.js';
 import { printable } from '../ids.js';
-import { ExitCode, fail } from '../messages.js';
+import { ExitCode, fail, messages } from '../messages.js';
 import { classifyQueryError, queryFailed } from '../session.js';
 import { parseInstant } from '../time.js';
 
@@ -68,12 +68,7 @@ export async function checkSelection(input: SelectionInput, now = Date.now()): P
   const ids = input.sessionIds.map((id) => checkId(id, '--session-id'));
   // `!== undefined`: an empty --session-file value is an error (the file can't be read), never silently ignored.
   if (input.sessionFile !== undefined) ids.push(...(await readSessionFile(input.sessionFile)));
-  const instant = (flag: string, value?: string): number | undefined => {
-    if (value === undefined) return undefined;
-    const ms = parseSince(value, now);
-    if (ms === undefined) throw fail('InvalidInstant', ExitCode.InvalidInput, [flag, printable(value)]);
-    return ms;
-  };
+  const instant = (flag: string, value?: string): number | undefined => checkInstant(flag, value, (typed) => parseSince(typed, now));
   const since = instant('since', input.since);
   const until = instant('until', input.until);
   if (since !== undefined && until !== undefined && since > until) {
@@ -89,10 +84,47 @@ export async function checkSelection(input: SelectionInput, now = Date.now()): P
   if (input.where !== undefined && (!where || /[\u0000-\u001f;]/.test(where))) {
     throw fail('InvalidWhere', ExitCode.InvalidInput, [printable(input.where)]);
   }
+  const unbalanced = input.where === undefined ? undefined : whereParenProblem(input.where);
+  if (unbalanced) {
+    const typed = input.where as string;
+    const upTo = typed.slice(0, unbalanced.position);
+    const excerpt = printable(upTo.length > 24 ? `…${upTo.slice(-24)}` : upTo);
+    throw fail('WhereUnbalanced', ExitCode.InvalidInput, [printable(typed), messages.getMessage(`reason.where.${unbalanced.problem}`), unbalanced.position, excerpt]);
+  }
   if (!ids.length && since === undefined && until === undefined && !channels.length && !where && input.sessionFile === undefined) {
     throw fail('NoSelector', ExitCode.InvalidInput);
   }
   return { ids: [...new Set(ids)], since, until, channels, where };
+}
+
+export type WhereProblem = {
+  /** close: a ')' with no '(' before it; open: a '(' never closed; literal: a string literal never ended. */
+  problem: 'close' | 'open' | 'literal';
+  /** 1-based, in the value as typed: the ')' , the last unclosed '(' or the literal's opening quote. */
+  position: number;
+};
+
+/**
+ * What is wrong with a --where value's parentheses, or undefined when nothing is. The condition is wrapped in
+ * parentheses and ANDed with the other selectors, so it must never close the wrapper: `Status = 'Ended') OR (Id != null`
+ * would turn `… AND (…)` into `… AND (Status = 'Ended') OR (Id != null)`. Parentheses count only outside SOQL string
+ * literals (single-quoted, backslash escapes); a literal left open would swallow the wrapper's ')'.
+ */
+export function whereParenProblem(where: string): WhereProblem | undefined {
+  const opened: number[] = [];
+  let literalAt: number | undefined;
+  for (let i = 0; i < where.length; i++) {
+    const c = where[i];
+    if (literalAt !== undefined) {
+      if (c === '\\') i++;
+      else if (c === "'") literalAt = undefined;
+    } else if (c === "'") literalAt = i;
+    else if (c === '(') opened.push(i);
+    else if (c === ')' && opened.pop() === undefined) return { problem: 'close', position: i + 1 };
+  }
+  if (literalAt !== undefined) return { problem: 'literal', position: literalAt + 1 };
+  const unclosed = opened.pop();
+  return unclosed === undefined ? undefined : { problem: 'open', position: unclosed + 1 };
 }
 
 const soqlDateTime = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');

@@ -7,8 +7,9 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { link, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { SfError } from '@salesforce/core';
 import { printable } from '../ids.js';
-import { ExitCode, fail } from '../messages.js';
+import { ExitCode, fail, messages } from '../messages.js';
 
 const CHUNK = 64 * 1024;
 
@@ -27,6 +28,32 @@ export async function writeChunks(chunks: Iterable<string>, out: NodeJS.Writable
     if (buffer.length >= CHUNK) await flush();
   }
   await flush();
+}
+
+/**
+ * Writes `chunks` to standard output. oclif rethrows every stdout error but EPIPE from its own 'error' listener, so a
+ * full disk behind `> file` ended the process with an uncaught ENOSPC and a stack; while the transcript is written, its
+ * errors are handled here: a reader that went away (EPIPE, `| head`) ends the output quietly, as oclif does, and a
+ * write failure is a WriteFailed error naming standard output.
+ */
+export async function writeToStdout(chunks: Iterable<string>, out: NodeJS.WriteStream = process.stdout): Promise<void> {
+  const others = out.listeners('error') as Array<(error: Error) => void>;
+  let failure: unknown;
+  const onError = (error: Error): void => {
+    failure ??= error;
+  };
+  out.removeAllListeners('error');
+  out.on('error', onError);
+  try {
+    await writeChunks(chunks, out);
+  } catch (error) {
+    failure ??= error;
+  } finally {
+    out.off('error', onError);
+    for (const listener of others) out.on('error', listener);
+  }
+  if (!failure || (failure as NodeJS.ErrnoException).code === 'EPIPE') return;
+  throw writeFailed(failure, messages.getMessage('write.stdout')) ?? failure;
 }
 
 /** A path that is empty or only spaces (or ends in a name that is) is a mistake, not a file name. */
@@ -51,7 +78,31 @@ export async function checkOutputDir(path: string): Promise<void> {
   if (existing && !existing.isDirectory()) throw fail('OutputDirIsFile', ExitCode.InvalidInput, [path]);
 }
 
-/** Writes `chunks` to `path` atomically with mode 0600. Without `force`, never replaces a file that appeared meanwhile. */
+/** Errors of the file system that mean the output can't be written there (a full disk, a read-only one, no permission). */
+const WRITE_FAILURES: Record<string, string> = {
+  ENOSPC: 'full',
+  EDQUOT: 'quota',
+  EFBIG: 'tooBig',
+  EROFS: 'readOnly',
+  EACCES: 'denied',
+  EPERM: 'denied',
+  EIO: 'io',
+};
+
+/**
+ * The named error (WriteFailed, exit 11) for an error writing `path` that the user must fix on their side (a full
+ * disk, a read-only one, no permission), else undefined. `path` is what the user asked for, not the temp file.
+ */
+export function writeFailed(error: unknown, path: string): SfError | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (!code || !(code in WRITE_FAILURES)) return undefined;
+  return fail('WriteFailed', ExitCode.WriteFailed, [printable(path), messages.getMessage(`write.${WRITE_FAILURES[code]}`), code]);
+}
+
+/**
+ * Writes `chunks` to `path` atomically with mode 0600. Without `force`, never replaces a file that appeared meanwhile.
+ * A full disk, a read-only one or no permission is a WriteFailed error naming `path`; no temp file is left.
+ */
 export async function writeFileAtomically(path: string, chunks: Iterable<string>, force: boolean): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   // 'wx': a fresh file, never someone else's; flush: fsync before close, so the rename never exposes a partial file.
@@ -73,11 +124,13 @@ export async function writeFileAtomically(path: string, chunks: Iterable<string>
   } catch (error) {
     stream.destroy();
     await unlink(temp).catch(() => undefined);
-    throw error;
+    throw writeFailed(error, path) ?? error;
   }
 }
 
 const TEMP = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+/** What follows `.<file name>.` in the name of that file's temp file. */
+const TEMP_OF_FILE = /^(\d+)\.[0-9a-f]{8}\.tmp$/;
 
 const alive = (pid: number): boolean => {
   try {
@@ -88,11 +141,16 @@ const alive = (pid: number): boolean => {
   }
 };
 
-/** Removes temp files a killed run left in `dir` (only ours, and only if the process that wrote them is gone). */
-export async function removeStaleTempFiles(dir: string): Promise<number> {
+/**
+ * Removes temp files a killed run left in `dir` (only ours, and only if the process that wrote them is gone); with
+ * `file`, only the temp files of that file name (get, whose directory may be anyone's).
+ */
+export async function removeStaleTempFiles(dir: string, file?: string): Promise<number> {
   const names = await readdir(dir).catch(() => [] as string[]);
   const stale = names.filter((name) => {
-    const pid = TEMP.exec(name)?.[1];
+    const prefix = file === undefined ? '' : `.${file}.`;
+    if (!name.startsWith(prefix)) return false;
+    const pid = (file === undefined ? TEMP : TEMP_OF_FILE).exec(name.slice(prefix.length))?.[1];
     return pid !== undefined && Number(pid) !== process.pid && !alive(Number(pid));
   });
   await Promise.all(stale.map((name) => unlink(join(dir, name)).catch(() => undefined)));

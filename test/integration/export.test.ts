@@ -413,15 +413,20 @@ describe('conversation entries export (integration)', function () {
       expect(entriesRequests()).to.have.length(2);
     });
 
-    it('--where cannot widen the selection: a condition that closes its parentheses is refused by the org (exit 6), nothing fetched or written', async () => {
-      const dir = newDir();
-      const r = await run(['-d', dir, '--channel', 'WhatsApp', '--where', "Status = 'Ended') OR (Id != null"]);
-      expect(r.code, r.stdout).to.equal(6);
-      expect(r.json?.name).to.equal('SelectionQueryFailedError');
-      expect(r.json?.message).to.include('MALFORMED_QUERY');
-      expect(soql()).to.have.length(1);
-      expect(entriesRequests()).to.have.length(0);
-      expect(existsSync(dir)).to.equal(false);
+    it('--where cannot widen the selection: a condition that closes its parentheses is refused before any query (exit 2), nothing fetched or written', async () => {
+      // Alone, `WHERE (Status = 'Ended') OR (Id != null)` would select every session; with another selector the org
+      // used to be what refused the mix of AND and OR.
+      for (const others of [[], ['--channel', 'WhatsApp']]) {
+        const dir = newDir();
+        // eslint-disable-next-line no-await-in-loop
+        const r = await run(['-d', dir, ...others, '--where', "Status = 'Ended') OR (Id != null"]);
+        expect(r.code, r.stdout).to.equal(2);
+        expect(r.json?.name).to.equal('WhereUnbalancedError');
+        expect(r.json?.message).to.include('character 17');
+        expect(soql()).to.have.length(0);
+        expect(entriesRequests()).to.have.length(0);
+        expect(existsSync(dir)).to.equal(false);
+      }
     });
 
     it('--where on an unknown field: the org says INVALID_FIELD, the error names the column (exit 6), nothing written', async () => {

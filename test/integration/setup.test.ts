@@ -94,18 +94,18 @@ describe('setup: token diagnosis, client credentials, Connect fallback, doctor, 
     expect(ids).to.deep.equal(entriesOf(CONVERSATIONS.long).map((e) => e.identifier));
   });
 
-  describe('client credentials (--client-id, secret from SF_CONVERSATION_CLIENT_SECRET)', () => {
+  describe('client credentials (--client-id, secret from CONVERSATION_CLIENT_SECRET)', () => {
     const cc = ['--client-id', CLIENT_APPS.clientCredentials.clientId];
 
     it('lets even an opaque-token org read the Conversation Data API', async () => {
-      const result = await get('opaque', ['-s', SESSIONS.short, ...cc, '--json'], { SF_CONVERSATION_CLIENT_SECRET: secret });
+      const result = await get('opaque', ['-s', SESSIONS.short, ...cc, '--json'], { CONVERSATION_CLIENT_SECRET: secret });
       expect(result.code, result.stdout).to.equal(0);
       expect(emu.requests.some((r) => r.path === '/services/oauth2/token')).to.equal(true);
     });
 
     it('uses the api_instance_url of the token response when SF_CONVERSATION_API_URL is not set', async () => {
       const result = await get('opaque', ['-s', SESSIONS.short, ...cc, '--json'], {
-        SF_CONVERSATION_CLIENT_SECRET: secret,
+        CONVERSATION_CLIENT_SECRET: secret,
         SF_CONVERSATION_API_URL: '',
       });
       expect(result.code, result.stdout).to.equal(0);
@@ -113,7 +113,7 @@ describe('setup: token diagnosis, client credentials, Connect fallback, doctor, 
     });
 
     it('a wrong secret → ClientCredentialsRejected (3) naming invalid_client and the fix', async () => {
-      const result = await get('opaque', ['-s', SESSIONS.short, ...cc, '--json'], { SF_CONVERSATION_CLIENT_SECRET: 'wrong' });
+      const result = await get('opaque', ['-s', SESSIONS.short, ...cc, '--json'], { CONVERSATION_CLIENT_SECRET: 'wrong' });
       expect(result.code).to.equal(3);
       expect(result.json?.name).to.equal('ClientCredentialsRejectedError');
       expect(result.json?.message).to.include('invalid_client');
@@ -121,7 +121,7 @@ describe('setup: token diagnosis, client credentials, Connect fallback, doctor, 
     });
 
     it('no secret in the environment → MissingClientSecret (2), before any request', async () => {
-      const result = await get('opaque', ['-s', SESSIONS.short, ...cc, '--json'], { SF_CONVERSATION_CLIENT_SECRET: '' });
+      const result = await get('opaque', ['-s', SESSIONS.short, ...cc, '--json'], { CONVERSATION_CLIENT_SECRET: '' });
       expect(result.code).to.equal(2);
       expect(result.json?.name).to.equal('MissingClientSecretError');
       expect(emu.requests).to.have.length(0);
@@ -139,7 +139,7 @@ describe('setup: token diagnosis, client credentials, Connect fallback, doctor, 
         const dir = await mkdtemp(join(tmpdir(), 'setup-refused-'));
         try {
           const cc = ['--client-id', CLIENT_APPS.clientCredentials.clientId, '--json'];
-          const env = { SF_CONVERSATION_CLIENT_SECRET: secret };
+          const env = { CONVERSATION_CLIENT_SECRET: secret };
           const results = [
             await run(home, ['conversation', 'entries', 'get', '-o', 'refusing', '-s', SESSIONS.short, ...cc], env),
             await run(home, ['conversation', 'entries', 'export', '-o', 'refusing', '-s', SESSIONS.short, '-d', join(dir, 'out'), ...cc], env),
@@ -171,7 +171,7 @@ describe('setup: token diagnosis, client credentials, Connect fallback, doctor, 
     const exported = async (dir: string): Promise<string[]> => (await readdir(join(dir, 'out'))).sort();
 
     it('--client-id: an opaque-token org exports, every entries request with the client-credentials token', async () => {
-      const { result, dir } = await exportIn('opaque', ['--client-id', CLIENT_APPS.clientCredentials.clientId], { SF_CONVERSATION_CLIENT_SECRET: secret });
+      const { result, dir } = await exportIn('opaque', ['--client-id', CLIENT_APPS.clientCredentials.clientId], { CONVERSATION_CLIENT_SECRET: secret });
       expect(result.code, result.stdout).to.equal(0);
       const entries = emu.requests.filter((r) => r.path === ENTRIES_PATH);
       expect(entries.map((r) => r.query.conversationIdentifier).sort()).to.deep.equal([CONVERSATIONS.short, CONVERSATIONS.pii].sort());
@@ -198,7 +198,7 @@ describe('setup: token diagnosis, client credentials, Connect fallback, doctor, 
     });
 
     it('--client-id with --api connect → ClientIdWithConnect (2), before any request and without creating the directory', async () => {
-      const { result, dir } = await exportIn('opaque', ['--api', 'connect', '--client-id', CLIENT_APPS.clientCredentials.clientId], { SF_CONVERSATION_CLIENT_SECRET: secret });
+      const { result, dir } = await exportIn('opaque', ['--api', 'connect', '--client-id', CLIENT_APPS.clientCredentials.clientId], { CONVERSATION_CLIENT_SECRET: secret });
       expect(result.code).to.equal(2);
       expect(result.json?.name).to.equal('ClientIdWithConnectError');
       expect(emu.requests).to.have.length(0);
@@ -207,7 +207,7 @@ describe('setup: token diagnosis, client credentials, Connect fallback, doctor, 
     });
 
     it('a wrong secret → ClientCredentialsRejected (3) before anything is written', async () => {
-      const { result, dir } = await exportIn('opaque', ['--client-id', CLIENT_APPS.clientCredentials.clientId], { SF_CONVERSATION_CLIENT_SECRET: 'wrong' });
+      const { result, dir } = await exportIn('opaque', ['--client-id', CLIENT_APPS.clientCredentials.clientId], { CONVERSATION_CLIENT_SECRET: 'wrong' });
       expect(result.code).to.equal(3);
       expect(result.json?.name).to.equal('ClientCredentialsRejectedError');
       expect(emu.requests.filter((r) => r.path === ENTRIES_PATH)).to.have.length(0);
@@ -247,7 +247,7 @@ describe('setup: token diagnosis, client credentials, Connect fallback, doctor, 
 
     it('checks a client-credentials setup, and a session when asked', async () => {
       const { result, checks } = await doctor('opaque', ['--client-id', CLIENT_APPS.clientCredentials.clientId, '-s', SESSIONS.short], {
-        SF_CONVERSATION_CLIENT_SECRET: secret,
+        CONVERSATION_CLIENT_SECRET: secret,
       });
       expect(result.code, result.stdout).to.equal(0);
       expect(byName(checks, 'Session lookup')?.status).to.equal('pass');

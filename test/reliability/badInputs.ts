@@ -182,7 +182,8 @@ function badInstant(r: Rng, relativeAllowed: boolean): string {
     case 5:
       return relativeAllowed ? r.pick(['7y', '3s', '10x', '1.5d', '-1d', '1000000d', 'd7', '7 d', '+2w']) : r.pick(['7d', '12h', '-1d', '2w']);
     case 6:
-      return r.pick(['99999999999999999', '9007199254740993', '1e12', '0x10', '1.5', '-5']);
+      // A bare 10-digit epoch is ambiguous (seconds or milliseconds?) and refused.
+      return r.chance(0.4) ? String(r.int(1_000_000_000, 9_999_999_999)) : r.pick(['99999999999999999', '9007199254740993', '1e12', '0x10', '1.5', '-5']);
     case 7:
       return r.pick([`${y}-01-10' OR Id != null`, `${y}-01-10T00:00:00Z OR Id != null`, `${y}-01-10) OR (Id != null`, `${y}-01-10; DELETE`]);
     default:
@@ -261,7 +262,7 @@ export function generateBadInputs(seed: number, ctx: BadInputContext, count = 20
           kind: 'combo/client-id-with-connect',
           command: r.pick(['get', 'export'] as const),
           args: ['-s', goodId(), '--client-id', `3MVG9${r.alnum(20)}`, '--api', 'connect'],
-          env: { SF_CONVERSATION_CLIENT_SECRET: r.alnum(24) },
+          env: { CONVERSATION_CLIENT_SECRET: r.alnum(24) },
           json: json(),
           names: [['--client-id'], ['--api connect']],
         };
@@ -272,7 +273,7 @@ export function generateBadInputs(seed: number, ctx: BadInputContext, count = 20
           kind: 'combo/client-id',
           command: r.pick(['get', 'export'] as const),
           args: ['-s', goodId(), ...flag(r, '--client-id', value)],
-          env: { SF_CONVERSATION_CLIENT_SECRET: isBlank(value) && r.chance(0.5) ? r.alnum(24) : '' },
+          env: { CONVERSATION_CLIENT_SECRET: isBlank(value) && r.chance(0.5) ? r.alnum(24) : '' },
           json: json(),
           names: [['--client-id']],
         };
@@ -498,6 +499,10 @@ export function generateBadInputs(seed: number, ctx: BadInputContext, count = 20
           '',
           '   ',
           "Status = '\u0001'",
+          // Parentheses that close the wrapper, or never close, outside string literals; a string never ended.
+          "Status = 'Ended') OR (Id != null",
+          "(Status = 'Ended' OR Subject = 'a)'",
+          "Subject = 'it\\'s",
         ]);
         return { kind: 'where', command: 'export', args: flag(r, '--where', value), json: json(), names: [['--where'], ...(isBlank(value) ? [] : [shown(value)])] };
       },

@@ -82,7 +82,7 @@ describe('reliability: a bearer token is never sent to a plain-http, non-loopbac
       const dir = c.command === 'export' ? r.newPath('export') : undefined;
       const base = c.command === 'get' ? [...GET, '-s', SESSIONS.short] : c.command === 'export' ? [...EXPORT, '-s', SESSIONS.short, '-d', dir as string] : [...DOCTOR];
       const argv = [...base, '-o', 'insecure', ...(c.clientCredentials ? ['--client-id', CC_CLIENT_ID] : []), '--json'];
-      const env = { SF_CONVERSATION_API_URL: c.variant.url, ...(c.clientCredentials ? { SF_CONVERSATION_CLIENT_SECRET: CLIENT_SECRET } : {}) };
+      const env = { SF_CONVERSATION_API_URL: c.variant.url, ...(c.clientCredentials ? { CONVERSATION_CLIENT_SECRET: CLIENT_SECRET } : {}) };
       return { c, dir, result: await r.run(home, argv, { env, label: `${c.command} with ${c.variant.url}` }) };
     });
     const failures: string[] = [];

@@ -16,7 +16,7 @@ describe('reliability: secrets stay secret at trace level (client credentials)',
   let rig: Rig | undefined;
   let emu: Emulator;
   let home: SfHome;
-  const ccEnv = { SF_CONVERSATION_CLIENT_SECRET: CLIENT_SECRET };
+  const ccEnv = { CONVERSATION_CLIENT_SECRET: CLIENT_SECRET };
 
   before(async () => {
     rig = await Rig.create('secrets');

@@ -3,6 +3,8 @@ import type { SfError } from '@salesforce/core';
 import { checkInput, type GetEntriesInput } from '../../src/getEntries.js';
 import { resolveApiBaseUrl } from '../../src/apiUrl.js';
 import { to18 } from '../../src/ids.js';
+import { checkSelection } from '../../src/export/selection.js';
+import { mulberry32 } from '../emulator/prng.js';
 
 const LOOPBACK_ENV = { SF_CONVERSATION_API_URL: 'http://127.0.0.1:1' };
 
@@ -99,5 +101,109 @@ describe('API URL from the environment', () => {
   it('treats an empty or blank SF_CONVERSATION_API_URL as unset', () => {
     expect(resolveApiBaseUrl({ SF_CONVERSATION_API_URL: '' }).href).to.equal('https://api.salesforce.com/');
     expect(resolveApiBaseUrl({ SF_CONVERSATION_API_URL: '  ' }).href).to.equal('https://api.salesforce.com/');
+  });
+});
+
+describe('client secret from the environment (--client-id)', () => {
+  const NEW = 'CONVERSATION_CLIENT_SECRET';
+  const OLD = 'SF_CONVERSATION_CLIENT_SECRET';
+  const values = { unset: undefined, empty: '', set: 'x' } as const;
+
+  it('CONVERSATION_CLIENT_SECRET first; the old SF_ name still works with a warning; neither → MissingClientSecret (2)', () => {
+    for (const [newKind, newValue] of Object.entries(values)) {
+      for (const [oldKind, oldValue] of Object.entries(values)) {
+        const label = `new ${newKind}, old ${oldKind}`;
+        const env: NodeJS.ProcessEnv = { ...LOOPBACK_ENV };
+        if (newValue !== undefined) env[NEW] = newValue && 'new-secret-value';
+        if (oldValue !== undefined) env[OLD] = oldValue && 'old-secret-value';
+        const expected = newValue ? 'new-secret-value' : oldValue ? 'old-secret-value' : undefined;
+        if (!expected) {
+          const error = rejects({ conversationId: 'c', clientId: 'key', env });
+          expect(error.name, label).to.equal('MissingClientSecretError');
+          expect(error.exitCode, label).to.equal(2);
+          expect(error.message, label).to.include(NEW);
+          continue;
+        }
+        const checked = checkInput({ conversationId: 'c', clientId: 'key', env });
+        expect(checked.clientSecret, label).to.equal(expected);
+        if (!oldValue) {
+          expect(checked.warnings, label).to.deep.equal([]);
+          continue;
+        }
+        expect(checked.warnings, label).to.have.length(1);
+        const [warning] = checked.warnings;
+        // Says which variable to use instead, why (sf logs SF_* variables), and never shows the secret.
+        expect(warning, label).to.include(OLD).and.include(` ${NEW}`).and.include('log file');
+        expect(warning, label).not.to.include('secret-value');
+        expect(warning, label).to.include(newValue ? 'ignored' : 'deprecated');
+      }
+    }
+  });
+
+  it('without --client-id neither variable is read and nothing is said', () => {
+    const checked = checkInput({ conversationId: 'c', env: { ...LOOPBACK_ENV, [OLD]: 'old-secret-value' } });
+    expect(checked.clientSecret).to.equal(undefined);
+    expect(checked.warnings).to.deep.equal([]);
+  });
+});
+
+describe('ambiguous instants: a bare 10-digit epoch (get --start/--end, export --since/--until)', () => {
+  const next = mulberry32(20_261_130);
+  const digits = (n: number): string => Array.from({ length: n }, () => Math.floor(next() * 10)).join('');
+  const tenDigits = [
+    '1767780000', // the reported case: 2026-01-07T10:00:00Z as seconds
+    '0000000001',
+    '9999999999',
+    ...Array.from({ length: 40 }, () => digits(10)),
+  ];
+  const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+  const expectAmbiguous = (error: SfError, flag: string, value: string): void => {
+    const n = Number(value.trim());
+    expect(error.name, value).to.equal('AmbiguousInstantError');
+    expect(error.exitCode, value).to.equal(2);
+    // Names the flag and the value, and shows both readings.
+    expect(error.message, value).to.include(`--${flag} "${value}"`).and.include(iso(n * 1000)).and.include(iso(n));
+    // Says how to write each unambiguously: ISO-8601 for either, or 13-digit milliseconds for the seconds reading.
+    const actions = (error.actions ?? []).join('\n');
+    expect(actions, value).to.include(`--${flag} ${iso(n * 1000)}`).and.include(`--${flag} ${n * 1000}`).and.include(`--${flag} ${iso(n)}`);
+    // Every action line got its tokens (a line left without one makes core log a warning into ~/.sf).
+    expect(error.actions, value).to.have.length(3);
+    expect(error.actions?.[2], value).to.include(`given to --${flag} `);
+  };
+
+  it('get refuses it, with both readings and both ways to write it', () => {
+    for (const value of tenDigits) {
+      for (const flag of ['start', 'end'] as const) {
+        const typed = next() < 0.2 ? ` ${value} ` : value;
+        expectAmbiguous(rejects({ conversationId: 'c', [flag]: typed }), flag, typed);
+      }
+    }
+  });
+
+  it('export refuses it for --since and --until', async () => {
+    for (const value of tenDigits) {
+      for (const flag of ['since', 'until'] as const) {
+        // eslint-disable-next-line no-await-in-loop
+        const error = await checkSelection({ sessionIds: [], channels: [], [flag]: value }).then(
+          () => {
+            throw new Error(`accepted --${flag} ${value}`);
+          },
+          (e: SfError) => e
+        );
+        expectAmbiguous(error, flag, value);
+      }
+    }
+  });
+
+  it('other lengths of digits are still epoch milliseconds, and ISO-8601 is never ambiguous', async () => {
+    for (const length of [1, 5, 9, 11, 12, 13, 14, 16]) {
+      const value = String(1 + Math.floor(next() * 8)) + digits(length - 1);
+      expect(checkInput({ conversationId: 'c', start: value, env: LOOPBACK_ENV }).start, value).to.equal(Number(value));
+      // eslint-disable-next-line no-await-in-loop
+      expect((await checkSelection({ sessionIds: [], channels: [], since: value })).since, value).to.equal(Number(value));
+    }
+    expect(checkInput({ conversationId: 'c', start: '2026-01-07T10:00:00Z', env: LOOPBACK_ENV }).start).to.equal(1_767_780_000_000);
+    expect(checkInput({ conversationId: 'c', start: '1767780000000', env: LOOPBACK_ENV }).start).to.equal(1_767_780_000_000);
   });
 });

@@ -1,8 +1,12 @@
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { createWriteStream, existsSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { expect } from 'chai';
-import { checkOutputFile, writeFileAtomically } from '../../src/transcript/output.js';
+import type { SfError } from '@salesforce/core';
+import { checkOutputFile, writeFailed, writeFileAtomically, writeToStdout } from '../../src/transcript/output.js';
 
 describe('atomic output files', () => {
   let dir: string;
@@ -75,5 +79,129 @@ describe('stale temp files', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('with a file name, removes only that file’s stale temp files (get, in a directory that may be anyone’s)', async () => {
+    const { removeStaleTempFiles } = await import('../../src/transcript/output.js');
+    const dir = await mkdtemp(join(tmpdir(), 'stale-test-'));
+    try {
+      const dead = 2 ** 22 + 12_345;
+      const names = [
+        `.t.md.${dead}.0a1b2c3d.tmp`, // t.md's, writer gone: removed
+        `.t.md.${process.pid}.0a1b2c3d.tmp`, // t.md's, writer alive
+        `.other.md.${dead}.0a1b2c3d.tmp`, // another file's
+        `.xt.md.${dead}.0a1b2c3d.tmp`, // another file whose name ends like it
+        `.t.md.x.${dead}.0a1b2c3d.tmp`, // another file whose name starts like it
+        't.md',
+      ];
+      for (const name of names) await writeFile(join(dir, name), 'x');
+      expect(await removeStaleTempFiles(dir, 't.md')).to.equal(1);
+      expect((await readdir(dir)).sort()).to.deep.equal(names.slice(1).sort());
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('output that can’t be written: WriteFailed (exit 11) naming the path', () => {
+  it('maps each file-system refusal to WriteFailed, and leaves every other error alone', () => {
+    const errno = (code: string): NodeJS.ErrnoException => Object.assign(new Error(`${code}: failed, write`), { code });
+    for (const [code, says] of [
+      ['ENOSPC', 'disk is full'],
+      ['EDQUOT', 'quota'],
+      ['EFBIG', 'larger'],
+      ['EROFS', 'read-only'],
+      ['EACCES', 'permission denied'],
+      ['EPERM', 'permission denied'],
+      ['EIO', 'I/O error'],
+    ]) {
+      const error = writeFailed(errno(code), '/data/out/t\u001b[31m.md');
+      expect(error?.name, code).to.equal('WriteFailedError');
+      expect(error?.exitCode, code).to.equal(11);
+      // The path as the user gave it (control characters made visible), the reason and the code.
+      expect(error?.message, code).to.include('/data/out/t\\u001b[31m.md').and.include(says).and.include(code);
+      expect(error?.message, code).not.to.include('\u001b');
+    }
+    for (const other of [errno('EEXIST'), errno('ENOENT'), new Error('render failed'), undefined]) expect(writeFailed(other, '/x')).to.equal(undefined);
+  });
+
+  it('a directory that can’t be written (a real EACCES or EROFS): WriteFailed naming the file', async function () {
+    // A 0500 directory refuses anyone but root; /sys refuses root too (EACCES, or EROFS when mounted read-only).
+    const dir = await mkdtemp(join(tmpdir(), 'unwritable-'));
+    await chmod(dir, 0o500);
+    const candidates = [dir, '/sys'];
+    let target: string | undefined;
+    for (const candidate of candidates) {
+      // eslint-disable-next-line no-await-in-loop
+      const refused = await writeFile(join(candidate, '.probe'), '', { flag: 'wx' }).then(
+        () => false,
+        () => true
+      );
+      if (refused) {
+        target = candidate;
+        break;
+      }
+      // eslint-disable-next-line no-await-in-loop
+      await rm(join(candidate, '.probe'), { force: true });
+    }
+    try {
+      if (!target) this.skip();
+      const file = join(target, 'transcript.md');
+      const error = await writeFileAtomically(file, ['x'], false).then(
+        () => undefined,
+        (e: SfError) => e
+      );
+      expect(error?.name).to.equal('WriteFailedError');
+      expect(error?.exitCode).to.equal(11);
+      expect(error?.message).to.include(file).and.match(/EACCES|EROFS|EPERM/);
+    } finally {
+      await chmod(dir, 0o700);
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a disk that fills up half way: WriteFailed, and no temp file is left', async () => {
+    function* filling(): Generator<string> {
+      yield 'x'.repeat(200_000);
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'enospc-'));
+    try {
+      const file = join(dir, 't.md');
+      const error = await writeFileAtomically(file, filling(), false).then(
+        () => undefined,
+        (e: SfError) => e
+      );
+      expect(error?.name).to.equal('WriteFailedError');
+      expect(error?.message).to.include(file).and.include('ENOSPC');
+      expect(await readdir(dir)).to.deep.equal([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('standard output on /dev/full (a real ENOSPC): WriteFailed naming standard output; the stream’s own listeners are back afterwards', async function () {
+    if (!existsSync('/dev/full')) this.skip();
+    const out = createWriteStream('/dev/full') as unknown as NodeJS.WriteStream;
+    await once(out, 'open');
+    const theirs = (): void => undefined;
+    out.on('error', theirs);
+    const error = await writeToStdout(['x'.repeat(100_000)], out).then(
+      () => undefined,
+      (e: SfError) => e
+    );
+    expect(error?.name).to.equal('WriteFailedError');
+    expect(error?.exitCode).to.equal(11);
+    expect(error?.message).to.include('standard output').and.include('ENOSPC');
+    expect(out.listeners('error')).to.deep.equal([theirs]);
+  });
+
+  it('a reader that went away (EPIPE, `| head`) ends the output quietly', async () => {
+    const out = new Writable({
+      write(_chunk, _encoding, callback): void {
+        callback(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      },
+    }) as unknown as NodeJS.WriteStream;
+    await writeToStdout(['a'.repeat(100_000), 'b'], out);
   });
 });

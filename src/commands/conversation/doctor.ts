@@ -25,7 +25,9 @@ export default class ConversationDoctor extends SfCommand<ConversationDoctorResu
   public static readonly flags = {
     // eslint-disable-next-line sf-plugin/dash-o -- this is --target-org: a failing org is a check result, not a parse error
     'target-org': Flags.string({ char: 'o', summary: messages.getMessage('flags.target-org.summary') }),
-    'api-version': Flags.orgApiVersion(),
+    // noCacheDefault: the default is the runner's sf config, not the builder's (reading it made the build log to ~/.sf).
+    // eslint-disable-next-line sf-plugin/flag-summary -- sf-plugins-core's flag, with its own description
+    'api-version': Flags.orgApiVersion({ noCacheDefault: true }),
     'session-id': Flags.string({ char: 's', summary: messages.getMessage('flags.session-id.summary') }),
     'client-id': Flags.string({ summary: messages.getMessage('flags.client-id.summary') }),
   };
@@ -38,12 +40,15 @@ export default class ConversationDoctor extends SfCommand<ConversationDoctorResu
   public async run(): Promise<ConversationDoctorResult> {
     const { flags } = await this.parse(ConversationDoctor).catch(asInputError);
     this.spinner.start(messages.getMessage('spinner'));
-    const result = await runDoctor({
-      targetOrg: flags['target-org'],
-      sessionId: flags['session-id'],
-      apiVersion: flags['api-version'],
-      clientId: flags['client-id'],
-    });
+    const result = await runDoctor(
+      {
+        targetOrg: flags['target-org'],
+        sessionId: flags['session-id'],
+        apiVersion: flags['api-version'],
+        clientId: flags['client-id'],
+      },
+      (message) => this.warn(message)
+    );
     this.spinner.stop();
     const width = Math.max(...result.checks.map((c) => c.name.length));
     for (const c of result.checks) {

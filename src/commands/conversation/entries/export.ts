@@ -2,7 +2,7 @@ import { Messages } from '@salesforce/core';
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
 import { SingleBar } from 'cli-progress';
 import { accessFlags } from '../../../accessFlags.js';
-import { asInputError } from '../../../messages.js';
+import { asInputError, ExitCode } from '../../../messages.js';
 import { sanitizeLine } from '../../../sanitize.js';
 import { writeJson } from '../../../jsonOutput.js';
 import { EXPORT_FORMATS, PARTIAL_FAILURE, TOO_MANY, runExport, type ExportProgress, type ExportResult } from '../../../export/run.js';
@@ -25,12 +25,15 @@ export default class ConversationEntriesExport extends SfCommand<ConversationEnt
     'Before fetching (2-6)': messages.getMessage('errorCodes.before'),
     [`PartialFailure (${PARTIAL_FAILURE})`]: messages.getMessage('errorCodes.partial'),
     [`TooManyConversations (${TOO_MANY})`]: messages.getMessage('errorCodes.tooMany'),
+    [`Unreachable (${ExitCode.Unreachable})`]: messages.getMessage('errorCodes.unreachable'),
   });
 
   public static readonly flags = {
     // eslint-disable-next-line sf-plugin/dash-o -- this is --target-org, resolved after every value is checked
     'target-org': Flags.string({ char: 'o', summary: messages.getMessage('flags.target-org.summary') }),
-    'api-version': Flags.orgApiVersion(),
+    // noCacheDefault: the default is the runner's sf config, not the builder's (reading it made the build log to ~/.sf).
+    // eslint-disable-next-line sf-plugin/flag-summary -- sf-plugins-core's flag, with its own description
+    'api-version': Flags.orgApiVersion({ noCacheDefault: true }),
     'session-id': Flags.string({ char: 's', multiple: true, summary: messages.getMessage('flags.session-id.summary') }),
     'session-file': Flags.string({ summary: messages.getMessage('flags.session-file.summary') }),
     since: Flags.string({ summary: messages.getMessage('flags.since.summary') }),

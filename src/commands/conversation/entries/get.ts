@@ -7,7 +7,7 @@ import { getTranscript } from '../../../getTranscript.js';
 import { asInputError, ExitCode } from '../../../messages.js';
 import { sanitizeLine } from '../../../sanitize.js';
 import { RESULT_FORMATS } from '../../../transcript/formats.js';
-import { writeChunks } from '../../../transcript/output.js';
+import { writeToStdout } from '../../../transcript/output.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-conversation', 'conversation.entries.get');
@@ -27,6 +27,7 @@ export default class ConversationEntriesGet extends SfCommand<ConversationEntrie
     [`ApiFailed (${ExitCode.ApiFailed})`]: messages.getMessage('errorCodes.apiFailed'),
     [`Partial (${ExitCode.Partial})`]: messages.getMessage('errorCodes.partial'),
     [`Unreachable (${ExitCode.Unreachable})`]: messages.getMessage('errorCodes.unreachable'),
+    [`WriteFailed (${ExitCode.WriteFailed})`]: messages.getMessage('errorCodes.writeFailed'),
   });
 
   public static readonly flags = {
@@ -37,7 +38,9 @@ export default class ConversationEntriesGet extends SfCommand<ConversationEntrie
       char: 'o',
       summary: messages.getMessage('flags.target-org.summary'),
     }),
-    'api-version': Flags.orgApiVersion(),
+    // noCacheDefault: the default is the runner's sf config, not the builder's (reading it made the build log to ~/.sf).
+    // eslint-disable-next-line sf-plugin/flag-summary -- sf-plugins-core's flag, with its own description
+    'api-version': Flags.orgApiVersion({ noCacheDefault: true }),
     'session-id': Flags.string({
       char: 's',
       summary: messages.getMessage('flags.session-id.summary'),
@@ -114,7 +117,7 @@ export default class ConversationEntriesGet extends SfCommand<ConversationEntrie
     if (file) {
       this.log(messages.getMessage('info.written', [result.entryCount, file]));
     } else if (!this.jsonEnabled()) {
-      await writeChunks(transcript.lines(), process.stdout);
+      await writeToStdout(transcript.lines());
       // The identifier is the org's data: shown inert, like the transcript.
       const conversation = sanitizeLine(result.conversationIdentifier);
       this.logToStderr(
