@@ -7,9 +7,9 @@
  */
 import { createWriteStream, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { render, type ResultFormat } from '../../src/transcript/formats.js';
+import { render, type ResultFormat } from '../../src/transcript/formats/index.js';
 import { toTranscript } from '../../src/transcript/normalize.js';
-import { writeChunks } from '../../src/transcript/output.js';
+import { writeChunks } from '../../src/files/output.js';
 
 const [format, count, outFile] = [process.argv[2], Number(process.argv[3]), process.argv[4]];
 const entries = Array.from({ length: count }, (_, i) => ({

@@ -4,8 +4,8 @@
  * throws: an unknown entry becomes its entry type plus a compact summary of its payload.
  */
 import { decodeHTML } from 'entities';
-import { orderTime } from '../time.js';
-import type { ConversationEntry } from '../entries/page.js';
+import { orderTime } from '../input/time.js';
+import type { ConversationEntry } from '../sources/api/page.js';
 
 export type TranscriptEntry = {
   /** Epoch ms, the clock the order follows (time.ts orderTime): server-received, else transcripted, else client time. */

@@ -1,13 +1,13 @@
 /*
  * `--redact` for one conversation: the one place that decides what every output shows. The raw entries are
- * redacted value by value (src/redact.ts: on the decoded text), the transcript every format renders is built from
+ * redacted value by value (redact.ts: on the decoded text), the transcript every format renders is built from
  * those redacted entries, and its shown fields are checked once more, because the transcript joins several values
  * into one line (a payload's text, choices and attachments; a summary of an event's fields). Each masked item is
  * counted once: what was masked in the raw entries is already a placeholder in the transcript, and placeholders
  * are never masked or counted again.
  */
-import type { ConversationEntry } from '../entries/page.js';
-import { emptyCounts, redactEntry, redactText, type RedactionCounts } from '../redact.js';
+import type { ConversationEntry } from '../sources/api/page.js';
+import { emptyCounts, redactEntry, redactText, type RedactionCounts } from './redact.js';
 import { toTranscript, type TranscriptEntry } from './normalize.js';
 
 export type RedactedConversation = {

@@ -1,5 +1,5 @@
 /*
- * Salesforce record Ids for the emulator's data, written independently of the plugin's src/ids.ts (the emulator
+ * Salesforce record Ids for the emulator's data, written independently of the plugin's src/input/ids.ts (the emulator
  * imports nothing from src/, so a bug there is caught, not mirrored). The 3-character suffix of an 18-character Id
  * encodes which of the first 15 characters are upper case, five at a time (api-notes §4; checked against the
  * published vectors in test/emulator-selftest).

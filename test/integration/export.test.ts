@@ -9,8 +9,8 @@ import { mkdtemp, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import type { ManifestLine } from '../../src/export/manifest.js';
-import type { ExportResult } from '../../src/export/run.js';
+import type { ManifestLine } from '../../src/files/manifest.js';
+import type { ExportResult } from '../../src/usecases/export.js';
 import { startEmulator, type Emulator, type LoggedRequest } from '../emulator/server.js';
 import { BULK_SESSIONS, CONVERSATIONS, entriesOf, SESSION_RECORDS, SESSIONS } from '../emulator/seed.js';
 import { runCli, startCli, type CliResult } from '../helpers/cli.js';

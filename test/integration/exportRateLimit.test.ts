@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { runExport } from '../../src/export/run.js';
+import { runExport } from '../../src/usecases/export.js';
 import { startEmulator, type Emulator } from '../emulator/server.js';
 import { BULK_SESSIONS } from '../emulator/seed.js';
 import { authorizeInProcess } from '../helpers/inProcessOrg.js';

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { to18 } from '../../src/ids.js';
+import { to18 } from '../../src/input/ids.js';
 import { startEmulator, type Emulator, type FaultKind } from '../emulator/server.js';
 import { CONVERSATIONS, LONG_ENTRY_COUNT, SESSIONS, entriesOf } from '../emulator/seed.js';
 import { createSfHome, type SfHome } from '../helpers/sfHome.js';

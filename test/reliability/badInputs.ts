@@ -4,7 +4,7 @@
  * refused before any request, with an error naming what was wrong.
  */
 import { join } from 'node:path';
-import { printable, to18 } from '../../src/ids.js';
+import { printable, to18 } from '../../src/input/ids.js';
 import { mulberry32 } from '../emulator/prng.js';
 
 export type BadCase = {

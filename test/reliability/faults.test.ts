@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import type { ExportResult } from '../../src/export/run.js';
+import type { ExportResult } from '../../src/usecases/export.js';
 import { ALL_FAULTS } from '../emulator/faults.js';
 import type { Emulator } from '../emulator/server.js';
 import { BULK_SESSIONS, SESSIONS } from '../emulator/seed.js';

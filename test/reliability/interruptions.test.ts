@@ -6,8 +6,8 @@
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import type { ManifestLine } from '../../src/export/manifest.js';
-import type { ExportResult } from '../../src/export/run.js';
+import type { ManifestLine } from '../../src/files/manifest.js';
+import type { ExportResult } from '../../src/usecases/export.js';
 import { mulberry32 } from '../emulator/prng.js';
 import type { Emulator } from '../emulator/server.js';
 import { BULK_SESSIONS, SESSIONS } from '../emulator/seed.js';

@@ -11,7 +11,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import type { ManifestLine } from '../../src/export/manifest.js';
+import type { ManifestLine } from '../../src/files/manifest.js';
 import { startEmulator, type Emulator, type EmulatorOptions, type LoggedRequest } from '../emulator/server.js';
 import { CLIENT_APPS, SESSION_RECORDS } from '../emulator/seed.js';
 import { startCli, type CliExit, type CliProcess, type CliOptions } from '../helpers/cli.js';

@@ -4,10 +4,10 @@
  * api.salesforce.com refusing a sandbox's conversation).
  */
 import { expect } from 'chai';
-import { SANDBOX_API_URL } from '../../src/apiUrl.js';
-import { hostFor } from '../../src/entries/access.js';
-import { createEntriesClient, entriesUrl } from '../../src/entries/client.js';
-import { collectEntries } from '../../src/entries/paging.js';
+import { SANDBOX_API_URL } from '../../src/sources/api/apiUrl.js';
+import { hostFor } from '../../src/sources/access.js';
+import { createEntriesClient, entriesUrl } from '../../src/sources/api/client.js';
+import { collectEntries } from '../../src/sources/api/paging.js';
 import { startEmulator, type Emulator } from '../emulator/server.js';
 import { CONVERSATIONS, entriesOf } from '../emulator/seed.js';
 

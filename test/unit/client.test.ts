@@ -9,9 +9,9 @@ import { gzipSync } from 'node:zlib';
 import type { SfError } from '@salesforce/core';
 import { expect } from 'chai';
 import { RequestError, TimeoutError } from 'got';
-import { createEntriesFetcher, entriesUrl, unreachableReason, type EntriesFetcher } from '../../src/entries/client.js';
-import { collectEntries } from '../../src/entries/paging.js';
-import type { RetryPolicy } from '../../src/entries/retry.js';
+import { createEntriesFetcher, entriesUrl, unreachableReason, type EntriesFetcher } from '../../src/sources/api/client.js';
+import { collectEntries } from '../../src/sources/api/paging.js';
+import type { RetryPolicy } from '../../src/sources/api/retry.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 

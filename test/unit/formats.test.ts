@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
-import { CSV_COLUMNS, escapeMarkdown, render, type ResultFormat, type TranscriptHeader } from '../../src/transcript/formats.js';
+import { CSV_COLUMNS, escapeMarkdown, render, type ResultFormat, type TranscriptHeader } from '../../src/transcript/formats/index.js';
 import { toTranscript } from '../../src/transcript/normalize.js';
 import { CONVERSATIONS, ORG_ID, SESSIONS, entriesOf } from '../emulator/seed.js';
 

@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { expect } from 'chai';
-import { HEAP_GROWING_PERCENT, withCompactHeap } from '../../src/export/heap.js';
+import { HEAP_GROWING_PERCENT, withCompactHeap } from '../../src/usecases/exportHeap.js';
 
 describe('withCompactHeap', () => {
   it('returns what the work returns, and passes its error on', async () => {
@@ -15,7 +15,7 @@ describe('withCompactHeap', () => {
   });
 
   it('V8 knows the flag: setting it and putting it back prints nothing, and the process goes on', () => {
-    const script = `import { withCompactHeap } from ${JSON.stringify(new URL('../../src/export/heap.ts', import.meta.url).href)};
+    const script = `import { withCompactHeap } from ${JSON.stringify(new URL('../../src/usecases/exportHeap.ts', import.meta.url).href)};
       await withCompactHeap(async () => { const garbage = []; for (let i = 0; i < 2e5; i++) garbage.push({ i }); });
       process.stdout.write('done');`;
     const { stdout, stderr, status } = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });

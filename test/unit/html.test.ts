@@ -19,7 +19,7 @@ import {
   summarize,
   type HtmlHeader,
   type IndexRow,
-} from '../../src/transcript/html.js';
+} from '../../src/transcript/formats/html.js';
 import { toTranscript } from '../../src/transcript/normalize.js';
 import { CONVERSATIONS, ORG_ID, SESSIONS, entriesOf } from '../emulator/seed.js';
 import { mulberry32 } from '../emulator/prng.js';

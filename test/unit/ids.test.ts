@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { checkConversationId, checkRecordId, checksumSuffix, printable, to18 } from '../../src/ids.js';
+import { checkConversationId, checkRecordId, checksumSuffix, printable, to18 } from '../../src/input/ids.js';
 
 describe('ids', () => {
   // Published vectors (api-notes §4).

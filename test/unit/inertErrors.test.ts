@@ -5,10 +5,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import { clientCredentialsToken } from '../../src/clientCredentials.js';
-import { createEntriesFetcher, entriesUrl, serverSaid } from '../../src/entries/client.js';
+import { clientCredentialsToken } from '../../src/sources/api/clientCredentials.js';
+import { createEntriesFetcher, entriesUrl, serverSaid } from '../../src/sources/api/client.js';
 import { ExitCode, fail } from '../../src/messages.js';
-import { queryFailed } from '../../src/session.js';
+import { queryFailed } from '../../src/org/sessions.js';
 import { expectedInert, hostileStrings, unsafeIn } from '../helpers/hostile.js';
 
 const shown = (error: unknown): string => {

@@ -3,8 +3,8 @@
  */
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
-import type { ConversationEntry } from '../../src/entries/page.js';
-import { CSV_COLUMNS, csvChunks, escapeMarkdown, markdownCell, render, type ResultFormat, type TranscriptHeader } from '../../src/transcript/formats.js';
+import type { ConversationEntry } from '../../src/sources/api/page.js';
+import { CSV_COLUMNS, csvChunks, escapeMarkdown, markdownCell, render, type ResultFormat, type TranscriptHeader } from '../../src/transcript/formats/index.js';
 import { senderLabel, toTranscript, type TranscriptEntry } from '../../src/transcript/normalize.js';
 import { FORMULA_START, autolinksIn, expectedInert, gfmText, hostileStrings, rng, tableCells, unsafeIn } from '../helpers/hostile.js';
 

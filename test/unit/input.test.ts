@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import type { SfError } from '@salesforce/core';
-import { checkInput, type GetEntriesInput } from '../../src/getEntries.js';
-import { resolveApiBaseUrl } from '../../src/apiUrl.js';
-import { to18 } from '../../src/ids.js';
-import { checkSelection } from '../../src/export/selection.js';
+import { checkInput, type GetEntriesInput } from '../../src/usecases/get.js';
+import { resolveApiBaseUrl } from '../../src/sources/api/apiUrl.js';
+import { to18 } from '../../src/input/ids.js';
+import { checkSelection } from '../../src/org/selection.js';
 import { mulberry32 } from '../emulator/prng.js';
 
 const LOOPBACK_ENV = { SF_CONVERSATION_API_URL: 'http://127.0.0.1:1' };

@@ -6,8 +6,8 @@ import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { to18 } from '../../src/ids.js';
-import { MANIFEST, openJournal, type Journal, type JournalLine, type ManifestLine } from '../../src/export/manifest.js';
+import { to18 } from '../../src/input/ids.js';
+import { MANIFEST, openJournal, type Journal, type JournalLine, type ManifestLine } from '../../src/files/manifest.js';
 
 /** A valid 18-character session Id whose order follows `tag`'s (the manifest checks every Id it reads back). */
 const S = (tag: string): string => to18(`0Mw5g00000${tag.padStart(5, '0')}`);

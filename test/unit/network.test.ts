@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { coreProxy, unreachableCause, unreachableError } from '../../src/network.js';
+import { coreProxy, unreachableCause, unreachableError } from '../../src/org/network.js';
 
 /** A socket error as node reports it. */
 const sys = (code: string, extra: Record<string, unknown> = {}): Error => Object.assign(new Error(`${code} something`), { code, ...extra });

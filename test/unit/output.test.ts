@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import type { SfError } from '@salesforce/core';
-import { checkOutputFile, writeFailed, writeFileAtomically, writeToStdout } from '../../src/transcript/output.js';
+import { checkOutputFile, writeFailed, writeFileAtomically, writeToStdout } from '../../src/files/output.js';
 
 describe('atomic output files', () => {
   let dir: string;
@@ -66,7 +66,7 @@ describe('atomic output files', () => {
 
 describe('stale temp files', () => {
   it('removes only our temp files whose writer is gone', async () => {
-    const { removeStaleTempFiles } = await import('../../src/transcript/output.js');
+    const { removeStaleTempFiles } = await import('../../src/files/output.js');
     const dir = await mkdtemp(join(tmpdir(), 'stale-test-'));
     try {
       const dead = 2 ** 22 + 12_345; // above the default pid_max: no such process
@@ -82,7 +82,7 @@ describe('stale temp files', () => {
   });
 
   it('with a file name, removes only that file’s stale temp files (get, in a directory that may be anyone’s)', async () => {
-    const { removeStaleTempFiles } = await import('../../src/transcript/output.js');
+    const { removeStaleTempFiles } = await import('../../src/files/output.js');
     const dir = await mkdtemp(join(tmpdir(), 'stale-test-'));
     try {
       const dead = 2 ** 22 + 12_345;

@@ -7,9 +7,9 @@ import {
   sortOldestFirst,
   type PageRequest,
   type StopReason,
-} from '../../src/entries/paging.js';
-import { jsonTooDeep, readPage } from '../../src/entries/page.js';
-import { render, RESULT_FORMATS, type TranscriptHeader } from '../../src/transcript/formats.js';
+} from '../../src/sources/api/paging.js';
+import { jsonTooDeep, readPage } from '../../src/sources/api/page.js';
+import { render, RESULT_FORMATS, type TranscriptHeader } from '../../src/transcript/formats/index.js';
 import { toTranscript } from '../../src/transcript/normalize.js';
 import { mulberry32 } from '../emulator/prng.js';
 

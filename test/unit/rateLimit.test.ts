@@ -3,7 +3,7 @@
  */
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { RATE_WINDOW_MS, rateLimiter } from '../../src/export/run.js';
+import { RATE_WINDOW_MS, rateLimiter } from '../../src/usecases/export.js';
 import { mulberry32 } from '../emulator/prng.js';
 
 /** Calls arriving at the given times (ms from 0) through a limiter; resolves with each call's release time. */

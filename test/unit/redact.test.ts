@@ -8,7 +8,7 @@ import {
   redactText,
   type RedactionCounts,
   type RedactionKind,
-} from '../../src/redact.js';
+} from '../../src/transcript/redact.js';
 
 type Cases = { positives: Array<{ text: string; expected: string }>; negatives: string[] };
 

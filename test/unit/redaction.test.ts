@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { decodeHTML } from 'entities';
-import type { ConversationEntry } from '../../src/entries/page.js';
-import { RESULT_FORMATS, render } from '../../src/transcript/formats.js';
+import type { ConversationEntry } from '../../src/sources/api/page.js';
+import { RESULT_FORMATS, render } from '../../src/transcript/formats/index.js';
 import { redactConversation } from '../../src/transcript/redaction.js';
 
 const header = { sessionId: null, conversationIdentifier: 'c-1', orgId: '00D5g000004AbCdEAA', entryCount: 0 };

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { DEFAULT_RETRY_POLICY, RETRY_STATUS_CODES, retryDelay } from '../../src/entries/retry.js';
-import { serverSaid } from '../../src/entries/client.js';
+import { DEFAULT_RETRY_POLICY, RETRY_STATUS_CODES, retryDelay } from '../../src/sources/api/retry.js';
+import { serverSaid } from '../../src/sources/api/client.js';
 
 describe('retry decisions', () => {
   const policy = DEFAULT_RETRY_POLICY;

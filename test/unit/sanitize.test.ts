@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { printable } from '../../src/ids.js';
+import { printable } from '../../src/input/ids.js';
 import { sanitizeLine, sanitizeText } from '../../src/sanitize.js';
 import { FRAGMENTS, expectedInert, hostileStrings, isUnsafe, unsafeIn } from '../helpers/hostile.js';
 

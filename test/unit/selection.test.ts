@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { SfError } from '@salesforce/core';
-import { checkSelection, conditions, idQueries, parseSince, whereParenProblem } from '../../src/export/selection.js';
-import { to18 } from '../../src/ids.js';
+import { checkSelection, conditions, idQueries, parseSince, whereParenProblem } from '../../src/org/selection.js';
+import { to18 } from '../../src/input/ids.js';
 import { mulberry32 } from '../emulator/prng.js';
 
 describe('export selection', () => {

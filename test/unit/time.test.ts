@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { earliestTime, formatInstant, orderTime, parseInstant, toEpochMs } from '../../src/time.js';
+import { earliestTime, formatInstant, orderTime, parseInstant, toEpochMs } from '../../src/input/time.js';
 
 describe('time', () => {
   it('normalises seconds and milliseconds by magnitude', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { classifyToken, describeToken, tokenProblem } from '../../src/token.js';
+import { classifyToken, describeToken, tokenProblem } from '../../src/sources/api/token.js';
 
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 const jwt = (payload: Record<string, unknown>, header: Record<string, unknown> = { alg: 'RS256', tnk: 'core/prod/00D5g000004AbCdEAK' }): string =>

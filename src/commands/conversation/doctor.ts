@@ -1,7 +1,7 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
-import { writeJson } from '../../jsonOutput.js';
-import { runDoctor, type DoctorResult } from '../../doctor.js';
+import { writeJson } from '../../cli/jsonOutput.js';
+import { runDoctor, type DoctorResult } from '../../usecases/doctor.js';
 import { asInputError, ExitCode } from '../../messages.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);

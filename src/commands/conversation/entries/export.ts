@@ -1,12 +1,12 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
 import { SingleBar } from 'cli-progress';
-import { accessFlags } from '../../../accessFlags.js';
+import { accessFlags } from '../../../cli/flags.js';
 import { asInputError, ExitCode } from '../../../messages.js';
 import { sanitizeLine } from '../../../sanitize.js';
-import { writeJson } from '../../../jsonOutput.js';
-import { EXPORT_FORMATS, PARTIAL_FAILURE, TOO_MANY, runExport, type ExportProgress, type ExportResult } from '../../../export/run.js';
-import { CHANNEL_TYPES } from '../../../export/selection.js';
+import { writeJson } from '../../../cli/jsonOutput.js';
+import { EXPORT_FORMATS, PARTIAL_FAILURE, TOO_MANY, runExport, type ExportProgress, type ExportResult } from '../../../usecases/export.js';
+import { CHANNEL_TYPES } from '../../../org/selection.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-conversation', 'conversation.entries.export');

@@ -1,13 +1,13 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
-import { accessFlags } from '../../../accessFlags.js';
-import { writeJson } from '../../../jsonOutput.js';
-import type { ConversationEntriesResult } from '../../../getEntries.js';
-import { getTranscript } from '../../../getTranscript.js';
+import { accessFlags } from '../../../cli/flags.js';
+import { writeJson } from '../../../cli/jsonOutput.js';
+import type { ConversationEntriesResult } from '../../../usecases/get.js';
+import { getTranscript } from '../../../usecases/getTranscript.js';
 import { asInputError, ExitCode } from '../../../messages.js';
 import { sanitizeLine } from '../../../sanitize.js';
-import { RESULT_FORMATS } from '../../../transcript/formats.js';
-import { writeToStdout } from '../../../transcript/output.js';
+import { RESULT_FORMATS } from '../../../transcript/formats/index.js';
+import { writeToStdout } from '../../../files/output.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-conversation', 'conversation.entries.get');

@@ -3,11 +3,11 @@
  * documented way to call the API. The secret comes only from the environment, and the token stays in memory.
  */
 import got, { HTTPError, RequestError } from 'got';
+import { ExitCode, fail, messages } from '../../messages.js';
+import { ownProxy, unreachableError } from '../../org/network.js';
+import { sanitizeLine } from '../../sanitize.js';
+import { proxyAgents, USER_AGENT } from './proxy.js';
 import { assertSafeForToken, displayUrl } from './apiUrl.js';
-import { proxyAgents, USER_AGENT } from './http.js';
-import { ExitCode, fail, messages } from './messages.js';
-import { ownProxy, unreachableError } from './network.js';
-import { sanitizeLine } from './sanitize.js';
 
 /**
  * The External Client App's consumer secret. Deliberately without an SF_ or SFDX_ prefix: sf writes every SF_* and

@@ -4,14 +4,14 @@
  * uses it for one conversation, export for thousands.
  */
 import { Org, type Connection } from '@salesforce/core';
-import { SANDBOX_API_URL, assertSafeForToken } from '../apiUrl.js';
-import { apiBaseFor, clientCredentialsToken } from '../clientCredentials.js';
 import { ExitCode, fail, messages } from '../messages.js';
-import { coreProxy, unreachableError } from '../network.js';
-import { isAuthFailure } from '../org.js';
+import { coreProxy, unreachableError } from '../org/network.js';
+import { isAuthFailure } from '../org/org.js';
 import { sanitizeLine } from '../sanitize.js';
-import { classifyToken, describeToken, tokenProblem } from '../token.js';
-import { connectEntriesUrl, entriesUrl, type EntriesClientOptions, type EntriesTarget } from './client.js';
+import { apiBaseFor, clientCredentialsToken } from './api/clientCredentials.js';
+import { SANDBOX_API_URL, assertSafeForToken } from './api/apiUrl.js';
+import { classifyToken, describeToken, tokenProblem } from './api/token.js';
+import { connectEntriesUrl, entriesUrl, type EntriesClientOptions, type EntriesTarget } from './api/client.js';
 
 export const ENTRIES_APIS = ['conversation-data', 'connect'] as const;
 export type EntriesApi = (typeof ENTRIES_APIS)[number];

@@ -8,8 +8,8 @@ import { constants, createReadStream } from 'node:fs';
 import { lstat, open, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import { MAX_CONVERSATION_ID_LENGTH, isRecordId } from '../ids.js';
-import { writeFileAtomically } from '../transcript/output.js';
+import { MAX_CONVERSATION_ID_LENGTH, isRecordId } from '../input/ids.js';
+import { writeFileAtomically } from './output.js';
 
 export const MANIFEST = 'manifest.jsonl';
 

@@ -2,7 +2,7 @@
  * Loading the target org from the sf keychain, and the API version its queries use.
  */
 import { AuthInfo, ConfigAggregator, Org, OrgConfigProperties, StateAggregator, type Connection } from '@salesforce/core';
-import { ExitCode, fail } from './messages.js';
+import { ExitCode, fail } from '../messages.js';
 import { coreProxy, unreachableError } from './network.js';
 
 /** `MessagingSession.ConversationId` (and so `Conversation.ConversationIdentifier`) exists from 55.0. */

@@ -3,13 +3,13 @@
  * the chosen format to a file if asked. The command only parses flags and renders to stdout.
  */
 import { basename, dirname } from 'node:path';
-import { getConversationEntries, type ConversationEntriesResult, type GetEntriesEvents, type GetEntriesInput } from './getEntries.js';
-import { messages } from './messages.js';
-import { REDACTION_KINDS } from './redact.js';
-import { render, type ResultFormat, type TranscriptHeader } from './transcript/formats.js';
-import { toTranscript, type TranscriptEntry } from './transcript/normalize.js';
-import { checkOutputFile, removeStaleTempFiles, writeFileAtomically } from './transcript/output.js';
-import { redactConversation } from './transcript/redaction.js';
+import { messages } from '../messages.js';
+import { REDACTION_KINDS } from '../transcript/redact.js';
+import { render, type ResultFormat, type TranscriptHeader } from '../transcript/formats/index.js';
+import { toTranscript, type TranscriptEntry } from '../transcript/normalize.js';
+import { checkOutputFile, removeStaleTempFiles, writeFileAtomically } from '../files/output.js';
+import { redactConversation } from '../transcript/redaction.js';
+import { getConversationEntries, type ConversationEntriesResult, type GetEntriesEvents, type GetEntriesInput } from './get.js';
 
 export type GetTranscriptInput = GetEntriesInput & {
   format: ResultFormat;

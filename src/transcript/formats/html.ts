@@ -9,8 +9,8 @@
  */
 import { createHash } from 'node:crypto';
 import { Messages } from '@salesforce/core';
-import { formatInstant } from '../time.js';
-import { obj, senderLabel, type TranscriptEntry } from './normalize.js';
+import { formatInstant } from '../../input/time.js';
+import { obj, senderLabel, type TranscriptEntry } from '../normalize.js';
 
 /** What the page's header shows; TranscriptHeader fits it. */
 export type HtmlHeader = {

@@ -6,7 +6,7 @@
  */
 import type { SfError } from '@salesforce/core';
 import { getProxyForUrl } from 'proxy-from-env';
-import { ExitCode, fail, messages } from './messages.js';
+import { ExitCode, fail, messages } from '../messages.js';
 
 /** Socket and DNS error codes, each with the reason it gives. */
 const REASONS: Record<string, string> = {

@@ -1,10 +1,10 @@
 /*
- * The flags that choose how the entries are reached (src/entries/access.ts), shared by get and export so both
+ * The flags that choose how the entries are reached (src/sources/access.ts), shared by get and export so both
  * commands offer and describe them the same way.
  */
 import { Messages } from '@salesforce/core';
 import { Flags } from '@salesforce/sf-plugins-core';
-import { ENTRIES_APIS } from './entries/access.js';
+import { ENTRIES_APIS } from '../sources/access.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-conversation', 'entries.access');

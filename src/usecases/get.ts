@@ -3,17 +3,17 @@
  * fetch every entry. Input is checked before the org is even loaded, so bad input makes no request.
  */
 import type { Org } from '@salesforce/core';
-import { apiUrlOverridden, resolveApiBaseUrl } from './apiUrl.js';
-import { clientSecretFrom } from './clientCredentials.js';
-import { entriesAccess, refresh, type EntriesApi } from './entries/access.js';
-import { DEFAULT_MAX_RESPONSE_MB, DEFAULT_TIMEOUT_MS, createEntriesFetcher, type HttpStats } from './entries/client.js';
-import { collectEntries, incompleteReason, pagingWarnings, type IncompleteReason } from './entries/paging.js';
-import type { ConversationEntry } from './entries/page.js';
-import { MESSAGING_SESSION_PREFIX, checkConversationId, checkRecordId, printable, to18 } from './ids.js';
-import { ExitCode, fail, messages } from './messages.js';
-import { connectionFor, loadOrg, MIN_API_VERSION, compareVersions } from './org.js';
-import { resolveConversationIdentifier } from './session.js';
-import { ambiguousEpoch, isoInstant, parseInstant } from './time.js';
+import { apiUrlOverridden, resolveApiBaseUrl } from '../sources/api/apiUrl.js';
+import { clientSecretFrom } from '../sources/api/clientCredentials.js';
+import { entriesAccess, refresh, type EntriesApi } from '../sources/access.js';
+import { DEFAULT_MAX_RESPONSE_MB, DEFAULT_TIMEOUT_MS, createEntriesFetcher, type HttpStats } from '../sources/api/client.js';
+import { collectEntries, incompleteReason, pagingWarnings, type IncompleteReason } from '../sources/api/paging.js';
+import type { ConversationEntry } from '../sources/api/page.js';
+import { MESSAGING_SESSION_PREFIX, checkConversationId, checkRecordId, printable, to18 } from '../input/ids.js';
+import { ExitCode, fail, messages } from '../messages.js';
+import { connectionFor, loadOrg, MIN_API_VERSION, compareVersions } from '../org/org.js';
+import { resolveConversationIdentifier } from '../org/sessions.js';
+import { ambiguousEpoch, isoInstant, parseInstant } from '../input/time.js';
 
 export const TIMEOUT_ENV = 'SF_CONVERSATION_HTTP_TIMEOUT';
 export const MAX_RESPONSE_ENV = 'SF_CONVERSATION_MAX_RESPONSE_MB';

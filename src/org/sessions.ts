@@ -2,10 +2,10 @@
  * From a MessagingSession Id to its conversation's identifier, with one SOQL query through the org's Connection.
  */
 import type { Connection } from '@salesforce/core';
-import { ExitCode, fail } from './messages.js';
+import { ExitCode, fail } from '../messages.js';
+import { sanitizeLine } from '../sanitize.js';
 import { coreProxy, unreachableError } from './network.js';
 import { isAuthFailure } from './org.js';
-import { sanitizeLine } from './sanitize.js';
 
 type SessionRecord = { Conversation?: { ConversationIdentifier?: string | null } | null };
 

@@ -11,9 +11,9 @@
  * the transcript is then complete is decided by incompleteReason().
  */
 import { isDeepStrictEqual } from 'node:util';
-import { printable } from '../ids.js';
-import { messages } from '../messages.js';
-import { earliestTime, entryTimes, orderTime, timestampUnit, type EpochUnit } from '../time.js';
+import { printable } from '../../input/ids.js';
+import { messages } from '../../messages.js';
+import { earliestTime, entryTimes, orderTime, timestampUnit, type EpochUnit } from '../../input/time.js';
 import { entryKey, readPage, type ConversationEntry, type Page } from './page.js';
 
 /** The largest page the API accepts (Connect documents 1–1000; UNCONFIRMED for the new API). */

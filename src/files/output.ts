@@ -8,7 +8,7 @@ import { link, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { SfError } from '@salesforce/core';
-import { printable } from '../ids.js';
+import { printable } from '../input/ids.js';
 import { ExitCode, fail, messages } from '../messages.js';
 
 const CHUNK = 64 * 1024;

@@ -6,16 +6,16 @@
 import { randomUUID } from 'node:crypto';
 import { Messages, type Connection, type Org, type SfError } from '@salesforce/core';
 import { getProxyForUrl } from 'proxy-from-env';
-import { displayUrl } from './apiUrl.js';
-import { apiBaseFor, clientCredentialsToken } from './clientCredentials.js';
-import { connectEntriesUrl, createEntriesFetcher, entriesUrl } from './entries/client.js';
-import { diagnosis } from './entries/access.js';
-import { checkInput } from './getEntries.js';
-import { coreProxy, unreachableError } from './network.js';
-import { connectionFor, loadOrg } from './org.js';
-import { sanitizeText } from './sanitize.js';
-import { resolveConversationIdentifier } from './session.js';
-import { classifyToken, describeToken, tokenProblem } from './token.js';
+import { displayUrl } from '../sources/api/apiUrl.js';
+import { apiBaseFor, clientCredentialsToken } from '../sources/api/clientCredentials.js';
+import { connectEntriesUrl, createEntriesFetcher, entriesUrl } from '../sources/api/client.js';
+import { diagnosis } from '../sources/access.js';
+import { coreProxy, unreachableError } from '../org/network.js';
+import { connectionFor, loadOrg } from '../org/org.js';
+import { sanitizeText } from '../sanitize.js';
+import { resolveConversationIdentifier } from '../org/sessions.js';
+import { classifyToken, describeToken, tokenProblem } from '../sources/api/token.js';
+import { checkInput } from './get.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-conversation', 'doctor');

@@ -7,11 +7,11 @@ import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
 import type { Connection } from '@salesforce/core';
 import { parse } from 'csv-parse/sync';
-import { checkInstant, checkSessionId } from '../getEntries.js';
-import { printable } from '../ids.js';
+import { checkInstant, checkSessionId } from '../usecases/get.js';
+import { printable } from '../input/ids.js';
 import { ExitCode, fail, messages } from '../messages.js';
-import { classifyQueryError, queryFailed } from '../session.js';
-import { parseInstant } from '../time.js';
+import { parseInstant } from '../input/time.js';
+import { classifyQueryError, queryFailed } from './sessions.js';
 
 export const ID_BATCH = 200;
 

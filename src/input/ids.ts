@@ -2,7 +2,7 @@
  * Salesforce record ids and conversation identifiers: validation and 15→18 normalisation.
  * Pure functions, no I/O, so bad input can be refused before any request is made.
  */
-import { sanitizeLine } from './sanitize.js';
+import { sanitizeLine } from '../sanitize.js';
 
 /** Key prefix of MessagingSession records (seen in Connect `relatedRecords`; see api-notes §4). */
 export const MESSAGING_SESSION_PREFIX = '0Mw';

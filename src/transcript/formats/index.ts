@@ -3,9 +3,9 @@
  * piece by piece and never built as one string.
  */
 import { stringify, type Options as CsvOptions } from 'csv-stringify/sync';
-import { sanitizeLine, sanitizeText } from '../sanitize.js';
-import { formatInstant } from '../time.js';
-import { senderLabel, type TranscriptEntry } from './normalize.js';
+import { sanitizeLine, sanitizeText } from '../../sanitize.js';
+import { formatInstant } from '../../input/time.js';
+import { senderLabel, type TranscriptEntry } from '../normalize.js';
 import { htmlTranscript } from './html.js';
 
 export const RESULT_FORMATS = ['human', 'csv', 'jsonl', 'markdown', 'html'] as const;

@@ -7,10 +7,10 @@
 import type { SfError } from '@salesforce/core';
 import got, { HTTPError, ParseError, RequestError, TimeoutError, type Got, type Response } from 'got';
 import { getProxyForUrl } from 'proxy-from-env';
-import { ENTRIES_PATH, assertSafeForToken, displayUrl } from '../apiUrl.js';
-import { proxyAgents, USER_AGENT } from '../http.js';
-import { ExitCode, fail, messages } from '../messages.js';
-import { sanitizeLine } from '../sanitize.js';
+import { ExitCode, fail, messages } from '../../messages.js';
+import { sanitizeLine } from '../../sanitize.js';
+import { ENTRIES_PATH, assertSafeForToken, displayUrl } from './apiUrl.js';
+import { proxyAgents, USER_AGENT } from './proxy.js';
 import { MAX_JSON_DEPTH, jsonTooDeep } from './page.js';
 import { DEFAULT_RETRY_POLICY, RETRY_ERROR_CODES, RETRY_STATUS_CODES, retryDelay, type RetryPolicy } from './retry.js';
 import type { FetchPage, PageRequest } from './paging.js';

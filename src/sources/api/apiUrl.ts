@@ -1,7 +1,7 @@
 /*
  * Where the Conversation Data API lives, and whether the org's token may be sent there.
  */
-import { ExitCode, fail } from './messages.js';
+import { ExitCode, fail } from '../../messages.js';
 
 export const DEFAULT_API_URL = 'https://api.salesforce.com';
 export const API_URL_ENV = 'SF_CONVERSATION_API_URL';
