@@ -1,41 +1,42 @@
 /*
- * The messages of the domain modules (messages/errors.md) and the exit codes of each error.
- * Every user-facing string lives in messages/*.md.
+ * Every user-facing string lives in messages/*.md, one file per module (@salesforce/core Messages: `# key` headings,
+ * `%s` tokens, `error.X` with `error.X.actions`). A module takes its file with bundle(name), loaded on first use.
  */
 import { Messages, type SfError } from '@salesforce/core';
 import { sanitizeText } from './sanitize.js';
 
+export { ExitCode } from './exitCodes.js';
+
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
-export const messages = Messages.loadMessages('plugin-conversation', 'errors');
 
-/** Exit codes, documented in the command's help (ERROR CODES). */
-export const ExitCode = {
-  InvalidInput: 2,
-  Auth: 3,
-  NotFound: 4,
-  NotAvailable: 5,
-  ApiFailed: 6,
-  /** get: the transcript was printed or written, but it is known to be incomplete; export: some sessions failed or came back incomplete. */
-  Partial: 7,
-  /** The org or the API host can't be reached at all: DNS, connection refused, TLS, proxy. */
-  Unreachable: 9,
-  /** The output can't be written: ENOSPC, EROFS, EACCES… */
-  WriteFailed: 11,
-} as const;
+export type Bundle = {
+  /** The message `key`, with its `%s` tokens filled in. */
+  text(key: string, tokens?: Array<string | number>): string;
+  /** A list message (a bulleted `# key`), such as a command's examples. */
+  list(key: string): string[];
+  has(key: string): boolean;
+  /**
+   * The named error `error.<key>` (name `<key>Error`) with this exit code. Its tokens often quote the org, a server
+   * or the user (an identifier, a server's message, a path), so each is made inert (sanitize.ts) before it reaches a
+   * terminal or a log.
+   */
+  fail(key: string, exitCode: number, tokens?: Array<string | number>, actionTokens?: string[]): SfError;
+};
 
-/**
- * For `this.parse(...).catch(asInputError)`: a flag value the parser refuses is bad input, exit 2 as documented. oclif's
- * own parse errors already say 2; sf-plugins-core's flag types (such as --api-version's) throw errors that say 1.
- */
-export function asInputError(error: unknown): never {
-  if (error instanceof Error) Object.assign(error, { exitCode: ExitCode.InvalidInput });
-  throw error;
+/** The messages of messages/<name>.md. */
+export function bundle(name: string): Bundle {
+  let loaded: Messages<string> | undefined;
+  const messages = (): Messages<string> => (loaded ??= Messages.loadMessages('plugin-conversation', name));
+  return {
+    text: (key, tokens = []) => messages().getMessage(key, tokens.map(String)),
+    list: (key) => messages().getMessages(key),
+    has: (key) => messages().messages.has(key),
+    fail: (key, exitCode, tokens = [], actionTokens = []) =>
+      messages().createError(`error.${key}`, tokens.map((t) => sanitizeText(String(t))), actionTokens.map(sanitizeText), exitCode),
+  };
 }
 
-/**
- * A named error. Its tokens often quote the org, a server or the user (an identifier, a server's message, a path), so
- * each is made inert (sanitize.ts) before it reaches a terminal or a log.
- */
-export function fail(key: string, exitCode: number, tokens: Array<string | number> = [], actionTokens: string[] = []): SfError {
-  return messages.createError(`error.${key}`, tokens.map((t) => sanitizeText(String(t))), actionTokens.map(sanitizeText), exitCode);
-}
+/** The catch-all file, while modules move to their own. */
+const errors = bundle('errors');
+export const messages = { getMessage: (key: string, tokens: string[] = []): string => errors.text(key, tokens), messages: { has: (key: string): boolean => errors.has(key) } };
+export const fail: Bundle['fail'] = (...args) => errors.fail(...args);

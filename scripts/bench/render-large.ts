@@ -7,7 +7,7 @@
  */
 import { createWriteStream, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { render, type ResultFormat } from '../../src/transcript/formats/index.js';
+import { formatOf, type FormatName } from '../../src/transcript/formats/index.js';
 import { toTranscript } from '../../src/transcript/normalize.js';
 import { writeChunks } from '../../src/files/output.js';
 
@@ -26,14 +26,14 @@ const entries = Array.from({ length: count }, (_, i) => ({
 // Loaded before the clock starts, and only for the format that uses it, so the other rows' RSS is as before.
 const oclif = format === 'json-oclif' ? await import('@oclif/core') : undefined;
 const started = performance.now();
-const header = { sessionId: '0Mw5g00000AbCdECAV', conversationIdentifier: 'bench', orgId: '00D5g000004AbCdEAK', entryCount: count };
+const header = { sessionId: '0Mw5g00000AbCdECAV', conversationIdentifier: 'bench', orgId: '00D5g000004AbCdEAK', entryCount: count, complete: true, incompleteReason: null };
 if (format === 'json' || format === 'json-oclif') {
   const doc = { status: 0, result: { sessionId: header.sessionId, conversationIdentifier: header.conversationIdentifier, entryCount: count, entries }, warnings: [] };
   writeFileSync(outFile, `${oclif ? oclif.ux.colorizeJson(doc, { pretty: true }) : JSON.stringify(doc, null, 2)}\n`);
 } else if (format !== 'none') {
   const transcript = toTranscript(entries);
   const out = createWriteStream(outFile);
-  await writeChunks(render(transcript, { format: format as ResultFormat, utc: true, header }), out);
+  await writeChunks(formatOf(format as FormatName).render({ entries: transcript, utc: true, header }), out);
   out.end();
   await once(out, 'finish');
 } else {

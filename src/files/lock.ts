@@ -6,11 +6,12 @@
  * so it is refused with the owner named.
  */
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
+import { constants, readFileSync, unlinkSync } from 'node:fs';
 import { link, open, readFile, rename, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ExitCode, fail } from '../messages.js';
+import { whileInterruptible } from './cleanup.js';
 
 export const LOCK_FILE = '.conversation-export.lock';
 
@@ -38,14 +39,16 @@ const isOwner = (value: unknown): value is LockOwner => {
   return Boolean(o) && Number.isSafeInteger(o?.pid) && typeof o?.host === 'string' && typeof o?.nonce === 'string';
 };
 
-async function readOwner(path: string): Promise<LockOwner | undefined> {
+function ownerFrom(text: string): LockOwner | undefined {
   try {
-    const parsed: unknown = JSON.parse(await readFile(path, 'utf8'));
+    const parsed: unknown = JSON.parse(text);
     return isOwner(parsed) ? parsed : undefined;
   } catch {
     return undefined;
   }
 }
+
+const readOwner = async (path: string): Promise<LockOwner | undefined> => ownerFrom(await readFile(path, 'utf8').catch(() => ''));
 
 const sameOwner = (a: LockOwner | undefined, b: LockOwner | undefined): boolean => Boolean(a && b && a.nonce === b.nonce);
 
@@ -112,11 +115,16 @@ export async function acquireLock(dir: string): Promise<Lock> {
     tookOverFrom = current;
   }
   let released = false;
+  // Interrupted (Ctrl-C): the lock goes with the process, if it is still ours.
+  const settled = whileInterruptible(() => {
+    if (sameOwner(ownerFrom(readFileSync(path, 'utf8')), owner)) unlinkSync(path);
+  });
   return {
     tookOverFrom,
     async release(): Promise<void> {
       if (released) return;
       released = true;
+      settled();
       // Only ever remove our own lock.
       if (sameOwner(await readOwner(path), owner)) await unlink(path).catch(() => undefined);
     },

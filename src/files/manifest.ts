@@ -23,6 +23,8 @@ export type ManifestLine = {
   sha256?: string;
   reason?: string;
   httpStatus?: number | null;
+  /** For an html export's index page: the first entry's time (epoch ms), channel, duration and time to first reply. */
+  index?: { start?: number; channel?: string; durationMs?: number; firstReplyMs?: number };
   /** Timing fields: when the session ended, and how long it took. */
   at: string;
   durationMs: number;
@@ -35,6 +37,19 @@ const STATUSES: ReadonlySet<string> = new Set<ManifestLine['status']>(['exported
 const isCount = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 0;
 const optional = (v: unknown, ok: (x: unknown) => boolean): boolean => v === undefined || ok(v);
 const isString = (v: unknown): boolean => typeof v === 'string';
+
+const isIndexFields = (value: unknown): boolean => {
+  const i = value as Record<string, unknown> | null;
+  return (
+    Boolean(i) &&
+    typeof i === 'object' &&
+    !Array.isArray(i) &&
+    optional(i?.start, isCount) &&
+    optional(i?.channel, (c) => typeof c === 'string' && (c).length <= 80) &&
+    optional(i?.durationMs, isCount) &&
+    optional(i?.firstReplyMs, isCount)
+  );
+};
 
 /**
  * A line as this plugin writes it: the manifest is a file anyone with access to the directory can edit, and a resumed
@@ -58,7 +73,8 @@ export function isManifestLine(value: unknown): value is JournalLine {
     typeof l.at === 'string' &&
     !Number.isNaN(Date.parse(l.at)) &&
     isCount(l.durationMs) &&
-    optional(l.skipped, (b) => typeof b === 'boolean')
+    optional(l.skipped, (b) => typeof b === 'boolean') &&
+    optional(l.index, isIndexFields)
   );
 }
 
@@ -109,6 +125,8 @@ export type PreviousRun = {
 };
 
 export type Journal = {
+  /** The manifest's path. */
+  path: string;
   /** What earlier runs recorded, per session (empty with force). */
   previous: PreviousRun;
   /** Journals one session's outcome; resolves once the line is in the file. */
@@ -156,6 +174,7 @@ export async function openJournal(dir: string, force: boolean): Promise<Journal>
     await closed;
   };
   return {
+    path,
     previous,
     append: async (line): Promise<void> => {
       // One write() on an O_APPEND descriptor: concurrent lines never interleave.

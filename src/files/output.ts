@@ -3,13 +3,15 @@
  * renamed into place), because transcripts hold personal data and a half-written file must never be visible.
  */
 import { once } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, unlinkSync, type WriteStream } from 'node:fs';
 import { link, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { SfError } from '@salesforce/core';
 import { printable } from '../input/ids.js';
 import { ExitCode, fail, messages } from '../messages.js';
+import { whileInterruptible } from './cleanup.js';
+import { processAlive } from './lock.js';
 
 const CHUNK = 64 * 1024;
 
@@ -28,32 +30,6 @@ export async function writeChunks(chunks: Iterable<string>, out: NodeJS.Writable
     if (buffer.length >= CHUNK) await flush();
   }
   await flush();
-}
-
-/**
- * Writes `chunks` to standard output. oclif rethrows every stdout error but EPIPE from its own 'error' listener, so a
- * full disk behind `> file` ended the process with an uncaught ENOSPC and a stack; while the transcript is written, its
- * errors are handled here: a reader that went away (EPIPE, `| head`) ends the output quietly, as oclif does, and a
- * write failure is a WriteFailed error naming standard output.
- */
-export async function writeToStdout(chunks: Iterable<string>, out: NodeJS.WriteStream = process.stdout): Promise<void> {
-  const others = out.listeners('error') as Array<(error: Error) => void>;
-  let failure: unknown;
-  const onError = (error: Error): void => {
-    failure ??= error;
-  };
-  out.removeAllListeners('error');
-  out.on('error', onError);
-  try {
-    await writeChunks(chunks, out);
-  } catch (error) {
-    failure ??= error;
-  } finally {
-    out.off('error', onError);
-    for (const listener of others) out.on('error', listener);
-  }
-  if (!failure || (failure as NodeJS.ErrnoException).code === 'EPIPE') return;
-  throw writeFailed(failure, messages.getMessage('write.stdout')) ?? failure;
 }
 
 /** A path that is empty or only spaces (or ends in a name that is) is a mistake, not a file name. */
@@ -107,6 +83,8 @@ export async function writeFileAtomically(path: string, chunks: Iterable<string>
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   // 'wx': a fresh file, never someone else's; flush: fsync before close, so the rename never exposes a partial file.
   const stream: WriteStream = createWriteStream(temp, { flags: 'wx', mode: 0o600, flush: true });
+  // Interrupted while writing (Ctrl-C): the temp file goes, and nothing half-written is left under any name.
+  const settled = whileInterruptible(() => unlinkSync(temp));
   try {
     await once(stream, 'open');
     await writeChunks(chunks, stream);
@@ -125,21 +103,14 @@ export async function writeFileAtomically(path: string, chunks: Iterable<string>
     stream.destroy();
     await unlink(temp).catch(() => undefined);
     throw writeFailed(error, path) ?? error;
+  } finally {
+    settled();
   }
 }
 
 const TEMP = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
 /** What follows `.<file name>.` in the name of that file's temp file. */
 const TEMP_OF_FILE = /^(\d+)\.[0-9a-f]{8}\.tmp$/;
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 /**
  * Removes temp files a killed run left in `dir` (only ours, and only if the process that wrote them is gone); with
@@ -151,7 +122,7 @@ export async function removeStaleTempFiles(dir: string, file?: string): Promise<
     const prefix = file === undefined ? '' : `.${file}.`;
     if (!name.startsWith(prefix)) return false;
     const pid = (file === undefined ? TEMP : TEMP_OF_FILE).exec(name.slice(prefix.length))?.[1];
-    return pid !== undefined && Number(pid) !== process.pid && !alive(Number(pid));
+    return pid !== undefined && Number(pid) !== process.pid && !processAlive(Number(pid));
   });
   await Promise.all(stale.map((name) => unlink(join(dir, name)).catch(() => undefined)));
   return stale.length;

@@ -2,6 +2,7 @@
  * Salesforce record ids and conversation identifiers: validation and 15→18 normalisation.
  * Pure functions, no I/O, so bad input can be refused before any request is made.
  */
+import { ExitCode, fail, messages } from '../messages.js';
 import { sanitizeLine } from '../sanitize.js';
 
 /** Key prefix of MessagingSession records (seen in Connect `relatedRecords`; see api-notes §4). */
@@ -78,4 +79,23 @@ export function checkConversationId(value: string): ConversationIdProblem | unde
 export function printable(value: string, max = 80): string {
   const escaped = sanitizeLine(JSON.stringify(value).slice(1, -1));
   return escaped.length > max ? `${escaped.slice(0, max)}…` : escaped;
+}
+
+/** A valid MessagingSession Id in its 18-character form; `where` names its source (a file and line) in the error. */
+export function checkSessionId(value: string, where?: string): string {
+  const check = checkRecordId(value, MESSAGING_SESSION_PREFIX);
+  if (check.ok) return check.id18;
+  const tokens = check.problem === 'length' ? [value.length] : check.problem === 'checksum' ? [to18(value.slice(0, 15))] : [];
+  const reason = messages.getMessage(`reason.${check.problem}`, tokens.map(String));
+  if (where) throw fail('InvalidSessionIdIn', ExitCode.InvalidInput, [printable(value), where, reason]);
+  throw fail('InvalidSessionId', ExitCode.InvalidInput, [printable(value), reason]);
+}
+
+const CONVERSATION_ID_REASONS = { empty: 'reason.empty', length: 'reason.tooLong', characters: 'reason.whitespace' };
+
+export function checkConversationIdentifier(value: string): string {
+  const problem = checkConversationId(value);
+  if (!problem) return value;
+  const reason = messages.getMessage(CONVERSATION_ID_REASONS[problem], problem === 'length' ? [String(value.length)] : []);
+  throw fail('InvalidConversationId', ExitCode.InvalidInput, [printable(value), reason]);
 }

@@ -1,45 +1,8 @@
 /*
- * Instants: parsing user input, and reading the timestamps of a conversation entry.
+ * Instants the user gives (--start, --end, --since, --until): ISO-8601, epoch milliseconds, or relative to now.
  */
-
-type Stamped = {
-  transcriptedTimestamp?: unknown;
-  serverReceivedTimestamp?: unknown;
-  clientTimestamp?: unknown;
-};
-
-/** Epoch values below this are taken as seconds, at or above it as milliseconds (1e10 s is the year 2286). */
-const MS_THRESHOLD = 1e10;
-
-/** An epoch value as given (a number, or a string of digits), before any unit is decided; undefined if it is none. */
-function epochNumber(value: unknown): number | undefined {
-  const n = typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
-  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : undefined;
-}
-
-/** Normalises an epoch value that may be seconds or milliseconds to milliseconds. */
-export function toEpochMs(value: unknown): number | undefined {
-  const n = epochNumber(value);
-  if (n === undefined) return undefined;
-  return Math.round(n < MS_THRESHOLD ? n * 1000 : n);
-}
-
-export type EpochUnit = 's' | 'ms';
-
-/**
- * The unit an entry's timestamps are written in: 's' when every timestamp it carries is in seconds, else 'ms'
- * (undefined when it carries none). Paging by time windows asks for the next window in this unit, because a
- * server whose entries are stamped in seconds most likely reads its window parameters in seconds too.
- */
-export function timestampUnit(entry: unknown): EpochUnit | undefined {
-  if (!entry || typeof entry !== 'object') return undefined;
-  const e = entry as Stamped;
-  const values = [e.transcriptedTimestamp, e.serverReceivedTimestamp, e.clientTimestamp]
-    .map(epochNumber)
-    .filter((n): n is number => n !== undefined);
-  if (!values.length) return undefined;
-  return values.every((n) => n < MS_THRESHOLD) ? 's' : 'ms';
-}
+import { ExitCode, fail } from '../messages.js';
+import { printable } from './ids.js';
 
 const ISO_8601 =
   /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
@@ -80,48 +43,30 @@ export function parseInstant(value: string): number | undefined {
 }
 
 /**
- * An entry's time, for ordering and display alike: server-received time, else transcripted, else client time. The
- * one order of every output is decided by sortOldestFirst (entries/paging.ts), which says why this clock wins; the
- * time shown is the same clock, so the times in a transcript never run backwards.
+ * A time flag's value in epoch milliseconds, parsed by `parse` (get: parseInstant; export adds relative times). A bare
+ * 10-digit number is refused as ambiguous (seconds or milliseconds?), with both readings and how to write each.
  */
-export function orderTime(entry: unknown): number | undefined {
-  if (!entry || typeof entry !== 'object') return undefined;
-  const e = entry as Stamped;
-  return toEpochMs(e.serverReceivedTimestamp) ?? toEpochMs(e.transcriptedTimestamp) ?? toEpochMs(e.clientTimestamp);
-}
-
-/**
- * The earliest of an entry's timestamps. Which field the API's time window filters on is not documented
- * (api-notes §1.2), so the next window starts no later than any of them: nothing after the boundary is skipped.
- */
-export function earliestTime(entry: unknown): number | undefined {
-  const all = entryTimes(entry);
-  return all.length ? Math.min(...all) : undefined;
-}
-
-/** All of an entry's timestamps, in milliseconds. */
-export function entryTimes(entry: unknown): number[] {
-  if (!entry || typeof entry !== 'object') return [];
-  const e = entry as Stamped;
-  return [e.transcriptedTimestamp, e.serverReceivedTimestamp, e.clientTimestamp]
-    .map(toEpochMs)
-    .filter((t): t is number => t !== undefined);
-}
-
-const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
-
-/** `2025-01-10 11:21:29+01:00` in local time, or `2025-01-10 10:21:29Z` in UTC. */
-export function formatInstant(ms: number, utc = false): string {
-  const d = new Date(ms);
-  if (utc) {
-    return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(
-      d.getUTCMinutes()
-    )}:${pad(d.getUTCSeconds())}Z`;
+export function checkInstant(flag: string, value: string | undefined, parse: (text: string) => number | undefined = parseInstant): number | undefined {
+  if (value === undefined) return undefined;
+  const readings = ambiguousEpoch(value);
+  if (readings) {
+    const [seconds, milliseconds] = [isoInstant(readings.asSeconds), isoInstant(readings.asMilliseconds)];
+    throw fail('AmbiguousInstant', ExitCode.InvalidInput, [flag, printable(value), seconds, milliseconds], [flag, seconds, flag, String(readings.asSeconds), flag, milliseconds, flag]);
   }
-  const offset = -d.getTimezoneOffset();
-  const sign = offset >= 0 ? '+' : '-';
-  const abs = Math.abs(offset);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(
-    d.getMinutes()
-  )}:${pad(d.getSeconds())}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+  const ms = parse(value);
+  if (ms === undefined) throw fail('InvalidInstant', ExitCode.InvalidInput, [flag, printable(value)]);
+  return ms;
+}
+
+/** --start, --end and --limit, checked: a window in epoch ms (both ends inclusive) and the most entries to return. */
+export function checkWindow(input: { start?: string; end?: string; limit?: number }): { start?: number; end?: number; limit?: number } {
+  const start = checkInstant('start', input.start);
+  const end = checkInstant('end', input.end);
+  if (start !== undefined && end !== undefined && start > end) {
+    throw fail('EmptyWindow', ExitCode.InvalidInput, ['start', new Date(start).toISOString(), 'end', new Date(end).toISOString()]);
+  }
+  if (input.limit !== undefined && (!Number.isSafeInteger(input.limit) || input.limit < 1)) {
+    throw fail('InvalidLimit', ExitCode.InvalidInput, [input.limit]);
+  }
+  return { start, end, limit: input.limit };
 }

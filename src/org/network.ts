@@ -56,7 +56,7 @@ export function unreachableCause(error: unknown): Unreachable | undefined {
 }
 
 /** A proxy URL without its credentials, or a placeholder when it can't be read. */
-const showProxy = (proxy: string): string => {
+export const showProxy = (proxy: string): string => {
   try {
     const url = new URL(proxy);
     return `${url.protocol}//${url.host}`;

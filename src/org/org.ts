@@ -2,16 +2,12 @@
  * Loading the target org from the sf keychain, and the API version its queries use.
  */
 import { AuthInfo, ConfigAggregator, Org, OrgConfigProperties, StateAggregator, type Connection } from '@salesforce/core';
+import { compareVersions, MIN_API_VERSION } from '../input/access.js';
 import { ExitCode, fail } from '../messages.js';
 import { coreProxy, unreachableError } from './network.js';
 
-/** `MessagingSession.ConversationId` (and so `Conversation.ConversationIdentifier`) exists from 55.0. */
-export const MIN_API_VERSION = '55.0';
-
 /** A raw access token can be passed where a username is expected; never echo one (conventions, snag 12). */
 const looksLikeToken = (value: string): boolean => /^00D\w{12,15}!/.test(value) || value.split('.').length === 3;
-
-export const compareVersions = (a: string, b: string): number => Number(a) - Number(b);
 
 export async function loadOrg(targetOrg: string | undefined): Promise<Org> {
   try {
@@ -44,14 +40,14 @@ async function storedInstanceUrl(targetOrg: string | undefined): Promise<string 
 
 /**
  * The org's connection at the requested API version (already checked to be 55.0 or later), or the org's own
- * version raised to 55.0 when it is older. Returns the warning's tokens when it had to raise it.
+ * version raised to 55.0 when it is older; then `raisedFrom` is the org's own version, for a warning.
  */
-export function connectionFor(org: Org, apiVersion?: string): { conn: Connection; warning?: [string] } {
+export function connectionFor(org: Org, apiVersion?: string): { conn: Connection; raisedFrom?: string } {
   const conn = org.getConnection(apiVersion);
   const version = conn.getApiVersion();
   if (compareVersions(version, MIN_API_VERSION) < 0) {
     conn.setApiVersion(MIN_API_VERSION);
-    return { conn, warning: [version] };
+    return { conn, raisedFrom: version };
   }
   return { conn };
 }
@@ -67,4 +63,16 @@ export function isAuthFailure(error: unknown): boolean {
     e?.name === 'RefreshTokenAuthError' ||
     e?.statusCode === 401
   );
+}
+
+/** Asks the org to check the token and refresh it if it expired. A refresh that fails means re-authorising. */
+export async function refresh(org: Org, instanceUrl: string): Promise<void> {
+  try {
+    await org.refreshAuth();
+  } catch (error) {
+    if (isAuthFailure(error) || (error as Error).name === 'AuthInfoRefreshError') {
+      throw fail('SessionExpired', ExitCode.Auth, [org.getOrgId(), instanceUrl]);
+    }
+    throw unreachableError(error, instanceUrl, coreProxy()) ?? error;
+  }
 }

@@ -1,7 +1,11 @@
 /*
- * From a MessagingSession Id to its conversation's identifier, with one SOQL query through the org's Connection.
+ * Every MessagingSession query, through the org's Connection, with one error mapper: a session's conversation
+ * identifier (get: one query), and an export's selection (ids in batches of 200; a filter-only selection streamed
+ * through queryMore, so a large selection never sits in memory).
  */
 import type { Connection } from '@salesforce/core';
+import PQueue from 'p-queue';
+import type { Selection } from '../input/selection.js';
 import { ExitCode, fail } from '../messages.js';
 import { sanitizeLine } from '../sanitize.js';
 import { coreProxy, unreachableError } from './network.js';
@@ -50,4 +54,120 @@ export function queryFailed(error: unknown, make: (detail: string, code: string)
   const e = error as { errorCode?: string; name?: string; message?: string };
   const detail = (e.message ?? '').trim().split('\n').pop() ?? '';
   return make(sanitizeLine(detail.slice(0, 300)), sanitizeLine(e.errorCode ?? e.name ?? 'UNKNOWN'));
+}
+
+export const ID_BATCH = 200;
+
+export type SessionRow = {
+  sessionId: string;
+  conversationIdentifier: string | null;
+  /** MessagingSession.StartTime (ISO-8601) and ChannelType, for an export's index page. */
+  startTime?: string;
+  channel?: string;
+};
+
+const soqlDateTime = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** The filter conditions, ANDed; the raw --where is wrapped in parentheses. */
+export function conditions(selection: Selection): string[] {
+  const out: string[] = [];
+  if (selection.since !== undefined) out.push(`StartTime >= ${soqlDateTime(selection.since)}`);
+  if (selection.until !== undefined) out.push(`StartTime <= ${soqlDateTime(selection.until)}`);
+  if (selection.channels.length) out.push(`ChannelType IN (${selection.channels.map((c) => `'${c}'`).join(', ')})`);
+  if (selection.where) out.push(`(${selection.where})`);
+  return out;
+}
+
+const FIELDS = 'SELECT Id, StartTime, ChannelType, Conversation.ConversationIdentifier FROM MessagingSession';
+
+type Row = { Id: string; StartTime?: string | null; ChannelType?: string | null; Conversation?: { ConversationIdentifier?: string | null } | null };
+
+const toSession = (r: Row): SessionRow => ({
+  sessionId: r.Id,
+  conversationIdentifier: r.Conversation?.ConversationIdentifier ?? null,
+  startTime: r.StartTime ?? undefined,
+  channel: r.ChannelType ?? undefined,
+});
+
+/** The SOQL statements for an id selection: one per batch of 200 ids. */
+export function idQueries(selection: Selection): string[] {
+  const filters = conditions(selection);
+  const batches: string[] = [];
+  for (let i = 0; i < selection.ids.length; i += ID_BATCH) {
+    const ids = selection.ids.slice(i, i + ID_BATCH).map((id) => `'${id}'`).join(',');
+    batches.push(`${FIELDS} WHERE ${[`Id IN (${ids})`, ...filters].join(' AND ')}`);
+  }
+  return batches;
+}
+
+export const filterQuery = (selection: Selection): string => `${FIELDS} WHERE ${conditions(selection).join(' AND ')} ORDER BY Id`;
+
+/**
+ * Sessions of an id selection, queried in batches of 200 (small: at most the ids given), plus the ids not found.
+ */
+export async function sessionsById(conn: Connection, selection: Selection, orgId: string, concurrency = 1): Promise<{ found: SessionRow[]; missing: string[] }> {
+  const queue = new PQueue({ concurrency });
+  const batches = await Promise.all(idQueries(selection).map((soql) => queue.add(() => query(conn, orgId, () => conn.query<Row>(soql)))));
+  const found = batches.flatMap((batch) => batch.records.map(toSession));
+  const seen = new Set(found.map((r) => r.sessionId));
+  return { found, missing: selection.ids.filter((id) => !seen.has(id)) };
+}
+
+/** Sessions of a filter selection, streamed page by page through queryMore. The first page says the total. */
+export async function streamSessions(conn: Connection, selection: Selection, orgId: string): Promise<{ total: number; rows: AsyncGenerator<SessionRow> }> {
+  const first = await query(conn, orgId, () => conn.query<Row>(filterQuery(selection)));
+  async function* rows(): AsyncGenerator<SessionRow> {
+    let page = first;
+    for (;;) {
+      for (const record of page.records) yield toSession(record);
+      if (page.done || !page.nextRecordsUrl) return;
+      const next: string = page.nextRecordsUrl;
+      // eslint-disable-next-line no-await-in-loop -- pages are sequential
+      page = await query(conn, orgId, () => conn.queryMore<Row>(next));
+    }
+  }
+  return { total: first.totalSize, rows: rows() };
+}
+
+export type Selected = {
+  rows: AsyncIterable<SessionRow> | SessionRow[];
+  /** The conversations the guard counts: the sessions with one, or for a filter the query's total (a conservative count). */
+  conversations: number;
+  /** The sessions progress counts: known up front, or the query's total. */
+  sessions: number;
+  /** Ids given that no session matched: each is a failed line. */
+  missing: string[];
+  /** Ids given that the filters excluded (or that don't exist: one query can't tell them apart): not selected. */
+  notSelected: number;
+};
+
+/** The selected sessions: by id (with or without filters), or streamed from a filter query. */
+/** `concurrency`: how many id batches are queried at once (export's --concurrency). */
+export async function selectSessions(conn: Connection, selection: Selection, orgId: string, concurrency = 1): Promise<Selected> {
+  if (!selection.ids.length) {
+    const streamed = await streamSessions(conn, selection, orgId);
+    return { rows: streamed.rows, conversations: streamed.total, sessions: streamed.total, missing: [], notSelected: 0 };
+  }
+  const { found, missing } = await sessionsById(conn, selection, orgId, concurrency);
+  // Selectors combine with AND: an id the filters exclude is simply not selected.
+  const filtered = conditions(selection).length > 0;
+  return {
+    rows: found,
+    conversations: found.filter((r) => r.conversationIdentifier).length,
+    sessions: found.length + (filtered ? 0 : missing.length),
+    missing: filtered ? [] : missing,
+    notSelected: filtered ? missing.length : 0,
+  };
+}
+
+/** Runs a MessagingSession query, turning its failures into named errors. */
+async function query<T>(conn: Connection, orgId: string, run: () => PromiseLike<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw (
+      classifyQueryError(error, orgId, conn.instanceUrl) ??
+      queryFailed(error, (detail, code) => fail('SelectionQueryFailed', ExitCode.ApiFailed, [detail, code]))
+    );
+  }
 }

@@ -4,7 +4,7 @@
  * throws: an unknown entry becomes its entry type plus a compact summary of its payload.
  */
 import { decodeHTML } from 'entities';
-import { orderTime } from '../input/time.js';
+import { orderTime } from '../sources/api/entryTime.js';
 import type { ConversationEntry } from '../sources/api/page.js';
 
 export type TranscriptEntry = {
@@ -125,7 +125,7 @@ export function senderLabel(e: Pick<TranscriptEntry, 'senderRole' | 'senderAppTy
 }
 
 /**
- * Normalised entries, in the order given. The order is decided once, by sortOldestFirst (entries/paging.ts), for
+ * Normalised entries, in the order given. The order is decided once, by orderEntries (transcript/order.ts), for
  * --json, every format and export alike; sorting again here by the displayed time would mix clocks.
  */
 export function toTranscript(entries: ConversationEntry[]): TranscriptEntry[] {

@@ -7,7 +7,8 @@
  * are never masked or counted again.
  */
 import type { ConversationEntry } from '../sources/api/page.js';
-import { emptyCounts, redactEntry, redactText, type RedactionCounts } from './redact.js';
+import { messages } from '../messages.js';
+import { REDACTION_KINDS, emptyCounts, redactEntry, redactText, type RedactionCounts } from './redact.js';
 import { toTranscript, type TranscriptEntry } from './normalize.js';
 
 export type RedactedConversation = {
@@ -30,4 +31,11 @@ export function redactConversation(entries: ConversationEntry[]): RedactedConver
     senderName: shown(entry.senderName),
   }));
   return { entries: redacted, transcript, counts };
+}
+
+/** What --redact says after a conversation: how many of each kind it masked, or that it found nothing. */
+export function redactionWarning(counts: RedactionCounts): string {
+  return REDACTION_KINDS.some((kind) => counts[kind] > 0)
+    ? messages.getMessage('warning.Redacted', REDACTION_KINDS.map((kind) => String(counts[kind])))
+    : messages.getMessage('warning.RedactedNothing');
 }

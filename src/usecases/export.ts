@@ -1,76 +1,82 @@
 /*
  * `sf conversation entries export`: many sessions, bounded, resumable, honest about failures.
- * Requests: ⌈ids/200⌉ SOQL queries for an id list (or one query plus queryMore pages for filters), then one entries
- * request per conversation page. Each finished session is written atomically and journalled in the manifest.
+ *
+ * Every value is checked before the first request, and the output directory is claimed (one writer per directory).
+ * Requests: ⌈ids/200⌉ SOQL queries for an id list, run concurrently (or one query plus queryMore pages for filters),
+ * then one entries request per conversation page through the run's source. Two stages: up to --concurrency
+ * conversations are fetched at once, and each hands its entries to a bounded writer stage as soon as they are in, so a
+ * fetch slot never waits on the disk. Each finished session is written atomically and journalled in the manifest.
+ * The result counts what happened; the command maps failures and incomplete sessions to an exit code.
  */
 import { createHash } from 'node:crypto';
-import type { Connection, Org, SfError } from '@salesforce/core';
+import type { SfError } from '@salesforce/core';
 import PQueue from 'p-queue';
-import pThrottle from 'p-throttle';
-import { entriesAccess, type AccessSettings, type EntriesApi } from '../sources/access.js';
-import { createEntriesClient } from '../sources/api/client.js';
-import type { RetryPolicy } from '../sources/api/retry.js';
-import { collectEntries, incompleteReason, pagingWarnings } from '../sources/api/paging.js';
+import { checkAccess, type AccessInput, type CheckedAccess } from '../input/access.js';
+import { isRecordId } from '../input/ids.js';
+import { checkSelection, type Selection, type SelectionInput } from '../input/selection.js';
+import { hashing, openJournal, sha256OfFile, type Journal, type JournalLine, type ManifestLine } from '../files/manifest.js';
+import { claimOutputDir, pathInside } from '../files/outputDir.js';
+import { checkOutputDir, removeStaleTempFiles, writeFailed, writeFileAtomically } from '../files/output.js';
 import { ExitCode, fail, messages } from '../messages.js';
 import { connectionFor, loadOrg } from '../org/org.js';
-import { render, type TranscriptHeader } from '../transcript/formats/index.js';
+import { selectSessions, type Selected, type SessionRow } from '../org/sessions.js';
+import type { RetryPolicy } from '../sources/api/retry.js';
+import { openSource, sourceLabel, type OpenedSource } from '../sources/open.js';
+import { RATE_WINDOW_MS } from '../sources/rateLimit.js';
+import type { Read } from '../sources/source.js';
+import { formatOf, type EXPORT_FORMATS, type TranscriptHeader } from '../transcript/formats/index.js';
+import { htmlIndex, summarize, type IndexRow } from '../transcript/formats/html.js';
 import { toTranscript } from '../transcript/normalize.js';
-import { checkOutputDir, removeStaleTempFiles, writeFileAtomically } from '../files/output.js';
-import { isRecordId } from '../input/ids.js';
-import { claimOutputDir, pathInside } from '../files/outputDir.js';
-import { hashing, openJournal, sha256OfFile, type JournalLine, type ManifestLine } from '../files/manifest.js';
-import { checkSelection, selectSessions, type Selected, type Selection, type SelectionInput, type SessionRow } from '../org/selection.js';
+import { orderEntries } from '../transcript/order.js';
 import { withCompactHeap } from './exportHeap.js';
-import { checkInput } from './get.js';
 
-export const EXPORT_FORMATS = ['json', 'jsonl', 'csv', 'markdown', 'html'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-const EXTENSIONS: Record<ExportFormat, string> = { json: 'json', jsonl: 'jsonl', csv: 'csv', markdown: 'md', html: 'html' };
 
-/** Exit code when some sessions failed but the others were exported. */
-export const PARTIAL_FAILURE = 7;
-/** Exit code when the selection is larger than --max-conversations. */
-export const TOO_MANY = 8;
+/** More sessions than this get a warning about the API's per-conversation limits. */
 const WARN_ABOVE = 50;
 /** Sessions in a row that failed because the API host can't be reached at all, before the run stops. */
 export const UNREACHABLE_STOP_AFTER = 3;
+/** Conversations fetched and waiting for the writer at most: the writer stage's backlog. */
+const WRITE_BACKLOG = 8;
+/** Files written at once. */
+const WRITERS = 2;
+export const INDEX_FILE = 'index.html';
 
-export type ExportInput = SelectionInput & {
-  targetOrg?: string;
-  apiVersion?: string;
-  outputDir: string;
-  format: ExportFormat;
-  concurrency: number;
-  /** Entries requests per minute, over any 60-second window; 0 turns the limit off. */
-  rateLimit: number;
-  /** The rate limit's window in ms (default 60,000: rateLimit is per minute). Tests shorten it rather than wait. */
-  rateWindowMs?: number;
-  /** How entries requests are retried (default DEFAULT_RETRY_POLICY). Tests shorten the backoff rather than wait. */
-  retry?: RetryPolicy;
-  maxConversations: number;
-  dryRun: boolean;
-  force: boolean;
-  /** As for get: the Conversation Data API (default) or the Connect fallback, and client credentials. */
-  api?: EntriesApi;
-  clientId?: string;
-  /** Return every session's status in the result (default true); the command asks only under --json. */
-  statuses?: boolean;
-  env?: NodeJS.ProcessEnv;
-};
+export type ExportInput = AccessInput &
+  SelectionInput & {
+    targetOrg?: string;
+    outputDir: string;
+    format: ExportFormat;
+    concurrency: number;
+    /** Entries requests per minute, over any 60-second window; 0 turns the limit off. */
+    rateLimit: number;
+    /** The rate limit's window in ms (default 60,000: rateLimit is per minute). Tests shorten it rather than wait. */
+    rateWindowMs?: number;
+    /** How entries requests are retried (default: the client's policy). Tests shorten the backoff rather than wait. */
+    retry?: RetryPolicy;
+    maxConversations: number;
+    dryRun: boolean;
+    force: boolean;
+    /** Return every session's status in the result (default true); the command asks only under --json. */
+    statuses?: boolean;
+  };
 
 /** `startedAt`: when the first session started, so the rate and the time left leave out start-up and the selection. */
 export type ExportProgress = { done: number; total: number; failed: number; startedAt: number };
 export type ExportEvents = { warn: (message: string) => void; progress?: (p: ExportProgress) => void };
 
-export type SessionStatus = Omit<ManifestLine, 'at' | 'durationMs' | 'status'> & {
+export type SessionStatus = Omit<ManifestLine, 'at' | 'durationMs' | 'status' | 'index'> & {
   /** `would-export` only in a dry run. */
   status: ManifestLine['status'] | 'would-export';
   /** Exported by an earlier run and unchanged, so not fetched again. */
   skipped?: boolean;
 };
+
 export type ExportResult = {
   dryRun: boolean;
   outputDir: string;
+  /** The source that answered (e.g. "Conversation Data API"); null in a dry run, which reads no entries. */
+  source: string | null;
   selected: number;
   exported: number;
   skipped: number;
@@ -86,156 +92,158 @@ export type ExportResult = {
   sessions: SessionStatus[];
 };
 
-/** --rate-limit counts requests per minute. */
-export const RATE_WINDOW_MS = 60_000;
-
-/**
- * Strict: a call waits until it is at most the `limit`-th in any `windowMs` window (p-throttle's strict mode, which
- * tracks each call, not fixed windows). Retries and later pages count like any request.
- */
-export function rateLimiter(limit: number, windowMs: number): () => Promise<void> {
-  return pThrottle({ limit, interval: windowMs, strict: true })((): Promise<void> => Promise.resolve());
-}
-
 export function runExport(input: ExportInput, events: ExportEvents): Promise<ExportResult> {
-  return withCompactHeap(() => selectAndExport(input, events));
+  return withCompactHeap(() => checkAndExport(input, events));
 }
 
-async function selectAndExport(input: ExportInput, events: ExportEvents): Promise<ExportResult> {
+async function checkAndExport(input: ExportInput, events: ExportEvents): Promise<ExportResult> {
   const startedAt = Date.now();
-  const env = input.env ?? process.env;
   // Every check that needs no network, first: bad input changes nothing and requests nothing.
-  const checked = checkInput({ apiVersion: input.apiVersion, api: input.api, clientId: input.clientId, env });
-  checked.warnings.forEach((message) => events.warn(message));
+  const access = checkAccess(input);
   const selection = await checkSelection(input);
   await checkOutputDir(input.outputDir);
+  access.settings.warnings.forEach(events.warn);
   // Before any request: one writer per directory (a dry run writes nothing, so it takes no lock).
   const claimed = input.dryRun ? undefined : await claimOutputDir(input.outputDir, events.warn);
   let wrote = false;
   try {
-    const result = await selectAndExportClaimed(input, events, checked, selection, startedAt, () => (wrote = true));
-    return result;
+    return await selectAndExport({ input, events, access, selection, startedAt, writing: () => (wrote = true) });
   } finally {
     await claimed?.release(!wrote);
   }
 }
 
-async function selectAndExportClaimed(
-  input: ExportInput,
-  events: ExportEvents,
-  checked: AccessSettings,
-  selection: Selection,
-  startedAt: number,
-  writing: () => void
-): Promise<ExportResult> {
-  const org = await loadOrg(input.targetOrg);
-  const { conn } = connectionFor(org, input.apiVersion);
-  const orgId = org.getOrgId();
-
-  const { rows, conversations: total, sessions, missing, notSelected } = await selectSessions(conn, selection, orgId);
-  if (notSelected) events.warn(messages.getMessage('warning.IdsNotSelected', [String(notSelected)]));
-  if (total > input.maxConversations) {
-    const stop = fail('TooManyConversations', TOO_MANY, [total, input.maxConversations], [String(total)]);
-    // A dry run reads no conversation, so it still lists the selection, and says the real run would stop.
-    if (!input.dryRun) throw stop;
-    events.warn(stop.message);
-  }
-  if (total > WARN_ABOVE) events.warn(messages.getMessage('warning.ManyConversations', [String(total)]));
-
-  const empty: ExportResult = {
-    dryRun: input.dryRun,
-    outputDir: input.outputDir,
-    selected: 0,
-    exported: 0,
-    skipped: 0,
-    noConversation: 0,
-    partial: 0,
-    failed: 0,
-    entries: 0,
-    requests: 0,
-    retries: 0,
-    elapsedMs: 0,
-    sessions: [],
-  };
-  if (input.dryRun) return listDryRun(rows, missing, empty, startedAt);
-  const run: Run = { input, events, org, conn, settings: checked, selected: { rows, sessions, missing }, empty, startedAt, writing };
-  return exportSelected(run);
-}
-
-/** Everything an export's fetching phase needs: the checked input, the org, and the selection. */
 type Run = {
   input: ExportInput;
   events: ExportEvents;
-  org: Org;
-  conn: Connection;
-  /** The API host, client secret and timeout, from the environment. */
-  settings: AccessSettings;
-  selected: Pick<Selected, 'rows' | 'sessions' | 'missing'>;
-  /** The result with nothing counted yet. */
-  empty: ExportResult;
+  access: CheckedAccess;
+  selection: Selection;
   startedAt: number;
   /** Called once the run starts writing into the output directory (before that, a failure leaves it as it was). */
   writing: () => void;
 };
 
-/** Fetches, writes and journals every selected session, then writes the final manifest. */
-async function exportSelected({ input, events, org, conn, settings, selected, empty, startedAt, writing }: Run): Promise<ExportResult> {
-  const result: ExportResult = { ...empty, sessions: [] };
-  const { rows, sessions, missing } = selected;
+const emptyResult = (input: ExportInput): ExportResult => ({
+  dryRun: input.dryRun,
+  outputDir: input.outputDir,
+  source: null,
+  selected: 0,
+  exported: 0,
+  skipped: 0,
+  noConversation: 0,
+  partial: 0,
+  failed: 0,
+  entries: 0,
+  requests: 0,
+  retries: 0,
+  elapsedMs: 0,
+  sessions: [],
+});
+
+async function selectAndExport(run: Run): Promise<ExportResult> {
+  const { input, events, access, selection } = run;
+  const org = await loadOrg(input.targetOrg);
+  const { conn, raisedFrom } = connectionFor(org, input.apiVersion);
+  if (raisedFrom) events.warn(messages.getMessage('warning.ApiVersionRaised', [raisedFrom]));
   const orgId = org.getOrgId();
-  // The token side, worked out once for every conversation (a client-credentials token is requested here, before
-  // anything is written, so a setup that can't work leaves no directory behind).
-  const access = await entriesAccess(input, settings, { org, conn }, (message) => events.warn(message));
-  writing();
+
+  const selected = await selectSessions(conn, selection, orgId, input.concurrency);
+  if (selected.notSelected) events.warn(messages.getMessage('warning.IdsNotSelected', [String(selected.notSelected)]));
+  if (selected.conversations > input.maxConversations) {
+    const stop = fail('TooManyConversations', ExitCode.TooMany, [selected.conversations, input.maxConversations], [String(selected.conversations)]);
+    // A dry run reads no conversation, so it still lists the selection, and says the real run would stop.
+    if (!input.dryRun) throw stop;
+    events.warn(stop.message);
+  }
+  if (selected.conversations > WARN_ABOVE) events.warn(messages.getMessage('warning.ManyConversations', [String(selected.conversations)]));
+  if (input.dryRun) return listDryRun(selected, emptyResult(input), run.startedAt);
+
+  // The source, opened once for every conversation (a client-credentials token is requested here, before anything is
+  // written, so a setup that can't work leaves no directory behind).
+  const rateLimit = input.rateLimit > 0 ? { limit: input.rateLimit, windowMs: input.rateWindowMs ?? RATE_WINDOW_MS } : undefined;
+  const source = await openSource({ ...access, org, conn, warn: events.warn, retry: input.retry, rateLimit });
+  run.writing();
   // A run killed mid-write leaves its temp files behind; a resumed run tidies them, so the directory ends up as an
   // uninterrupted run leaves it.
   await removeStaleTempFiles(input.outputDir);
   const journal = await openJournal(input.outputDir, input.force);
-  // Counts only: the per-session lines go to the manifest's journal, and are read back from it at the end.
+  return exportSessions(run, { source, journal, selected, orgId });
+}
+
+type Stages = { source: OpenedSource; journal: Journal; selected: Selected; orgId: string };
+
+/** Fetches, writes and journals every selected session, then writes the final manifest (and the index page). */
+async function exportSessions({ input, events, startedAt }: Run, { source, journal, selected, orgId }: Stages): Promise<ExportResult> {
+  const result: ExportResult = { ...emptyResult(input), source: sourceLabel(source.name) };
+  const format = formatOf(input.format);
+  const index: IndexRow[] | undefined = input.format === 'html' ? [] : undefined;
   let finished = 0;
-  let fetchStartedAt = Date.now();
-  const record = (line: JournalLine): Promise<void> => {
+  const fetchStartedAt = Date.now();
+  // Counts only: the per-session lines go to the manifest's journal, and are read back from it at the end.
+  const record = async (line: JournalLine): Promise<void> => {
     finished++;
     if (line.status === 'exported') result[line.skipped ? 'skipped' : 'exported']++;
     else if (line.status === 'no-conversation') result.noConversation++;
     else if (line.status === 'partial') result.partial++;
     else result.failed++;
     result.entries += line.entryCount ?? 0;
-    events.progress?.({ done: finished, total: sessions, failed: result.failed, startedAt: fetchStartedAt });
-    return journal.append(line);
+    if (index && line.file && line.index) index.push({ sessionId: line.sessionId, file: line.file, entries: line.entryCount ?? 0, ...line.index });
+    events.progress?.({ done: finished, total: selected.sessions, failed: result.failed, startedAt: fetchStartedAt });
+    await journal.append(line).catch((error: unknown) => {
+      throw writeFailed(error, journal.path) ?? error;
+    });
   };
-  const header = (row: SessionRow): TranscriptHeader => ({ sessionId: row.sessionId, conversationIdentifier: row.conversationIdentifier ?? '', orgId, entryCount: 0 });
 
-  // One refresh at a time, shared by every worker that sees a 401.
-  let refreshing: Promise<void> | undefined;
-  const refreshOnce = (): Promise<void> => (refreshing ??= access.refresh().finally(() => (refreshing = undefined)));
-  // Strict: never more than rateLimit requests in any 60-second window, retries and pages included.
-  const throttle =
-    input.rateLimit > 0 ? rateLimiter(input.rateLimit, input.rateWindowMs ?? RATE_WINDOW_MS) : undefined;
-
-  // One client for every conversation: one got instance, kept-alive connections.
-  const client = createEntriesClient({
-    getToken: () => access.getToken(),
-    refresh: refreshOnce,
-    diagnose: () => access.diagnose?.(),
-    timeoutMs: settings.timeoutMs,
-    maxResponseBytes: settings.maxResponseBytes,
-    retry: input.retry,
-    beforeRequest: throttle,
-  });
-
-  const queue = new PQueue({ concurrency: input.concurrency });
-  // Sessions in a row that failed because the API host could not be reached at all, and the error that stops the run.
+  const fetching = new PQueue({ concurrency: input.concurrency });
+  const writing = new PQueue({ concurrency: WRITERS });
+  // Sessions in a row whose API host could not be reached at all; the error that stops the run; a failure of the
+  // run itself (the journal, the disk, the selection's next page).
   let unreachableInARow = 0;
   let stopped: SfError | undefined;
+  let broken: unknown;
+  const stop = (error: unknown): void => {
+    broken ??= error;
+    fetching.clear();
+  };
 
-  const exportOne = async (row: SessionRow): Promise<void> => {
+  /** The writer stage: one conversation, ordered, rendered, written atomically, then journalled. */
+  const write = async (row: SessionRow & { conversationIdentifier: string }, read: Read, file: string, path: string, began: number): Promise<void> => {
+    const entries = orderEntries(read.entries);
+    const header: TranscriptHeader = {
+      sessionId: row.sessionId,
+      conversationIdentifier: row.conversationIdentifier,
+      orgId,
+      entryCount: entries.length,
+      complete: read.incomplete === null,
+      incompleteReason: read.incomplete,
+      source: result.source ?? undefined,
+    };
+    const transcript = toTranscript(entries);
+    const hash = createHash('sha256');
+    await writeFileAtomically(path, hashing(format.render({ header, entries: transcript, utc: true }), hash), true);
+    const line: JournalLine = {
+      sessionId: row.sessionId,
+      conversationIdentifier: row.conversationIdentifier,
+      status: read.incomplete ? 'partial' : 'exported',
+      entryCount: entries.length,
+      file,
+      sha256: hash.digest('hex'),
+      ...(read.incomplete ? { reason: `${read.incomplete}: ${read.warnings[0] ?? ''}`.slice(0, 500) } : {}),
+      ...(index ? { index: indexFields(row, transcript) } : {}),
+      at: new Date().toISOString(),
+      durationMs: Date.now() - began,
+    };
+    await record(line);
+  };
+
+  /** The fetch stage: one session, up to the moment its entries are in and handed to the writer. */
+  const fetchOne = async (row: SessionRow): Promise<void> => {
     const began = Date.now();
-    const done = (line: Omit<ManifestLine, 'at' | 'durationMs'>): Promise<void> =>
-      record({ ...line, at: new Date().toISOString(), durationMs: Date.now() - began });
+    const done = (line: Omit<ManifestLine, 'at' | 'durationMs'>): Promise<void> => record({ ...line, at: new Date().toISOString(), durationMs: Date.now() - began });
     const base = { sessionId: row.sessionId, conversationIdentifier: row.conversationIdentifier };
-    if (!row.conversationIdentifier) return done({ ...base, status: 'no-conversation' });
-    const file = `${row.sessionId}.${EXTENSIONS[input.format]}`;
+    const conversationIdentifier = row.conversationIdentifier;
+    if (!conversationIdentifier) return done({ ...base, status: 'no-conversation' });
+    const file = `${row.sessionId}.${format.extension}`;
     // What the org returned becomes a file name only if it is a record Id (and so a plain name inside the directory).
     // The conversation identifier never becomes part of a path (only of a URL, encoded), so it is sent as it came.
     const path = isRecordId(row.sessionId) ? pathInside(input.outputDir, file) : undefined;
@@ -245,65 +253,50 @@ async function exportSelected({ input, events, org, conn, settings, selected, em
     if (before?.status === 'exported' && before.file === file && before.sha256 && (await sha256OfFile(path)) === before.sha256) {
       return record({ ...before, skipped: true });
     }
-    const { fetchPage, stats } = client.fetcher(access.target(row.conversationIdentifier));
+    let read: Read;
     try {
-      const collected = await collectEntries(fetchPage);
+      read = await source.read(conversationIdentifier);
       unreachableInARow = 0;
-      const { entries } = collected;
-      // A conversation whose paging stopped short is written (what came is worth having) but recorded as partial,
-      // with the reason get would give, so the run exits 7 and a resume fetches it again.
-      const incomplete = incompleteReason(collected);
-      const hash = createHash('sha256');
-      const chunks =
-        input.format === 'json'
-          ? [`${JSON.stringify({ ...base, entryCount: entries.length, complete: incomplete === null, incompleteReason: incomplete, entries }, null, 2)}\n`]
-          : render(toTranscript(entries), { format: input.format, utc: true, header: { ...header(row), entryCount: entries.length } });
-      await writeFileAtomically(path, hashing(chunks, hash), true);
-      const written = { ...base, entryCount: entries.length, file, sha256: hash.digest('hex') };
-      if (incomplete) await done({ ...written, status: 'partial', reason: `${incomplete}: ${pagingWarnings(collected)[0]}`.slice(0, 500) });
-      else await done({ ...written, status: 'exported' });
     } catch (error) {
       const e = error as SfError;
-      if (e.exitCode === ExitCode.Unreachable) unreachableInARow++;
-      else unreachableInARow = 0;
+      unreachableInARow = e.exitCode === ExitCode.Unreachable ? unreachableInARow + 1 : 0;
       const httpStatus = (e.data as { httpStatus?: number } | undefined)?.httpStatus ?? null;
       await done({ ...base, status: 'failed', reason: `${e.name}: ${e.message}`.slice(0, 500), httpStatus });
-      if (unreachableInARow >= UNREACHABLE_STOP_AFTER) {
+      if (unreachableInARow >= UNREACHABLE_STOP_AFTER && !stopped) {
         // The API host can't be reached at all: the sessions after this one would each fail the same way, after
         // their own retries. Stop, and say how to resume once the network is back.
-        stopped ??= fail('ExportStoppedUnreachable', ExitCode.Unreachable, [String(unreachableInARow), `${e.name}: ${e.message}`.slice(0, 300), String(finished), String(sessions)]);
-        queue.clear();
+        stopped = fail('ExportStoppedUnreachable', ExitCode.Unreachable, [String(unreachableInARow), `${e.name}: ${e.message}`.slice(0, 300), String(finished), String(selected.sessions)]);
+        stop(stopped);
       }
-    } finally {
-      result.requests += stats.requests;
-      result.retries += stats.retries;
+      return;
     }
+    // The slot is free as soon as the writer has room for this conversation.
+    await writing.onSizeLessThan(WRITE_BACKLOG);
+    writing.add(() => write({ ...row, conversationIdentifier }, read, file, path, began)).catch(stop);
   };
 
-  fetchStartedAt = Date.now();
-  // A session's failure is in its manifest line; only the journal itself failing (a full disk) stops the run.
-  let broken: unknown;
   try {
-    for await (const row of rows) {
-      if (broken ?? stopped) break;
+    for await (const row of selected.rows) {
       // Backpressure: never read more sessions than the workers can take, so memory stays flat.
-      await queue.onSizeLessThan(input.concurrency);
-      if (stopped) break;
+      await fetching.onSizeLessThan(input.concurrency);
+      if (broken) break;
       result.selected++;
-      // Once the run stopped, the sessions still queued are dropped (queue.clear rejects them): not an error of theirs.
-      queue.add(() => exportOne(row)).catch((error: unknown) => (broken ??= stopped ? undefined : error));
+      // Once the run stopped, the sessions still queued are dropped (clear() rejects them): not an error of theirs.
+      fetching.add(() => fetchOne(row)).catch((error: unknown) => (broken ? undefined : stop(error)));
     }
   } catch (error) {
     // The selection's next page failed: let the sessions in flight finish and journal, then stop.
-    broken ??= error;
+    stop(error);
   }
-  await queue.onIdle();
-  broken ??= stopped;
+  await fetching.onIdle();
+  await writing.onIdle();
+  result.requests = source.stats.requests;
+  result.retries = source.stats.retries;
   if (broken) {
     await journal.close();
     throw broken;
   }
-  for (const sessionId of missing) {
+  for (const sessionId of selected.missing) {
     result.selected++;
     // eslint-disable-next-line no-await-in-loop -- a journal line each, in order
     await record({ sessionId, conversationIdentifier: null, status: 'failed', reason: messages.getMessage('reason.sessionNotFound'), httpStatus: null, at: new Date().toISOString(), durationMs: 0 });
@@ -316,15 +309,17 @@ async function exportSelected({ input, events, org, conn, settings, selected, em
           const status: Partial<JournalLine> = { ...line };
           delete status.at;
           delete status.durationMs;
+          delete status.index;
           result.sessions.push(status as SessionStatus);
         }
   );
+  if (index) await writeFileAtomically(pathInside(input.outputDir, INDEX_FILE) as string, htmlIndex(index, { utc: true }), true);
   result.elapsedMs = Date.now() - startedAt;
   return result;
 }
 
 /** A dry run: what would be exported, with no entries request and nothing written. */
-async function listDryRun(rows: Selected['rows'], missing: string[], empty: ExportResult, startedAt: number): Promise<ExportResult> {
+async function listDryRun({ rows, missing }: Selected, empty: ExportResult, startedAt: number): Promise<ExportResult> {
   const result: ExportResult = { ...empty, sessions: [] };
   for await (const row of rows) {
     result.selected++;
@@ -338,4 +333,16 @@ async function listDryRun(rows: Selected['rows'], missing: string[], empty: Expo
   }
   result.elapsedMs = Date.now() - startedAt;
   return result;
+}
+
+/** What the index page shows of a session besides its file and entry count (kept in its manifest line for resume). */
+function indexFields(row: SessionRow, transcript: ReturnType<typeof toTranscript>): NonNullable<ManifestLine['index']> {
+  const summary = summarize(transcript);
+  const started = row.startTime ? Date.parse(row.startTime) : NaN;
+  return {
+    start: summary.start ?? (Number.isNaN(started) ? undefined : started),
+    channel: row.channel,
+    durationMs: summary.durationMs,
+    firstReplyMs: summary.firstReplyMs,
+  };
 }

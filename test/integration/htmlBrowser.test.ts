@@ -16,9 +16,10 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { htmlIndex, htmlTranscript, indexRow, type HtmlHeader, type IndexRow } from '../../src/transcript/formats/html.js';
+import { htmlIndex, htmlTranscript, indexRow, type IndexRow } from '../../src/transcript/formats/html.js';
+import type { TranscriptHeader } from '../../src/transcript/formats/index.js';
 import { toTranscript, type TranscriptEntry } from '../../src/transcript/normalize.js';
-import { orderTime } from '../../src/input/time.js';
+import { orderTime } from '../../src/sources/api/entryTime.js';
 import { BULK_SESSIONS, CONVERSATIONS, ORG_ID, SESSIONS, SESSION_RECORDS, entriesOf } from '../emulator/seed.js';
 import { startEmulator, type Emulator } from '../emulator/server.js';
 import { createSfHome, type SfHome } from '../helpers/sfHome.js';
@@ -98,11 +99,13 @@ describe('HTML transcript and index in a real browser (Chromium)', function () {
   let browser: Browser;
   let dir: string;
 
-  const header = (over: Partial<HtmlHeader> = {}): HtmlHeader => ({
+  const header = (over: Partial<TranscriptHeader> = {}): TranscriptHeader => ({
     sessionId: SESSIONS.short,
     conversationIdentifier: CONVERSATIONS.short,
     orgId: ORG_ID,
     entryCount: entriesOf(CONVERSATIONS.short).length,
+    complete: true,
+    incompleteReason: null,
     source: 'Conversation Data API',
     ...over,
   });

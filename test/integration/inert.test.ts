@@ -65,7 +65,7 @@ describe('customer text is inert in every output (integration)', function () {
     expect(result.stdout).to.include(expectedInert(HOSTILE.senders.customer, true));
     expect(result.stdout).to.include(`[attachment: ${HOSTILE.attachments.map((a) => expectedInert(a, true)).join(', ')}]`);
     // The summary on stderr names the org's conversation identifier, escaped.
-    expect(result.stderr).to.include(`Conversation ${conversationShown} (MessagingSession ${SESSIONS.hostile}): ${entries.length} entries.`);
+    expect(result.stderr).to.include(`Conversation ${conversationShown} (MessagingSession ${SESSIONS.hostile}): ${entries.length} entries, from the Conversation Data API.`);
   });
 
   it('csv: every cell, parsed with csv-parse, starts with none of = + - @ tab CR (fullwidth too) and holds no control', async () => {

@@ -22,6 +22,7 @@ const REVOKE_AFTER = 12;
 
 /** A temp file of writeFileAtomically (src/transcript/output.ts): `.<name>.<pid>.<8 hex>.tmp`. */
 const TEMP = /^\..+\.\d+\.[0-9a-f]{8}\.tmp$/;
+const LOCK = /^\.conversation-export\.lock(?:\.[0-9a-f]{12}\.stale)?$/;
 /** A final name: `<18-char session id>.json`. */
 const FINAL = /^0Mw[A-Za-z0-9]{15}\.json$/;
 
@@ -92,7 +93,8 @@ class DirWatcher {
         this.manifestLines = completeLines(await readFile(path, 'utf8').catch(() => ''));
         continue;
       }
-      if (TEMP.test(name)) continue;
+      // Temp files, and the export's lock (with the names a stale one is moved aside to while taken over).
+      if (TEMP.test(name) || LOCK.test(name)) continue;
       const want = this.clean.get(name);
       if (!FINAL.test(name) || !want) {
         this.violation(`unexpected file ${name}`);

@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import { SANDBOX_API_URL } from '../../src/sources/api/apiUrl.js';
-import { hostFor } from '../../src/sources/access.js';
+import { hostFor } from '../../src/sources/open.js';
 import { createEntriesClient, entriesUrl } from '../../src/sources/api/client.js';
 import { collectEntries } from '../../src/sources/api/paging.js';
 import { startEmulator, type Emulator } from '../emulator/server.js';
@@ -52,7 +52,7 @@ describe('entries client: the fallback host, over HTTP', () => {
 
   it('a 404 on the first page is tried once on the fallback, and onServed names the host that answered', async () => {
     const token = emu.tokenFor('jwt');
-    const client = createEntriesClient({ getToken: () => token, refresh: () => Promise.resolve() });
+    const client = createEntriesClient({ api: 'conversation-data', getToken: () => token, refresh: () => Promise.resolve() });
     const refusing = new URL(`${emu.url}/not-the-api`);
     const answering = new URL(emu.url);
     const served: string[] = [];

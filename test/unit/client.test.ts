@@ -42,6 +42,7 @@ const FAST: RetryPolicy = { limit: 2, baseDelayMs: 1, maxDelayMs: 2, maxRetryAft
 
 function fetcherFor(base: URL, options: { maxResponseBytes?: number; retry?: RetryPolicy } = {}): EntriesFetcher {
   return createEntriesFetcher({
+    api: 'conversation-data',
     endpoint: entriesUrl(base, 'conv-1'),
     baseUrl: base,
     conversationIdentifier: 'conv-1',

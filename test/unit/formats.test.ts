@@ -1,7 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
-import { CSV_COLUMNS, escapeMarkdown, render, type ResultFormat, type TranscriptHeader } from '../../src/transcript/formats/index.js';
+import { CSV_COLUMNS } from '../../src/transcript/formats/csv.js';
+import { formatOf, type FormatName, type TranscriptHeader } from '../../src/transcript/formats/index.js';
+import { escapeMarkdown } from '../../src/transcript/formats/markdown.js';
 import { toTranscript } from '../../src/transcript/normalize.js';
 import { CONVERSATIONS, ORG_ID, SESSIONS, entriesOf } from '../emulator/seed.js';
 
@@ -11,13 +13,15 @@ const header: TranscriptHeader = {
   conversationIdentifier: CONVERSATIONS.short,
   orgId: ORG_ID,
   entryCount: entriesOf(CONVERSATIONS.short).length,
+  complete: true,
+  incompleteReason: null,
 };
-const text = (format: ResultFormat, utc = true): string =>
-  [...render(toTranscript(entriesOf(CONVERSATIONS.short)), { format, utc, header })].join('');
+const text = (format: FormatName, utc = true): string =>
+  [...formatOf(format).render({ entries: toTranscript(entriesOf(CONVERSATIONS.short)), utc, header })].join('');
 
 describe('output formats', () => {
-  const files: Record<ResultFormat, string> = { human: 'short.txt', csv: 'short.csv', jsonl: 'short.jsonl', markdown: 'short.md', html: 'short.html' };
-  for (const [format, file] of Object.entries(files) as Array<[ResultFormat, string]>) {
+  const files: Record<FormatName, string> = { human: 'short.txt', csv: 'short.csv', jsonl: 'short.jsonl', markdown: 'short.md', html: 'short.html', json: 'short.json' };
+  for (const [format, file] of Object.entries(files) as Array<[FormatName, string]>) {
     it(`${format} matches the golden file (UPDATE_GOLDEN=1 rewrites it)`, () => {
       const out = text(format);
       if (process.env.UPDATE_GOLDEN) writeFileSync(golden(file), out);
@@ -49,7 +53,7 @@ describe('output formats', () => {
 
   it('CSV survives commas, quotes, newlines and formula-like text', () => {
     const tricky = [{ identifier: 'x', messageText: 'a, "b"\nc\r\n=SUM(A1)', serverReceivedTimestamp: 1_736_508_081_203 }];
-    const csv = [...render(toTranscript(tricky), { format: 'csv', utc: true, header })].join('');
+    const csv = [...formatOf('csv').render({ entries: toTranscript(tricky), utc: true, header })].join('');
     const rows: Array<Record<string, string>> = parse(csv, { columns: true });
     expect(rows[0].text).to.equal('a, "b"\nc\r\n=SUM(A1)');
   });
@@ -84,7 +88,7 @@ describe('output formats', () => {
     for (const format of ['human', 'csv', 'jsonl', 'markdown'] as const) {
       let chunks = 0;
       let biggest = 0;
-      for (const chunk of render(toTranscript(many), { format, utc: true, header })) {
+      for (const chunk of formatOf(format).render({ entries: toTranscript(many), utc: true, header })) {
         chunks++;
         biggest = Math.max(biggest, chunk.length);
       }

@@ -17,15 +17,15 @@ import {
   sideOf,
   sortRows,
   summarize,
-  type HtmlHeader,
   type IndexRow,
 } from '../../src/transcript/formats/html.js';
+import type { TranscriptHeader } from '../../src/transcript/formats/index.js';
 import { toTranscript } from '../../src/transcript/normalize.js';
 import { CONVERSATIONS, ORG_ID, SESSIONS, entriesOf } from '../emulator/seed.js';
 import { mulberry32 } from '../emulator/prng.js';
 
-const header: HtmlHeader = { sessionId: SESSIONS.short, conversationIdentifier: CONVERSATIONS.short, orgId: ORG_ID, entryCount: 10 };
-const page = (entries: unknown[], utc = true, h: HtmlHeader = header): string =>
+const header: TranscriptHeader = { sessionId: SESSIONS.short, conversationIdentifier: CONVERSATIONS.short, orgId: ORG_ID, entryCount: 10, complete: true, incompleteReason: null };
+const page = (entries: unknown[], utc = true, h: TranscriptHeader = header): string =>
   [...htmlTranscript(toTranscript(entries as Array<Record<string, unknown>>), h, utc)].join('');
 
 /** EndUser → EndUser, END_USER, enduser, end_user, end-user, ENDUSER, End User. */
@@ -119,7 +119,7 @@ describe('html transcript: escaping', () => {
         { entryType: evil(), entryPayload: { note: evil() }, sender: { role: 'System' }, serverReceivedTimestamp: 1_736_508_001_000 },
         { entryType: 'Message', entryPayload: { abstractMessage: { choices: { optionItems: [{ title: evil() }] }, staticContent: { attachments: [{ name: evil() }] } } }, sender: { role: 'Chatbot' } },
       ];
-      const html = page(entries, true, { sessionId: evil(), conversationIdentifier: evil(), orgId: evil(), entryCount: 3, source: evil() });
+      const html = page(entries, true, { sessionId: evil(), conversationIdentifier: evil(), orgId: evil(), entryCount: 3, complete: true, incompleteReason: null, source: evil() });
       // Every tag is one the renderer writes, no tag carries an event handler, and no override character is left.
       expect(html).not.to.match(/<(?!\/?(?:!DOCTYPE|html|head|meta|title|style|body|main|header|h1|dl|dt|dd|code|ol|li|div|span|bdi|time)[\s>])/);
       expect(html).not.to.match(/<[^>]*\son[a-z]+=/i);

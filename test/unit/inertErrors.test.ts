@@ -49,6 +49,7 @@ describe('inert errors: what servers and the org say', () => {
     for (const status of [400, 403, 404, 500]) {
       reply = { status, body: [{ errorCode: 'X\u001b[31m', message }] };
       const { fetchPage } = createEntriesFetcher({
+        api: 'conversation-data',
         endpoint: entriesUrl(base, conversation),
         baseUrl: base,
         conversationIdentifier: conversation,

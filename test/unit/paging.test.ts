@@ -4,12 +4,12 @@ import {
   collectEntries,
   incompleteReason,
   pagingWarnings,
-  sortOldestFirst,
   type PageRequest,
   type StopReason,
 } from '../../src/sources/api/paging.js';
 import { jsonTooDeep, readPage } from '../../src/sources/api/page.js';
-import { render, RESULT_FORMATS, type TranscriptHeader } from '../../src/transcript/formats/index.js';
+import { formatOf, GET_FORMATS, type TranscriptHeader } from '../../src/transcript/formats/index.js';
+import { orderEntries } from '../../src/transcript/order.js';
 import { toTranscript } from '../../src/transcript/normalize.js';
 import { mulberry32 } from '../emulator/prng.js';
 
@@ -127,14 +127,14 @@ describe('paging', () => {
     expect(stuck.entries).to.have.length(1000);
   });
 
-  it('respects --limit: asks for no more than needed and returns the oldest', async () => {
+  it('respects --limit: asks for no more than needed, and with the one order the oldest come first', async () => {
     const { fetchPage, requests } = server(long);
     const result = await collectEntries(fetchPage, { limit: 10 });
-    expect(ids(result.entries)).to.deep.equal(ids(long.slice(0, 10)));
+    expect(ids(orderEntries(result.entries, 10))).to.deep.equal(ids(long.slice(0, 10)));
     expect(requests).to.have.length(1);
     expect(requests[0].recordLimit).to.equal(10);
     const many = await collectEntries(server(long).fetchPage, { limit: 1500 });
-    expect(ids(many.entries)).to.deep.equal(ids(long.slice(0, 1500)));
+    expect(ids(orderEntries(many.entries, 1500))).to.deep.equal(ids(long.slice(0, 1500)));
   });
 
   it('passes the time window to the server and also filters entries outside it', async () => {
@@ -179,7 +179,7 @@ describe('paging', () => {
     const b = { identifier: 'b', serverReceivedTimestamp: 1000000000000 };
     const c = { identifier: 'c' };
     const d = { identifier: 'd', serverReceivedTimestamp: 1000000000000 };
-    expect(ids(sortOldestFirst([a, b, c, d]))).to.deep.equal(['b', 'c', 'd', 'a']);
+    expect(ids(orderEntries([a, b, c, d]))).to.deep.equal(['b', 'c', 'd', 'a']);
   });
 });
 
@@ -188,7 +188,7 @@ describe('ordering by one clock', () => {
     const a = { identifier: 'a', serverReceivedTimestamp: 1_800_000_000_000, transcriptedTimestamp: 1_800_000_000_012 };
     const b = { identifier: 'b', serverReceivedTimestamp: 1_800_000_000_000 };
     const c = { identifier: 'c', serverReceivedTimestamp: 1_800_000_000_005, transcriptedTimestamp: 1_800_000_000_017 };
-    expect(sortOldestFirst([a, b, c]).map((e) => e.identifier)).to.deep.equal(['a', 'b', 'c']);
+    expect(orderEntries([a, b, c]).map((e) => e.identifier)).to.deep.equal(['a', 'b', 'c']);
   });
 });
 
@@ -386,7 +386,8 @@ describe('--limit: the oldest entries, whichever way the server pages', () => {
           const { fetchPage, requests } = fakeServer(all, { newestFirst, token: paging === 'token' });
           // eslint-disable-next-line no-await-in-loop
           const result = await collectEntries(fetchPage, { limit });
-          expect(ids(result.entries), `limit ${limit}, ${all.length} entries`).to.deep.equal(ids(all.slice(0, limit)));
+          // Paging reads at least the oldest `limit`; the one order (transcript/order.ts) keeps exactly those.
+          expect(ids(orderEntries(result.entries, limit)), `limit ${limit}, ${all.length} entries`).to.deep.equal(ids(all.slice(0, limit)));
           expect(incompleteReason(result)).to.equal(null);
           // An oldest-first server is read no further than the limit needs; a newest-first one is read back to the start.
           const needed = newestFirst ? all.length : Math.min(limit, all.length);
@@ -399,7 +400,7 @@ describe('--limit: the oldest entries, whichever way the server pages', () => {
 });
 
 describe('one order for every output', () => {
-  const header: TranscriptHeader = { sessionId: null, conversationIdentifier: 'c', orgId: '00D000000000001AAA', entryCount: 0 };
+  const header: TranscriptHeader = { sessionId: null, conversationIdentifier: 'c', orgId: '00D000000000001AAA', entryCount: 0, complete: true, incompleteReason: null };
 
   /** Entries in random arrival order with mixed clocks: some only transcripted, some only client time, skewed clients. */
   function mixedClocks(seed: number, n: number): Raw[] {
@@ -426,8 +427,8 @@ describe('one order for every output', () => {
       const { entries } = await collectEntries(async () => ({ conversationEntries: arrived }));
       const json = entries.map((e) => (e.messageText as string).slice(2, -1));
       expect(json).to.have.length(200);
-      for (const format of RESULT_FORMATS) {
-        const text = [...render(toTranscript(entries), { format, utc: true, header })].join('');
+      for (const format of GET_FORMATS) {
+        const text = [...formatOf(format).render({ entries: toTranscript(entries), utc: true, header })].join('');
         expect(order(text), `${format}, seed ${seed}`).to.deep.equal(json);
       }
     }

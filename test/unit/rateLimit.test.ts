@@ -3,14 +3,14 @@
  */
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { RATE_WINDOW_MS, rateLimiter } from '../../src/usecases/export.js';
+import { RATE_WINDOW_MS, rateLimiter } from '../../src/sources/rateLimit.js';
 import { mulberry32 } from '../emulator/prng.js';
 
 /** Calls arriving at the given times (ms from 0) through a limiter; resolves with each call's release time. */
 async function releases(limit: number, windowMs: number, arrivals: number[]): Promise<number[]> {
   const clock = sinon.useFakeTimers({ now: 0, toFake: ['Date', 'setTimeout', 'clearTimeout'] });
   try {
-    const limit$ = rateLimiter(limit, windowMs);
+    const limit$ = rateLimiter({ limit, windowMs });
     const released: number[] = new Array<number>(arrivals.length);
     const pending: Array<Promise<void>> = [];
     const order = arrivals.map((at, i) => ({ at, i })).sort((a, b) => a.at - b.at || a.i - b.i);

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { decodeHTML } from 'entities';
 import type { ConversationEntry } from '../../src/sources/api/page.js';
-import { RESULT_FORMATS, render } from '../../src/transcript/formats/index.js';
+import { GET_FORMATS, formatOf } from '../../src/transcript/formats/index.js';
 import { redactConversation } from '../../src/transcript/redaction.js';
 
-const header = { sessionId: null, conversationIdentifier: 'c-1', orgId: '00D5g000004AbCdEAA', entryCount: 0 };
+const header = { sessionId: null, conversationIdentifier: 'c-1', orgId: '00D5g000004AbCdEAA', entryCount: 0, complete: true, incompleteReason: null };
 const at = Date.UTC(2025, 0, 10, 11, 20);
 
 /** A message as the API may send it: text HTML-escaped in messageText, and (sometimes) in the payload too. */
@@ -89,7 +89,7 @@ describe('redactConversation', () => {
       message(3, 'IBAN DE89&#45;3704&#45;0044&#45;0532&#45;0130&#45;00', 'IBAN DE89-3704-0044-0532-0130-00'),
     ]);
     const outputs: Record<string, string> = { json: JSON.stringify(entries) };
-    for (const format of RESULT_FORMATS) outputs[format] = [...render(transcript, { format, utc: true, header })].join('');
+    for (const format of GET_FORMATS) outputs[format] = [...formatOf(format).render({ entries: transcript, utc: true, header })].join('');
     for (const [format, output] of Object.entries(outputs)) {
       for (const leak of leaks) {
         expect(output, `${format}: ${leak}`).not.to.include(leak);

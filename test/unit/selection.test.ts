@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { SfError } from '@salesforce/core';
-import { checkSelection, conditions, idQueries, parseSince, whereParenProblem } from '../../src/org/selection.js';
+import { conditions, idQueries } from '../../src/org/sessions.js';
+import { checkSelection, parseSince, whereParenProblem } from '../../src/input/selection.js';
 import { to18 } from '../../src/input/ids.js';
 import { mulberry32 } from '../emulator/prng.js';
 

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { earliestTime, formatInstant, orderTime, parseInstant, toEpochMs } from '../../src/input/time.js';
+import { parseInstant } from '../../src/input/time.js';
+import { formatInstant } from '../../src/transcript/time.js';
+import { earliestTime, orderTime, toEpochMs } from '../../src/sources/api/entryTime.js';
 
 describe('time', () => {
   it('normalises seconds and milliseconds by magnitude', () => {

@@ -9,19 +9,20 @@ import got, { HTTPError, ParseError, RequestError, TimeoutError, type Got, type 
 import { getProxyForUrl } from 'proxy-from-env';
 import { ExitCode, fail, messages } from '../../messages.js';
 import { sanitizeLine } from '../../sanitize.js';
-import { ENTRIES_PATH, assertSafeForToken, displayUrl } from './apiUrl.js';
+import { DEFAULT_MAX_RESPONSE_MB, DEFAULT_TIMEOUT_MS } from '../../input/settings.js';
+import type { SourceName } from '../source.js';
+import { assertSafeForToken, displayUrl } from '../../input/url.js';
+import { ENTRIES_PATH } from './apiUrl.js';
 import { proxyAgents, USER_AGENT } from './proxy.js';
 import { MAX_JSON_DEPTH, jsonTooDeep } from './page.js';
 import { DEFAULT_RETRY_POLICY, RETRY_ERROR_CODES, RETRY_STATUS_CODES, retryDelay, type RetryPolicy } from './retry.js';
 import type { FetchPage, PageRequest } from './paging.js';
 
-export const DEFAULT_TIMEOUT_MS = 30_000;
 /** How long resolving the host and opening a connection (TCP, then TLS) may each take. */
 const CONNECT_TIMEOUT_MS = 10_000;
-/** The largest response body read by default, in MB (SF_CONVERSATION_MAX_RESPONSE_MB changes it). */
-export const DEFAULT_MAX_RESPONSE_MB = 64;
-
 export type EntriesHttpOptions = {
+  /** Which API the resource belongs to: its errors name it and give its own advice. */
+  api: SourceName;
   /** The entries resource, without paging parameters (see entriesUrl / connectEntriesUrl). */
   endpoint: URL;
   /** Where the endpoint's URL came from, for messages: a base URL without path or query. */
@@ -56,7 +57,7 @@ export type HttpStats = { requests: number; retries: number; refreshes: number }
 /** What every conversation fetched through one client shares: the token, its refresh, timeouts, retries, a rate limit. */
 export type EntriesClientOptions = Pick<
   EntriesHttpOptions,
-  'diagnose' | 'getToken' | 'refresh' | 'timeoutMs' | 'maxResponseBytes' | 'retry' | 'beforeRequest'
+  'api' | 'diagnose' | 'getToken' | 'refresh' | 'timeoutMs' | 'maxResponseBytes' | 'retry' | 'beforeRequest'
 >;
 /** One conversation's resource. */
 export type EntriesTarget = Pick<EntriesHttpOptions, 'endpoint' | 'baseUrl' | 'conversationIdentifier' | 'fallback' | 'onServed'>;
@@ -114,6 +115,16 @@ export function createEntriesClient(options: EntriesClientOptions): { fetcher(ta
 
 const isSuccess = (status: number): boolean => status >= 200 && status <= 299;
 
+/**
+ * A named error of `api`: the Connect REST API has its own wording and advice where it differs from the Conversation
+ * Data API's (its host is the org's instance, it takes the org's own token), under the same error name.
+ */
+function apiFail(api: SourceName, key: string, exitCode: number, tokens: Array<string | number>, actionTokens: string[] = []): SfError {
+  // `error.Connect.X` makes an XError too (core names an error after the last part of its key).
+  const variant = api === 'connect' && messages.messages.has(`error.Connect.${key}`) ? `Connect.${key}` : key;
+  return fail(variant, exitCode, tokens, actionTokens);
+}
+
 /** Why a 2xx body is not a page: empty, not a JSON object or array, or nested too deep. */
 function bodyProblem(body: unknown): string | undefined {
   if (body === '' || body === undefined) return messages.getMessage('reason.emptyBody');
@@ -151,7 +162,7 @@ function conversationFetcher(http: Got, options: EntriesHttpOptions, timeoutMs: 
       } catch (error) {
         const where = displayUrl(baseUrl);
         if (size.exceeded()) {
-          throw fail('ApiResponseTooLarge', ExitCode.ApiFailed, [where, options.conversationIdentifier, Number((maxBytes / 1024 / 1024).toFixed(3))]);
+          throw apiFail(options.api, 'ApiResponseTooLarge', ExitCode.ApiFailed, [where, options.conversationIdentifier, Number((maxBytes / 1024 / 1024).toFixed(3))]);
         }
         if (error instanceof HTTPError && error.response.statusCode === 404 && firstPage && options.fallback && !fellBack) {
           fellBack = true;
@@ -178,9 +189,9 @@ function conversationFetcher(http: Got, options: EntriesHttpOptions, timeoutMs: 
       const where = displayUrl(baseUrl);
       const status = response.statusCode;
       // got passes a 3xx (redirects are not followed, so the token goes nowhere else) as if it were a success.
-      if (!isSuccess(status)) throw unexpectedStatus(response, baseUrl, options.conversationIdentifier);
+      if (!isSuccess(status)) throw unexpectedStatus(options.api, response, baseUrl, options.conversationIdentifier);
       const problem = bodyProblem(response.body);
-      if (problem) throw fail('ApiBadResponse', ExitCode.ApiFailed, [where, options.conversationIdentifier, status, problem]);
+      if (problem) throw apiFail(options.api, 'ApiBadResponse', ExitCode.ApiFailed, [where, options.conversationIdentifier, status, problem]);
       if (firstPage) options.onServed?.(baseUrl);
       firstPage = false;
       return response.body;
@@ -213,7 +224,7 @@ function sizeGuard(maxBytes: number): {
 }
 
 /** A 3xx (or any other status outside 2xx that got let through): named, with the status, where, and where to. */
-function unexpectedStatus(response: Response, baseUrl: URL, conversation: string): SfError {
+function unexpectedStatus(api: SourceName, response: Response, baseUrl: URL, conversation: string): SfError {
   const status = response.statusCode;
   let target = '';
   const location = response.headers.location;
@@ -224,7 +235,7 @@ function unexpectedStatus(response: Response, baseUrl: URL, conversation: string
       target = '';
     }
   }
-  return withStatus(fail('ApiUnexpectedStatus', ExitCode.ApiFailed, [displayUrl(baseUrl), status, target, conversation]), status);
+  return withStatus(apiFail(api, 'ApiUnexpectedStatus', ExitCode.ApiFailed, [displayUrl(baseUrl), status, target, conversation]), status);
 }
 
 /** The Conversation Data API's entries resource for a conversation. */
@@ -279,18 +290,18 @@ function toNamedError(error: unknown, options: EntriesHttpOptions, call: Call, t
   if (unreachable) {
     const proxy = proxyFor(options.baseUrl);
     const via = proxy ? ` ${messages.getMessage('reason.viaProxy', [proxy])}` : '';
-    return fail('ApiUnreachable', ExitCode.Unreachable, [options.baseUrl.host, via, unreachable, all.length, where], [options.baseUrl.host]);
+    return apiFail(options.api, 'ApiUnreachable', ExitCode.Unreachable, [options.baseUrl.host, via, unreachable, all.length, where], [options.baseUrl.host]);
   }
   if (error instanceof ParseError) {
     const status = error.response.statusCode;
-    if (!isSuccess(status)) return unexpectedStatus(error.response, options.baseUrl, conversation);
+    if (!isSuccess(status)) return unexpectedStatus(options.api, error.response, options.baseUrl, conversation);
     const reason = messages.getMessage('reason.notJson', [String(all.length)]);
-    return fail('ApiBadResponse', ExitCode.ApiFailed, [where, conversation, status, reason]);
+    return apiFail(options.api, 'ApiBadResponse', ExitCode.ApiFailed, [where, conversation, status, reason]);
   }
   if (error instanceof HTTPError) {
     return withStatus(httpError(error, options, where, conversation, all), error.response.statusCode);
   }
-  return fail('ApiUnavailable', ExitCode.ApiFailed, [where, conversation, all.length, all.join(', ')]);
+  return apiFail(options.api, 'ApiUnavailable', ExitCode.ApiFailed, [where, conversation, all.length, all.join(', ')]);
 }
 
 /** The proxy a request to `url` goes through (from HTTPS_PROXY, HTTP_PROXY and NO_PROXY), for messages; '' if none. */
@@ -341,12 +352,12 @@ function httpError(error: HTTPError, options: EntriesHttpOptions, where: string,
   const status = error.response.statusCode;
   const said = serverSaid(error.response.body, options.getToken());
   const problem = status === 401 || status === 403 || status === 404 ? options.diagnose?.() : undefined;
-  if (problem) return fail('ApiTokenRejected', ExitCode.Auth, [where, status, problem, said]);
-  if (status === 401) return fail('ApiUnauthorized', ExitCode.Auth, [where, status, said]);
-  if (status === 403) return fail('ApiForbidden', ExitCode.Auth, [where, conversation, said]);
-  if (status === 404) return fail('ConversationNotFound', ExitCode.NotFound, [where, conversation, said]);
-  if (status < 500 && status !== 429) return fail('ApiRequestRejected', ExitCode.ApiFailed, [where, conversation, status, said]);
-  return fail('ApiUnavailable', ExitCode.ApiFailed, [where, conversation, all.length, all.join(', ')]);
+  if (problem) return apiFail(options.api, 'ApiTokenRejected', ExitCode.Auth, [where, status, problem, said]);
+  if (status === 401) return apiFail(options.api, 'ApiUnauthorized', ExitCode.Auth, [where, status, said]);
+  if (status === 403) return apiFail(options.api, 'ApiForbidden', ExitCode.Auth, [where, conversation, said]);
+  if (status === 404) return apiFail(options.api, 'ConversationNotFound', ExitCode.NotFound, [where, conversation, said]);
+  if (status < 500 && status !== 429) return apiFail(options.api, 'ApiRequestRejected', ExitCode.ApiFailed, [where, conversation, status, said]);
+  return apiFail(options.api, 'ApiUnavailable', ExitCode.ApiFailed, [where, conversation, all.length, all.join(', ')]);
 }
 
 /** The server's own error text, shortened, on one line, inert (sanitize.ts), and without the token should a server ever echo it. */

@@ -3,33 +3,11 @@
  * documented way to call the API. The secret comes only from the environment, and the token stays in memory.
  */
 import got, { HTTPError, RequestError } from 'got';
-import { ExitCode, fail, messages } from '../../messages.js';
+import { ExitCode, fail } from '../../messages.js';
 import { ownProxy, unreachableError } from '../../org/network.js';
 import { sanitizeLine } from '../../sanitize.js';
+import { assertSafeForToken, displayUrl } from '../../input/url.js';
 import { proxyAgents, USER_AGENT } from './proxy.js';
-import { assertSafeForToken, displayUrl } from './apiUrl.js';
-
-/**
- * The External Client App's consumer secret. Deliberately without an SF_ or SFDX_ prefix: sf writes every SF_* and
- * SFDX_* environment variable to its log file (~/.sf/sf-<date>.log) when it starts at debug level or finer.
- */
-export const CLIENT_SECRET_ENV = 'CONVERSATION_CLIENT_SECRET';
-/** The variable's name in 0.1: still read for one release, with a warning, because sf logs it. */
-export const OLD_CLIENT_SECRET_ENV = 'SF_CONVERSATION_CLIENT_SECRET';
-
-/**
- * The client secret from the environment: CLIENT_SECRET_ENV, else the old OLD_CLIENT_SECRET_ENV. An empty value
- * counts as not set. `warning` says why to rename the old variable whenever it is set (and that it is ignored when
- * the new one is set too); it never contains the secret.
- */
-export function clientSecretFrom(env: NodeJS.ProcessEnv): { secret?: string; warning?: string } {
-  const current = env[CLIENT_SECRET_ENV] ?? '';
-  const old = env[OLD_CLIENT_SECRET_ENV] ?? '';
-  if (!old) return { secret: current || undefined };
-  const tokens = [OLD_CLIENT_SECRET_ENV, CLIENT_SECRET_ENV];
-  if (current) return { secret: current, warning: messages.getMessage('warning.OldClientSecretEnvIgnored', tokens) };
-  return { secret: old, warning: messages.getMessage('warning.OldClientSecretEnv', tokens) };
-}
 
 export type ClientCredentialsToken = {
   accessToken: string;

@@ -13,7 +13,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { printable } from '../../input/ids.js';
 import { messages } from '../../messages.js';
-import { earliestTime, entryTimes, orderTime, timestampUnit, type EpochUnit } from '../../input/time.js';
+import { earliestTime, entryTimes, orderTime, timestampUnit, type EpochUnit } from './entryTime.js';
 import { entryKey, readPage, type ConversationEntry, type Page } from './page.js';
 
 /** The largest page the API accepts (Connect documents 1–1000; UNCONFIRMED for the new API). */
@@ -38,7 +38,10 @@ export type CollectOptions = {
   /** Window start and end, epoch ms, inclusive. */
   start?: number;
   end?: number;
-  /** The most entries to return: the oldest ones, whichever way the server pages. */
+  /**
+   * Read at least the oldest `limit` entries, whichever way the server pages (more may come back: the caller orders
+   * them and keeps the oldest, transcript/order.ts).
+   */
   limit?: number;
   maxPages?: number;
   onPage?: (entriesSoFar: number, pages: number) => void;
@@ -125,26 +128,6 @@ function pageDirection(entries: ConversationEntry[]): Direction | undefined {
   const last = orderTime(entries[entries.length - 1]);
   if (first === undefined || last === undefined || first === last) return undefined;
   return first < last ? 'oldest-first' : 'newest-first';
-}
-
-/**
- * The one order of a conversation's entries, for --json, every rendered format and export alike: oldest first by
- * the server's clock, `serverReceivedTimestamp` (see orderTime), falling back to `transcriptedTimestamp` and then
- * `clientTimestamp` only for an entry without it. The server's clock wins because it is the one clock every entry
- * carries in both APIs, it is stamped by one machine, and it is the clock the server pages and filters by, so this
- * order agrees with paging. `transcriptedTimestamp` is on some entries only (sorting by it when present would mix
- * clocks and swap entries received in the same moment), and `clientTimestamp` comes from each participant's own
- * device. Ties keep the order the server sent them in, and an entry without any time stays right after the entry
- * before it. Stable, never recursive; everything downstream (toTranscript, the formats) keeps this order.
- */
-export function sortOldestFirst(entries: ConversationEntry[]): ConversationEntry[] {
-  let carried = -Infinity;
-  const keyed = entries.map((entry, index) => {
-    carried = orderTime(entry) ?? carried;
-    return { entry, index, time: carried };
-  });
-  keyed.sort((a, b) => a.time - b.time || a.index - b.index);
-  return keyed.map((k) => k.entry);
 }
 
 /** An epoch ms value in `unit`, rounded down (a window's start) or up (its end). */
@@ -252,11 +235,11 @@ export async function collectEntries(fetchPage: FetchPage, options: CollectOptio
   let skipped = 0;
 
   const finish = (stop: StopReason, emptyAfterFull?: number): Collected => {
-    // A server paging newest first sent the newest entries first: reversed, ties are oldest first too.
+    // A server paging newest first sent the newest entries first: reversed, they arrive oldest first. Ordering them
+    // and keeping the oldest `limit` is transcript/order.ts's job.
     const arrived = direction === 'newest-first' ? [...collected].reverse() : collected;
-    const entries = sortOldestFirst(arrived.filter((e) => inWindow(e, start, end)));
     return {
-      entries: limit === undefined ? entries : entries.slice(0, limit),
+      entries: arrived.filter((e) => inWindow(e, start, end)),
       pages,
       stop,
       unrecognised,

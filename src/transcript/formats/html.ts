@@ -8,33 +8,16 @@
  * hash), so even markup that slipped through could neither run nor fetch.
  */
 import { createHash } from 'node:crypto';
-import { Messages } from '@salesforce/core';
-import { formatInstant } from '../../input/time.js';
+import { bundle } from '../../messages.js';
 import { obj, senderLabel, type TranscriptEntry } from '../normalize.js';
-
-/** What the page's header shows; TranscriptHeader fits it. */
-export type HtmlHeader = {
-  sessionId: string | null;
-  conversationIdentifier: string;
-  orgId: string;
-  entryCount: number;
-  /** Where the entries came from, e.g. "Conversation Data API"; shown when given. */
-  source?: string;
-};
+import { formatInstant } from '../time.js';
+import type { Format, TranscriptHeader } from './format.js';
 
 /** Where an entry is drawn: a customer bubble (left), an agent or bot bubble (right), an unknown sender's bubble (centre), or a centred note. */
 export type Side = 'customer' | 'agent' | 'bot' | 'other' | 'note';
 
-let loaded: Messages<string> | undefined;
-/** Loaded on first use, so choosing another format costs nothing at start-up. */
-const messages = (): Messages<string> => {
-  if (!loaded) {
-    Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
-    loaded = Messages.loadMessages('plugin-conversation', 'transcript.html');
-  }
-  return loaded;
-};
-const t = (key: string, tokens: Array<string | number> = []): string => messages().getMessage(key, tokens.map(String));
+const labels = bundle('transcript.html');
+const t = (key: string, tokens: Array<string | number> = []): string => labels.text(key, tokens);
 
 // ---- escaping -------------------------------------------------------------------------------------------------
 
@@ -332,7 +315,7 @@ function entryHtml(e: TranscriptEntry, utc: boolean): string {
   );
 }
 
-function headerHtml(header: HtmlHeader, summary: TranscriptSummary, utc: boolean): string {
+function headerHtml(header: TranscriptHeader, summary: TranscriptSummary, utc: boolean): string {
   const row = (key: string, value: string): string => `<dt>${escapeHtml(t(key))}</dt><dd>${value}</dd>\n`;
   const code = (value: string): string => `<code>${inert(value)}</code>`;
   const { start, end } = summary;
@@ -361,7 +344,7 @@ function headerHtml(header: HtmlHeader, summary: TranscriptSummary, utc: boolean
  * counts), then one bubble per message (customer left; agent and bot right, styled apart; an unknown sender
  * centred) and a centred note per event, with a divider at each new day. Times are local, or UTC when `utc`.
  */
-export function* htmlTranscript(entries: readonly TranscriptEntry[], header: HtmlHeader, utc: boolean): Generator<string> {
+export function* htmlTranscript(entries: readonly TranscriptEntry[], header: TranscriptHeader, utc: boolean): Generator<string> {
   const summary = summarize(entries);
   yield head(t('transcript.title', [header.sessionId ?? header.conversationIdentifier]), TRANSCRIPT_CSS, TRANSCRIPT_STYLE_HASH);
   yield `<body>\n<main>\n${headerHtml(header, summary, utc)}`;
@@ -377,6 +360,11 @@ export function* htmlTranscript(entries: readonly TranscriptEntry[], header: Htm
   }
   yield '</ol>\n</main>\n</body>\n</html>\n';
 }
+
+export const htmlFormat: Format = {
+  extension: 'html',
+  render: ({ entries, header, utc }) => htmlTranscript(entries, header, utc),
+};
 
 // ---- the export's index page ----------------------------------------------------------------------------------
 

@@ -1,90 +1,65 @@
-import { Messages } from '@salesforce/core';
-import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
-import { accessFlags } from '../../../cli/flags.js';
-import { writeJson } from '../../../cli/jsonOutput.js';
-import type { ConversationEntriesResult } from '../../../usecases/get.js';
-import { getTranscript } from '../../../usecases/getTranscript.js';
-import { asInputError, ExitCode } from '../../../messages.js';
+import { Flags } from '@salesforce/sf-plugins-core';
+import { ConversationCommand, exitWith } from '../../../cli/command.js';
+import { COMMAND_EXIT_CODES, errorCodesHelp } from '../../../cli/errorCodes.js';
+import { accessFlags, apiVersionFlag, targetOrgFlag } from '../../../cli/flags.js';
+import { writeToStdout } from '../../../cli/stdout.js';
+import { bundle } from '../../../messages.js';
 import { sanitizeLine } from '../../../sanitize.js';
-import { RESULT_FORMATS } from '../../../transcript/formats/index.js';
-import { writeToStdout } from '../../../files/output.js';
+import { GET_FORMATS } from '../../../transcript/formats/index.js';
+import { getTranscript, type GetResult } from '../../../usecases/get.js';
 
-Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
-const messages = Messages.loadMessages('plugin-conversation', 'conversation.entries.get');
+const messages = bundle('conversation.entries.get');
 
-export type ConversationEntriesGetResult = ConversationEntriesResult;
+export type ConversationEntriesGetResult = GetResult;
 
-export default class ConversationEntriesGet extends SfCommand<ConversationEntriesGetResult> {
-  public static readonly summary = messages.getMessage('summary');
-  public static readonly description = messages.getMessage('description');
-  public static readonly examples = messages.getMessages('examples');
-  public static readonly errorCodes = toHelpSection('ERROR CODES', {
-    'Succeeded (0)': messages.getMessage('errorCodes.success'),
-    [`InvalidInput (${ExitCode.InvalidInput})`]: messages.getMessage('errorCodes.invalidInput'),
-    [`Auth (${ExitCode.Auth})`]: messages.getMessage('errorCodes.auth'),
-    [`NotFound (${ExitCode.NotFound})`]: messages.getMessage('errorCodes.notFound'),
-    [`NotAvailable (${ExitCode.NotAvailable})`]: messages.getMessage('errorCodes.notAvailable'),
-    [`ApiFailed (${ExitCode.ApiFailed})`]: messages.getMessage('errorCodes.apiFailed'),
-    [`Partial (${ExitCode.Partial})`]: messages.getMessage('errorCodes.partial'),
-    [`Unreachable (${ExitCode.Unreachable})`]: messages.getMessage('errorCodes.unreachable'),
-    [`WriteFailed (${ExitCode.WriteFailed})`]: messages.getMessage('errorCodes.writeFailed'),
-  });
+export default class ConversationEntriesGet extends ConversationCommand<ConversationEntriesGetResult> {
+  public static readonly summary = messages.text('summary');
+  public static readonly description = messages.text('description');
+  public static readonly examples = messages.list('examples');
+  public static readonly errorCodes = errorCodesHelp('get', COMMAND_EXIT_CODES.get);
 
   public static readonly flags = {
-    // A plain string, resolved only after every other value is checked: Flags.requiredOrg() would load the org
-    // (and may call it) while flags are parsed, before an invalid Id could stop the command.
-    'target-org': Flags.string({
-      // eslint-disable-next-line sf-plugin/dash-o -- this is --target-org, only resolved late on purpose
-      char: 'o',
-      summary: messages.getMessage('flags.target-org.summary'),
-    }),
-    // noCacheDefault: the default is the runner's sf config, not the builder's (reading it made the build log to ~/.sf).
-    // eslint-disable-next-line sf-plugin/flag-summary -- sf-plugins-core's flag, with its own description
-    'api-version': Flags.orgApiVersion({ noCacheDefault: true }),
+    'target-org': targetOrgFlag,
+    'api-version': apiVersionFlag,
     'session-id': Flags.string({
       char: 's',
-      summary: messages.getMessage('flags.session-id.summary'),
-      description: messages.getMessage('flags.session-id.description'),
+      summary: messages.text('flags.session-id.summary'),
+      description: messages.text('flags.session-id.description'),
       exactlyOne: ['session-id', 'conversation-id'],
     }),
     'conversation-id': Flags.string({
       char: 'c',
-      summary: messages.getMessage('flags.conversation-id.summary'),
+      summary: messages.text('flags.conversation-id.summary'),
       exactlyOne: ['session-id', 'conversation-id'],
     }),
-    start: Flags.string({ summary: messages.getMessage('flags.start.summary') }),
-    end: Flags.string({ summary: messages.getMessage('flags.end.summary') }),
+    start: Flags.string({ summary: messages.text('flags.start.summary') }),
+    end: Flags.string({ summary: messages.text('flags.end.summary') }),
     // eslint-disable-next-line sf-plugin/flag-min-max-default -- no default on purpose: without --limit, every entry
-    limit: Flags.integer({ min: 1, max: Number.MAX_SAFE_INTEGER, summary: messages.getMessage('flags.limit.summary') }),
+    limit: Flags.integer({ min: 1, max: Number.MAX_SAFE_INTEGER, summary: messages.text('flags.limit.summary') }),
     'result-format': Flags.option({
       char: 'r',
-      summary: messages.getMessage('flags.result-format.summary'),
-      description: messages.getMessage('flags.result-format.description'),
-      options: RESULT_FORMATS,
-      default: 'human',
+      summary: messages.text('flags.result-format.summary'),
+      description: messages.text('flags.result-format.description'),
+      options: GET_FORMATS,
+      default: GET_FORMATS[0],
     })(),
-    utc: Flags.boolean({ summary: messages.getMessage('flags.utc.summary') }),
+    utc: Flags.boolean({ summary: messages.text('flags.utc.summary') }),
     'output-file': Flags.string({
       char: 'f',
-      summary: messages.getMessage('flags.output-file.summary'),
-      description: messages.getMessage('flags.output-file.description'),
+      summary: messages.text('flags.output-file.summary'),
+      description: messages.text('flags.output-file.description'),
     }),
-    force: Flags.boolean({ summary: messages.getMessage('flags.force.summary'), dependsOn: ['output-file'] }),
+    force: Flags.boolean({ summary: messages.text('flags.force.summary'), dependsOn: ['output-file'] }),
     ...accessFlags,
     redact: Flags.boolean({
-      summary: messages.getMessage('flags.redact.summary'),
-      description: messages.getMessage('flags.redact.description'),
+      summary: messages.text('flags.redact.summary'),
+      description: messages.text('flags.redact.description'),
     }),
   };
 
-  /** Plain JSON off a terminal: see jsonOutput.ts. */
-  public logJson(json: unknown): void {
-    writeJson(json, (j) => super.logJson(j));
-  }
-
   public async run(): Promise<ConversationEntriesGetResult> {
-    const { flags } = await this.parse(ConversationEntriesGet).catch(asInputError);
-    const transcript = await getTranscript(
+    const { flags } = await this.parse(ConversationEntriesGet);
+    const outcome = await getTranscript(
       {
         targetOrg: flags['target-org'],
         sessionId: flags['session-id'],
@@ -104,26 +79,27 @@ export default class ConversationEntriesGet extends SfCommand<ConversationEntrie
       {
         warn: (message) => this.warn(message),
         debug: (message) => this.debug(message),
-        phase: (phase) => this.spinner.start(messages.getMessage(phase === 'lookup' ? 'spinner.lookup' : 'spinner.fetch')),
+        phase: (phase) => this.spinner.start(messages.text(`spinner.${phase}`)),
         progress: (entries, pages) => {
-          this.spinner.status = messages.getMessage('spinner.progress', [entries, pages]);
+          this.spinner.status = messages.text('spinner.progress', [entries, pages]);
         },
       }
     );
     this.spinner.stop();
-    const { result, file } = transcript;
     // Printed or written all the same, with a warning that says why; the exit code (and --json status) says it too.
-    if (!result.complete) process.exitCode = ExitCode.Partial;
+    if (outcome.partial) exitWith('Partial');
+    const { result, file } = outcome;
     if (file) {
-      this.log(messages.getMessage('info.written', [result.entryCount, file]));
+      this.log(messages.text(result.entryCount === 1 ? 'info.written.one' : 'info.written', [result.entryCount, file]));
     } else if (!this.jsonEnabled()) {
-      await writeToStdout(transcript.lines());
+      await writeToStdout(outcome.lines());
       // The identifier is the org's data: shown inert, like the transcript.
       const conversation = sanitizeLine(result.conversationIdentifier);
+      const count = result.entryCount === 1 ? '.one' : '';
       this.logToStderr(
         result.sessionId
-          ? messages.getMessage('info.summaryWithSession', [conversation, result.sessionId, result.entryCount])
-          : messages.getMessage('info.summary', [conversation, result.entryCount])
+          ? messages.text(`info.summaryWithSession${count}`, [conversation, result.sessionId, result.entryCount, outcome.header.source ?? ''])
+          : messages.text(`info.summary${count}`, [conversation, result.entryCount, outcome.header.source ?? ''])
       );
     }
     return result;

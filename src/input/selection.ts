@@ -1,19 +1,13 @@
 /*
- * Which sessions an export covers: explicit ids (flags or a file), time and channel filters, a raw condition.
- * Everything is checked before the first request. Ids are queried with IN in batches of 200; a filter-only selection
- * streams through queryMore, so a large selection never sits in memory.
+ * Which sessions an export covers, as the user gave them, checked before the first request: explicit ids (flags or a
+ * file), a time window, channels, and a raw --where condition. org/sessions.ts turns a checked selection into queries.
  */
 import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
-import type { Connection } from '@salesforce/core';
 import { parse } from 'csv-parse/sync';
-import { checkInstant, checkSessionId } from '../usecases/get.js';
-import { printable } from '../input/ids.js';
 import { ExitCode, fail, messages } from '../messages.js';
-import { parseInstant } from '../input/time.js';
-import { classifyQueryError, queryFailed } from './sessions.js';
-
-export const ID_BATCH = 200;
+import { checkSessionId, printable } from './ids.js';
+import { checkInstant, parseInstant } from './time.js';
 
 /** MessagingSession.ChannelType values (api-notes §4). */
 export const CHANNEL_TYPES = [
@@ -21,7 +15,7 @@ export const CHANNEL_TYPES = [
 ] as const;
 
 export type Selection = { ids: string[]; since?: number; until?: number; channels: string[]; where?: string };
-export type SessionRow = { sessionId: string; conversationIdentifier: string | null };
+
 export type SelectionInput = { sessionIds: string[]; sessionFile?: string; since?: string; until?: string; channels: string[]; where?: string };
 
 const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
@@ -125,104 +119,4 @@ export function whereParenProblem(where: string): WhereProblem | undefined {
   if (literalAt !== undefined) return { problem: 'literal', position: literalAt + 1 };
   const unclosed = opened.pop();
   return unclosed === undefined ? undefined : { problem: 'open', position: unclosed + 1 };
-}
-
-const soqlDateTime = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-
-/** The filter conditions, ANDed; the raw --where is wrapped in parentheses. */
-export function conditions(selection: Selection): string[] {
-  const out: string[] = [];
-  if (selection.since !== undefined) out.push(`StartTime >= ${soqlDateTime(selection.since)}`);
-  if (selection.until !== undefined) out.push(`StartTime <= ${soqlDateTime(selection.until)}`);
-  if (selection.channels.length) out.push(`ChannelType IN (${selection.channels.map((c) => `'${c}'`).join(', ')})`);
-  if (selection.where) out.push(`(${selection.where})`);
-  return out;
-}
-
-const FIELDS = 'SELECT Id, Conversation.ConversationIdentifier FROM MessagingSession';
-type Row = { Id: string; Conversation?: { ConversationIdentifier?: string | null } | null };
-const toSession = (r: Row): SessionRow => ({ sessionId: r.Id, conversationIdentifier: r.Conversation?.ConversationIdentifier ?? null });
-
-/** The SOQL statements for an id selection: one per batch of 200 ids. */
-export function idQueries(selection: Selection): string[] {
-  const filters = conditions(selection);
-  const batches: string[] = [];
-  for (let i = 0; i < selection.ids.length; i += ID_BATCH) {
-    const ids = selection.ids.slice(i, i + ID_BATCH).map((id) => `'${id}'`).join(',');
-    batches.push(`${FIELDS} WHERE ${[`Id IN (${ids})`, ...filters].join(' AND ')}`);
-  }
-  return batches;
-}
-
-export const filterQuery = (selection: Selection): string => `${FIELDS} WHERE ${conditions(selection).join(' AND ')} ORDER BY Id`;
-
-/**
- * Sessions of an id selection, queried in batches of 200 (small: at most the ids given), plus the ids not found.
- */
-export async function sessionsById(conn: Connection, selection: Selection, orgId: string): Promise<{ found: SessionRow[]; missing: string[] }> {
-  const found: SessionRow[] = [];
-  for (const soql of idQueries(selection)) {
-    // eslint-disable-next-line no-await-in-loop -- one batch at a time keeps to the org's request budget
-    found.push(...(await query(conn, orgId, () => conn.query<Row>(soql))).records.map(toSession));
-  }
-  const seen = new Set(found.map((r) => r.sessionId));
-  return { found, missing: selection.ids.filter((id) => !seen.has(id)) };
-}
-
-/** Sessions of a filter selection, streamed page by page through queryMore. The first page says the total. */
-export async function streamSessions(conn: Connection, selection: Selection, orgId: string): Promise<{ total: number; rows: AsyncGenerator<SessionRow> }> {
-  const first = await query(conn, orgId, () => conn.query<Row>(filterQuery(selection)));
-  async function* rows(): AsyncGenerator<SessionRow> {
-    let page = first;
-    for (;;) {
-      for (const record of page.records) yield toSession(record);
-      if (page.done || !page.nextRecordsUrl) return;
-      const next: string = page.nextRecordsUrl;
-      // eslint-disable-next-line no-await-in-loop -- pages are sequential
-      page = await query(conn, orgId, () => conn.queryMore<Row>(next));
-    }
-  }
-  return { total: first.totalSize, rows: rows() };
-}
-
-export type Selected = {
-  rows: AsyncIterable<SessionRow> | SessionRow[];
-  /** The conversations the guard counts: the sessions with one, or for a filter the query's total (a conservative count). */
-  conversations: number;
-  /** The sessions progress counts: known up front, or the query's total. */
-  sessions: number;
-  /** Ids given that no session matched: each is a failed line. */
-  missing: string[];
-  /** Ids given that the filters excluded (or that don't exist: one query can't tell them apart): not selected. */
-  notSelected: number;
-};
-
-/** The selected sessions: by id (with or without filters), or streamed from a filter query. */
-export async function selectSessions(conn: Connection, selection: Selection, orgId: string): Promise<Selected> {
-  if (!selection.ids.length) {
-    const streamed = await streamSessions(conn, selection, orgId);
-    return { rows: streamed.rows, conversations: streamed.total, sessions: streamed.total, missing: [], notSelected: 0 };
-  }
-  const { found, missing } = await sessionsById(conn, selection, orgId);
-  // Selectors combine with AND: an id the filters exclude is simply not selected.
-  const filtered = conditions(selection).length > 0;
-  return {
-    rows: found,
-    conversations: found.filter((r) => r.conversationIdentifier).length,
-    sessions: found.length + (filtered ? 0 : missing.length),
-    missing: filtered ? [] : missing,
-    notSelected: filtered ? missing.length : 0,
-  };
-}
-
-/** Runs a MessagingSession query, turning its failures into named errors. */
-async function query<T>(conn: Connection, orgId: string, run: () => PromiseLike<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    throw (
-      classifyQueryError(error, orgId, conn.instanceUrl) ??
-      queryFailed(error, (detail, code) => fail('SelectionQueryFailed', ExitCode.ApiFailed, [detail, code]))
-    );
-  }
 }

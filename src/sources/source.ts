@@ -1,0 +1,35 @@
+/*
+ * Every way to read a conversation's entries is a source behind this one interface. Today: the Conversation Data API
+ * and the Connect REST API (sources/api/, one client and paging model for both). A source owns its host, its token
+ * and how it is renewed, its paging and its retries; use cases only ask it for a conversation's entries, and order
+ * what comes back with transcript/order.ts. sources/open.ts picks the source for a run.
+ */
+import type { IncompleteReason } from './api/paging.js';
+
+export type RawEntry = Record<string, unknown>;
+
+export const SOURCE_NAMES = ['conversation-data', 'connect'] as const;
+export type SourceName = (typeof SOURCE_NAMES)[number];
+
+export type ReadOptions = {
+  /** Window start and end, epoch ms, inclusive. */
+  start?: number;
+  end?: number;
+  /** Read at least the oldest `limit` entries (more may come back: the caller orders them and keeps the oldest). */
+  limit?: number;
+  onPage?: (entriesSoFar: number, pages: number) => void;
+};
+
+export type Read = {
+  /** The entries exactly as the source returned them, in the order they arrived. */
+  entries: RawEntry[];
+  /** Why the transcript is known to be incomplete, or null when the source said there was nothing more. */
+  incomplete: IncompleteReason | null;
+  /** How reading went, where the user should know (the incompleteness first), in words. */
+  warnings: string[];
+};
+
+export type EntrySource = {
+  readonly name: SourceName;
+  read(conversationIdentifier: string, options?: ReadOptions): Promise<Read>;
+};
