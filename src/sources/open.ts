@@ -11,7 +11,7 @@
 import { Org, type Connection } from '@salesforce/core';
 import type { Settings } from '../input/settings.js';
 import { assertSafeForToken } from '../input/url.js';
-import { messages } from '../messages.js';
+import { ExitCode, fail, messages } from '../messages.js';
 import { refresh } from '../org/org.js';
 import { sanitizeLine } from '../sanitize.js';
 import { SANDBOX_API_URL } from './api/apiUrl.js';
@@ -21,7 +21,7 @@ import { collectEntries, incompleteReason, pagingWarnings } from './api/paging.j
 import type { RetryPolicy } from './api/retry.js';
 import { classifyToken, describeToken, tokenProblem } from './api/token.js';
 import { rateLimiter, type RateLimit } from './rateLimit.js';
-import type { EntrySource, Read, ReadOptions, SourceName } from './source.js';
+import type { ConversationRef, EntrySource, Read, ReadOptions, SourceName } from './source.js';
 
 export type OpenInput = {
   /** The source the user chose (default: the Conversation Data API). */
@@ -132,7 +132,9 @@ export async function openSource(input: OpenInput): Promise<OpenedSource> {
     name,
     token: access.token,
     stats,
-    async read(conversationIdentifier: string, options: ReadOptions = {}): Promise<Read> {
+    async read(conversation: ConversationRef, options: ReadOptions = {}): Promise<Read> {
+      const conversationIdentifier = conversation.conversationIdentifier;
+      if (!conversationIdentifier) throw fail('NoConversation', ExitCode.NotFound, [conversation.recordId ?? '']);
       const fetcher = client.fetcher(access.target(conversationIdentifier));
       try {
         const collected = await collectEntries(fetcher.fetchPage, options);

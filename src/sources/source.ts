@@ -11,6 +11,16 @@ export type RawEntry = Record<string, unknown>;
 export const SOURCE_NAMES = ['conversation-data', 'connect'] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
+/**
+ * One conversation to read, as the org knows it: the record the user named or a selection found (a MessagingSession,
+ * 0Mw…), and its Conversation's identifier when it has one. A source takes what it needs: the APIs the identifier.
+ */
+export type ConversationRef = {
+  /** The MessagingSession's 18-character Id; null when the user gave the conversation identifier itself. */
+  recordId: string | null;
+  conversationIdentifier: string | null;
+};
+
 export type ReadOptions = {
   /** Window start and end, epoch ms, inclusive. */
   start?: number;
@@ -31,5 +41,6 @@ export type Read = {
 
 export type EntrySource = {
   readonly name: SourceName;
-  read(conversationIdentifier: string, options?: ReadOptions): Promise<Read>;
+  /** Reads one conversation's entries; throws a named error when it can't. */
+  read(conversation: ConversationRef, options?: ReadOptions): Promise<Read>;
 };

@@ -118,7 +118,7 @@ async function probe(api: SourceName, access: CheckedAccess, { org, conn }: { or
     if (clientId !== undefined && !access.settings.clientSecret) throw fail('MissingClientSecret', ExitCode.InvalidInput);
     source = await openSource({ ...access, api, clientId, org, conn, warn: () => undefined, retry: PROBE });
     // A random identifier: the answer says whether the token is accepted without touching a real conversation.
-    await source.read(real ?? randomUUID(), { limit: 1 });
+    await source.read({ recordId: null, conversationIdentifier: real ?? randomUUID() }, { limit: 1 });
     return { source, status: 200 };
   } catch (error) {
     return { source, error };

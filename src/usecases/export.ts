@@ -255,7 +255,7 @@ async function exportSessions({ input, events, startedAt }: Run, { source, journ
     }
     let read: Read;
     try {
-      read = await source.read(conversationIdentifier);
+      read = await source.read({ recordId: row.sessionId, conversationIdentifier });
       unreachableInARow = 0;
     } catch (error) {
       const e = error as SfError;

@@ -103,7 +103,7 @@ export async function getTranscript(input: GetInput, events: GetEvents): Promise
 
   events.phase?.('fetch');
   const source = await openSource({ ...access, org, conn, warn: events.warn, retry: input.retry });
-  const read = await source.read(conversationIdentifier, { ...window, onPage: events.progress });
+  const read = await source.read({ recordId: sessionId18 ?? null, conversationIdentifier }, { ...window, onPage: events.progress });
   read.warnings.forEach(events.warn);
   events.debug?.(`requests ${source.stats.requests}, retries ${source.stats.retries}, token refreshes ${source.stats.refreshes}`);
 
