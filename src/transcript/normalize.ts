@@ -1,121 +1,20 @@
 /*
- * One raw conversation entry → one transcript line's worth of fields. The entry shape is irregular and partly
- * UNCONFIRMED (api-notes §1.3, §2), so every field is optional, a JSON-string payload is parsed, and nothing here
- * throws: an unknown entry becomes its entry type plus a compact summary of its payload.
+ * Raw entries → transcript entries, whatever source they came from: each shape (transcript/shapes/) recognises its
+ * own raw entries; the API's entry objects are the fallback. The formats only ever see TranscriptEntry.
  */
-import { decodeHTML } from 'entities';
-import { orderTime } from '../sources/api/entryTime.js';
-import type { ConversationEntry } from '../sources/api/page.js';
+import type { RawEntry } from '../sources/source.js';
+import { apiShape } from './shapes/api.js';
+import type { Shape, TranscriptEntry } from './shapes/shape.js';
 
-export type TranscriptEntry = {
-  /** Epoch ms, the clock the order follows (time.ts orderTime): server-received, else transcripted, else client time. */
-  time: number | undefined;
-  senderRole: string | undefined;
-  senderAppType: string | undefined;
-  /** The sender's subject (an id or address), or a display name when that is all there is. */
-  senderSubject: string | undefined;
-  senderName: string | undefined;
-  entryType: string | undefined;
-  /** What was said or happened, HTML entities decoded; never empty. */
-  text: string;
-  identifier: string | undefined;
-  raw: ConversationEntry;
-};
+export type { TranscriptEntry } from './shapes/shape.js';
+export { obj } from './shapes/shape.js';
 
-type Obj = Record<string, unknown>;
+/** Every shape, most specific first; the API's entry objects last, as the fallback. */
+const SHAPES: readonly Shape[] = [apiShape];
 
-const str = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
-const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+export const shapeOf = (raw: RawEntry): Shape => SHAPES.find((shape) => shape.matches(raw)) ?? apiShape;
 
-/** An object, or a JSON string holding one. */
-export function obj(value: unknown): Obj | undefined {
-  if (typeof value === 'string' && value.trimStart().startsWith('{')) {
-    try {
-      return obj(JSON.parse(value));
-    } catch {
-      return undefined;
-    }
-  }
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Obj) : undefined;
-}
-
-const titleOf = (item: unknown): string | undefined => {
-  const o = obj(item);
-  return str(o?.title) ?? str(obj(o?.titleItem)?.title) ?? str(o?.text) ?? str(o?.label) ?? str(o?.optionIdentifier);
-};
-
-const names = (items: unknown[], pick: (item: unknown) => string | undefined): string[] =>
-  items.map(pick).filter((n): n is string => Boolean(n));
-
-/** The parts of a message payload worth reading, in the order a person would want them. */
-function payloadText(message: Obj | undefined): string | undefined {
-  if (!message) return undefined;
-  const parts: string[] = [];
-  const content = obj(message.staticContent);
-  const choices = obj(message.choices);
-  const response = obj(message.choicesResponse);
-  const form = obj(message.form) ?? obj(message.formMessage);
-  const formResponse = obj(message.formResponse);
-  const push = (value: string | undefined): void => void (value && parts.push(value));
-
-  push(str(content?.text));
-  const attachments = names(list(content?.attachments), (a) => str(obj(a)?.name) ?? str(obj(a)?.title) ?? str(obj(a)?.url));
-  if (attachments.length) parts.push(`[attachment: ${attachments.join(', ')}]`);
-  const template = str(obj(content?.externalTemplate)?.name) ?? str(obj(message.externalTemplate)?.name) ?? str(message.templateName);
-  if (template) parts.push(`[template: ${template}]`);
-  push(str(choices?.text) ?? str(choices?.title));
-  const offered = names(list(choices?.optionItems), titleOf);
-  if (offered.length) parts.push(`[choices: ${offered.join(' | ')}]`);
-  const chosen = names(list(response?.selectedOptions), titleOf);
-  if (chosen.length) parts.push(`[chose: ${chosen.join(' | ')}]`);
-  const formName = str(form?.title) ?? str(form?.name) ?? str(formResponse?.title) ?? str(formResponse?.name);
-  if (formName) parts.push(`[${formResponse ? 'form response' : 'form'}: ${formName}]`);
-  return parts.length ? parts.join(' ') : undefined;
-}
-
-/** Ids, subjects and timestamps say nothing a reader needs in a one-line summary. */
-const SKIP_IN_SUMMARY = /(^id$|Id$|Identifier$|^identifier$|^subject$|Timestamp$)/;
-
-/** `key=value` for the first few scalar leaves of a payload: enough to tell what an event was. */
-export function compactSummary(value: unknown, max = 4): string {
-  const pairs: string[] = [];
-  const walk = (node: unknown, key: string, depth: number): void => {
-    if (pairs.length >= max || depth > 4) return;
-    if (Array.isArray(node)) return node.slice(0, 3).forEach((item) => walk(item, key, depth + 1));
-    const o = obj(node);
-    if (o) return Object.entries(o).forEach(([k, v]) => walk(v, k, depth + 1));
-    if (SKIP_IN_SUMMARY.test(key)) return;
-    if (typeof node === 'string' && node.trim()) pairs.push(`${key}=${node.trim().slice(0, 60)}`);
-    else if (typeof node === 'number' || typeof node === 'boolean') pairs.push(`${key}=${String(node)}`);
-  };
-  walk(value, '', 0);
-  return pairs.join(' ');
-}
-
-export function entryText(entry: ConversationEntry): string {
-  const payload = obj(entry.entryPayload);
-  const text = str(entry.messageText) ?? payloadText(obj(payload?.abstractMessage) ?? payload);
-  if (text) return decodeHTML(text);
-  const type = str(entry.entryType) ?? 'non-text entry';
-  const summary = payload ? compactSummary(payload) : '';
-  return decodeHTML(summary ? `[${type}] ${summary}` : `[${type}]`);
-}
-
-export function normalizeEntry(entry: ConversationEntry): TranscriptEntry {
-  const sender = obj(entry.sender);
-  const name = str(sender?.name) ?? str(sender?.displayName);
-  return {
-    time: orderTime(entry),
-    senderRole: str(sender?.role),
-    senderAppType: str(sender?.appType),
-    senderSubject: str(sender?.subject),
-    senderName: name,
-    entryType: str(entry.entryType),
-    text: entryText(entry),
-    identifier: str(entry.identifier),
-    raw: entry,
-  };
-}
+export const normalizeEntry = (raw: RawEntry): TranscriptEntry => shapeOf(raw).normalize(raw);
 
 /** "EndUser (iamessage)", "Agent (Ann Smith)", "Unknown". */
 export function senderLabel(e: Pick<TranscriptEntry, 'senderRole' | 'senderAppType' | 'senderName'>): string {
@@ -128,6 +27,6 @@ export function senderLabel(e: Pick<TranscriptEntry, 'senderRole' | 'senderAppTy
  * Normalised entries, in the order given. The order is decided once, by orderEntries (transcript/order.ts), for
  * --json, every format and export alike; sorting again here by the displayed time would mix clocks.
  */
-export function toTranscript(entries: ConversationEntry[]): TranscriptEntry[] {
+export function toTranscript(entries: RawEntry[]): TranscriptEntry[] {
   return entries.map(normalizeEntry);
 }

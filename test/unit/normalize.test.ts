@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { compactSummary, entryText, normalizeEntry, senderLabel, toTranscript } from '../../src/transcript/normalize.js';
+import { normalizeEntry, senderLabel, toTranscript } from '../../src/transcript/normalize.js';
+import { compactSummary, entryText } from '../../src/transcript/shapes/api.js';
 
 describe('normalisation', () => {
   const ts = Date.UTC(2025, 0, 10, 11, 21, 29);
