@@ -35,8 +35,3 @@ export function bundle(name: string): Bundle {
       messages().createError(`error.${key}`, tokens.map((t) => sanitizeText(String(t))), actionTokens.map(sanitizeText), exitCode),
   };
 }
-
-/** The catch-all file, while modules move to their own. */
-const errors = bundle('errors');
-export const messages = { getMessage: (key: string, tokens: string[] = []): string => errors.text(key, tokens), messages: { has: (key: string): boolean => errors.has(key) } };
-export const fail: Bundle['fail'] = (...args) => errors.fail(...args);

@@ -5,9 +5,11 @@
  */
 import { lstat, mkdir, rmdir } from 'node:fs/promises';
 import { join, relative, resolve, sep, isAbsolute } from 'node:path';
-import { ExitCode, fail, messages } from '../messages.js';
+import { bundle, ExitCode } from '../messages.js';
 import { acquireLock } from './lock.js';
 import { MANIFEST } from './manifest.js';
+
+const messages = bundle('files');
 
 export type ClaimedDir = {
   /** Releases the lock; with `nothingWritten`, also removes the directory if this run created it (and it is empty). */
@@ -20,7 +22,7 @@ const writableByOthers = (mode: number): boolean => (mode & 0o022) !== 0;
 export async function claimOutputDir(dir: string, warn: (message: string) => void): Promise<ClaimedDir> {
   const existed = await lstat(dir).catch(() => undefined);
   if (!existed) await mkdir(dir, { recursive: true, mode: 0o700 });
-  else if (writableByOthers(existed.mode)) warn(messages.getMessage('warning.OutputDirWritableByOthers', [dir, (existed.mode & 0o777).toString(8)]));
+  else if (writableByOthers(existed.mode)) warn(messages.text('warning.OutputDirWritableByOthers', [dir, (existed.mode & 0o777).toString(8)]));
   const created = !existed;
   const removeIfCreated = async (): Promise<void> => {
     if (created) await rmdir(dir).catch(() => undefined);
@@ -28,7 +30,7 @@ export async function claimOutputDir(dir: string, warn: (message: string) => voi
   const manifest = await lstat(join(dir, MANIFEST)).catch(() => undefined);
   if (manifest && !manifest.isFile()) {
     await removeIfCreated();
-    throw fail('ManifestNotAFile', ExitCode.InvalidInput, [join(dir, MANIFEST)]);
+    throw messages.fail('ManifestNotAFile', ExitCode.InvalidInput, [join(dir, MANIFEST)]);
   }
   let lock;
   try {
@@ -37,7 +39,7 @@ export async function claimOutputDir(dir: string, warn: (message: string) => voi
     await removeIfCreated();
     throw error;
   }
-  if (lock.tookOverFrom) warn(messages.getMessage('warning.LockTakenOver', [String(lock.tookOverFrom.pid), lock.tookOverFrom.startedAt]));
+  if (lock.tookOverFrom) warn(messages.text('warning.LockTakenOver', [String(lock.tookOverFrom.pid), lock.tookOverFrom.startedAt]));
   return {
     async release(nothingWritten): Promise<void> {
       await lock.release();

@@ -2,10 +2,12 @@
  * How the entries are to be reached, as the user asked (--api, --client-id, --api-version) and the environment says
  * (input/settings.ts), checked before any request. get, export and doctor share it.
  */
-import { ExitCode, fail } from '../messages.js';
+import { bundle, ExitCode } from '../messages.js';
 import type { SourceName } from '../sources/source.js';
 import { printable } from './ids.js';
 import { readSettings, type Settings } from './settings.js';
+
+const messages = bundle('input');
 
 /** `MessagingSession.ConversationId` (and so `Conversation.ConversationIdentifier`) exists from 55.0. */
 export const MIN_API_VERSION = '55.0';
@@ -28,10 +30,10 @@ export type CheckedAccess = { api: SourceName; clientId?: string; apiVersion?: s
  */
 export function checkAccess(input: AccessInput, { requireSecret = true } = {}): CheckedAccess {
   if (input.apiVersion && compareVersions(input.apiVersion, MIN_API_VERSION) < 0) {
-    throw fail('ApiVersionTooLow', ExitCode.InvalidInput, [printable(input.apiVersion)]);
+    throw messages.fail('ApiVersionTooLow', ExitCode.InvalidInput, [printable(input.apiVersion)]);
   }
-  if (input.clientId !== undefined && !input.clientId.trim()) throw fail('InvalidClientId', ExitCode.InvalidInput, [printable(input.clientId)]);
-  if (input.clientId !== undefined && input.api === 'connect') throw fail('ClientIdWithConnect', ExitCode.InvalidInput);
+  if (input.clientId !== undefined && !input.clientId.trim()) throw messages.fail('InvalidClientId', ExitCode.InvalidInput, [printable(input.clientId)]);
+  if (input.clientId !== undefined && input.api === 'connect') throw messages.fail('ClientIdWithConnect', ExitCode.InvalidInput);
   const clientSecret = input.clientId === undefined ? 'no' : requireSecret ? 'required' : 'optional';
   const settings = readSettings(input.env ?? process.env, { clientSecret });
   return { api: input.api ?? 'conversation-data', clientId: input.clientId, apiVersion: input.apiVersion, settings };

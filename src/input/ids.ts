@@ -2,8 +2,10 @@
  * Salesforce record ids and conversation identifiers: validation and 15→18 normalisation.
  * Pure functions, no I/O, so bad input can be refused before any request is made.
  */
-import { ExitCode, fail, messages } from '../messages.js';
+import { bundle, ExitCode } from '../messages.js';
 import { sanitizeLine } from '../sanitize.js';
+
+const messages = bundle('input');
 
 /** Key prefix of MessagingSession records (seen in Connect `relatedRecords`; see api-notes §4). */
 export const MESSAGING_SESSION_PREFIX = '0Mw';
@@ -86,9 +88,9 @@ export function checkSessionId(value: string, where?: string): string {
   const check = checkRecordId(value, MESSAGING_SESSION_PREFIX);
   if (check.ok) return check.id18;
   const tokens = check.problem === 'length' ? [value.length] : check.problem === 'checksum' ? [to18(value.slice(0, 15))] : [];
-  const reason = messages.getMessage(`reason.${check.problem}`, tokens.map(String));
-  if (where) throw fail('InvalidSessionIdIn', ExitCode.InvalidInput, [printable(value), where, reason]);
-  throw fail('InvalidSessionId', ExitCode.InvalidInput, [printable(value), reason]);
+  const reason = messages.text(`reason.${check.problem}`, tokens.map(String));
+  if (where) throw messages.fail('InvalidSessionIdIn', ExitCode.InvalidInput, [printable(value), where, reason]);
+  throw messages.fail('InvalidSessionId', ExitCode.InvalidInput, [printable(value), reason]);
 }
 
 const CONVERSATION_ID_REASONS = { empty: 'reason.empty', length: 'reason.tooLong', characters: 'reason.whitespace' };
@@ -96,6 +98,6 @@ const CONVERSATION_ID_REASONS = { empty: 'reason.empty', length: 'reason.tooLong
 export function checkConversationIdentifier(value: string): string {
   const problem = checkConversationId(value);
   if (!problem) return value;
-  const reason = messages.getMessage(CONVERSATION_ID_REASONS[problem], problem === 'length' ? [String(value.length)] : []);
-  throw fail('InvalidConversationId', ExitCode.InvalidInput, [printable(value), reason]);
+  const reason = messages.text(CONVERSATION_ID_REASONS[problem], problem === 'length' ? [String(value.length)] : []);
+  throw messages.fail('InvalidConversationId', ExitCode.InvalidInput, [printable(value), reason]);
 }

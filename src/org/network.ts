@@ -6,7 +6,9 @@
  */
 import type { SfError } from '@salesforce/core';
 import { getProxyForUrl } from 'proxy-from-env';
-import { ExitCode, fail, messages } from '../messages.js';
+import { bundle, ExitCode } from '../messages.js';
+
+const messages = bundle('org');
 
 /** Socket and DNS error codes, each with the reason it gives. */
 const REASONS: Record<string, string> = {
@@ -61,7 +63,7 @@ export const showProxy = (proxy: string): string => {
     const url = new URL(proxy);
     return `${url.protocol}//${url.host}`;
   } catch {
-    return messages.getMessage('unreachable.unreadableProxy');
+    return messages.text('unreachable.unreadableProxy');
   }
 };
 
@@ -85,11 +87,11 @@ export function unreachableError(error: unknown, url: string | undefined, proxy:
   if (!cause) return undefined;
   let host: string;
   try {
-    host = url ? new URL(url).host : messages.getMessage('unreachable.unknownHost');
+    host = url ? new URL(url).host : messages.text('unreachable.unknownHost');
   } catch {
-    host = messages.getMessage('unreachable.unknownHost');
+    host = messages.text('unreachable.unknownHost');
   }
-  const through = proxy ? ` ${messages.getMessage('unreachable.viaProxy', [showProxy(proxy)])}` : '';
-  const reason = messages.getMessage(`unreachable.reason.${cause.reason}`, [cause.code]);
-  return fail('Unreachable', ExitCode.Unreachable, [messages.getMessage(`unreachable.where.${where}`), host, through, reason]);
+  const through = proxy ? ` ${messages.text('unreachable.viaProxy', [showProxy(proxy)])}` : '';
+  const reason = messages.text(`unreachable.reason.${cause.reason}`, [cause.code]);
+  return messages.fail('Unreachable', ExitCode.Unreachable, [messages.text(`unreachable.where.${where}`), host, through, reason]);
 }

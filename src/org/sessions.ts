@@ -6,15 +6,20 @@
 import type { Connection } from '@salesforce/core';
 import PQueue from 'p-queue';
 import type { Selection } from '../input/selection.js';
-import { ExitCode, fail } from '../messages.js';
+import { bundle, ExitCode } from '../messages.js';
 import { sanitizeLine } from '../sanitize.js';
 import { coreProxy, unreachableError } from './network.js';
 import { isAuthFailure } from './org.js';
+
+const messages = bundle('org');
 
 type SessionRecord = { Conversation?: { ConversationIdentifier?: string | null } | null };
 
 export const sessionQuery = (sessionId18: string): string =>
   `SELECT Conversation.ConversationIdentifier FROM MessagingSession WHERE Id = '${sessionId18}'`;
+
+/** The session (or call) has no conversation to read. */
+export const noConversation = (recordId: string): Error => messages.fail('NoConversation', ExitCode.NotFound, [recordId]);
 
 /**
  * Returns the ConversationIdentifier of the session. `sessionId18` must already be validated (ids.ts),
@@ -27,15 +32,15 @@ export async function resolveConversationIdentifier(conn: Connection, sessionId1
   } catch (error) {
     throw queryError(error, sessionId18, orgId, conn.instanceUrl);
   }
-  if (records.length === 0) throw fail('SessionNotFound', ExitCode.NotFound, [sessionId18, orgId], [sessionId18]);
+  if (records.length === 0) throw messages.fail('SessionNotFound', ExitCode.NotFound, [sessionId18, orgId], [sessionId18]);
   const identifier = records[0].Conversation?.ConversationIdentifier;
-  if (!identifier) throw fail('NoConversation', ExitCode.NotFound, [sessionId18]);
+  if (!identifier) throw noConversation(sessionId18);
   return identifier;
 }
 
 function queryError(error: unknown, sessionId18: string, orgId: string, instanceUrl: string): Error {
   return classifyQueryError(error, orgId, instanceUrl) ?? queryFailed(error, (detail, code) =>
-    fail('QueryFailed', ExitCode.ApiFailed, [sessionId18, detail, code], [sessionId18])
+    messages.fail('QueryFailed', ExitCode.ApiFailed, [sessionId18, detail, code], [sessionId18])
   );
 }
 
@@ -44,8 +49,8 @@ export function classifyQueryError(error: unknown, orgId: string, instanceUrl: s
   const unreachable = unreachableError(error, instanceUrl, coreProxy());
   if (unreachable) return unreachable;
   const e = error as { errorCode?: string; name?: string };
-  if (isAuthFailure(error)) return fail('SessionExpired', ExitCode.Auth, [orgId, instanceUrl]);
-  if ((e.errorCode ?? e.name) === 'INVALID_TYPE') return fail('MessagingNotAvailable', ExitCode.NotAvailable, [orgId, 'INVALID_TYPE']);
+  if (isAuthFailure(error)) return messages.fail('SessionExpired', ExitCode.Auth, [orgId, instanceUrl]);
+  if ((e.errorCode ?? e.name) === 'INVALID_TYPE') return messages.fail('MessagingNotAvailable', ExitCode.NotAvailable, [orgId, 'INVALID_TYPE']);
   return undefined;
 }
 
@@ -167,7 +172,7 @@ async function query<T>(conn: Connection, orgId: string, run: () => PromiseLike<
   } catch (error) {
     throw (
       classifyQueryError(error, orgId, conn.instanceUrl) ??
-      queryFailed(error, (detail, code) => fail('SelectionQueryFailed', ExitCode.ApiFailed, [detail, code]))
+      queryFailed(error, (detail, code) => messages.fail('SelectionQueryFailed', ExitCode.ApiFailed, [detail, code]))
     );
   }
 }

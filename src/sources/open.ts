@@ -11,8 +11,9 @@
 import { Org, type Connection } from '@salesforce/core';
 import type { Settings } from '../input/settings.js';
 import { assertSafeForToken } from '../input/url.js';
-import { ExitCode, fail, messages } from '../messages.js';
+import { bundle } from '../messages.js';
 import { refresh } from '../org/org.js';
+import { noConversation } from '../org/sessions.js';
 import { sanitizeLine } from '../sanitize.js';
 import { SANDBOX_API_URL } from './api/apiUrl.js';
 import { connectEntriesUrl, createEntriesClient, entriesUrl, type EntriesTarget, type HttpStats } from './api/client.js';
@@ -22,6 +23,8 @@ import type { RetryPolicy } from './api/retry.js';
 import { classifyToken, describeToken, tokenProblem } from './api/token.js';
 import { rateLimiter, type RateLimit } from './rateLimit.js';
 import type { ConversationRef, EntrySource, Read, ReadOptions, SourceName } from './source.js';
+
+const messages = bundle('sources');
 
 export type OpenInput = {
   /** The source the user chose (default: the Conversation Data API). */
@@ -48,7 +51,7 @@ export type OpenedSource = EntrySource & {
 };
 
 /** A source's name in words, for messages and the transcript's header. */
-export const sourceLabel = (name: SourceName): string => messages.getMessage(`source.${name}`);
+export const sourceLabel = (name: SourceName): string => messages.text(`source.${name}`);
 
 const looksLikeSandbox = (org: Org, instanceUrl: string): boolean =>
   Boolean(org.getField(Org.Fields.IS_SANDBOX)) ||
@@ -109,10 +112,10 @@ async function openAccess(input: OpenInput): Promise<Access> {
  */
 export async function openSource(input: OpenInput): Promise<OpenedSource> {
   const name = input.api ?? 'conversation-data';
-  if (name === 'connect') input.warn(messages.getMessage('warning.ConnectApi'));
+  if (name === 'connect') input.warn(messages.text('warning.ConnectApi'));
   const access = await openAccess(input);
   if (name === 'conversation-data' && !input.clientId && access.token && !access.token.ok) {
-    input.warn(messages.getMessage('warning.TokenCantWork', [access.token.description]));
+    input.warn(messages.text('warning.TokenCantWork', [access.token.description]));
   }
   // One refresh at a time, shared by every conversation in flight that sees a 401.
   let refreshing: Promise<void> | undefined;
@@ -134,7 +137,7 @@ export async function openSource(input: OpenInput): Promise<OpenedSource> {
     stats,
     async read(conversation: ConversationRef, options: ReadOptions = {}): Promise<Read> {
       const conversationIdentifier = conversation.conversationIdentifier;
-      if (!conversationIdentifier) throw fail('NoConversation', ExitCode.NotFound, [conversation.recordId ?? '']);
+      if (!conversationIdentifier) throw noConversation(conversation.recordId ?? '');
       const fetcher = client.fetcher(access.target(conversationIdentifier));
       try {
         const collected = await collectEntries(fetcher.fetchPage, options);

@@ -9,7 +9,8 @@ import type { Connection, Org, SfError } from '@salesforce/core';
 import { checkAccess, type AccessInput, type CheckedAccess } from '../input/access.js';
 import { checkSessionId } from '../input/ids.js';
 import { displayUrl } from '../input/url.js';
-import { bundle, ExitCode, fail } from '../messages.js';
+import { missingClientSecret } from '../input/settings.js';
+import { bundle, ExitCode } from '../messages.js';
 import { coreProxy, ownProxy, showProxy, unreachableError } from '../org/network.js';
 import { connectionFor, loadOrg, refresh } from '../org/org.js';
 import { resolveConversationIdentifier } from '../org/sessions.js';
@@ -115,7 +116,7 @@ async function probe(api: SourceName, access: CheckedAccess, { org, conn }: { or
   let source: OpenedSource | undefined;
   try {
     const clientId = api === 'connect' ? undefined : access.clientId;
-    if (clientId !== undefined && !access.settings.clientSecret) throw fail('MissingClientSecret', ExitCode.InvalidInput);
+    if (clientId !== undefined && !access.settings.clientSecret) throw missingClientSecret();
     source = await openSource({ ...access, api, clientId, org, conn, warn: () => undefined, retry: PROBE });
     // A random identifier: the answer says whether the token is accepted without touching a real conversation.
     await source.read({ recordId: null, conversationIdentifier: real ?? randomUUID() }, { limit: 1 });

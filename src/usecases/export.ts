@@ -17,7 +17,7 @@ import { checkSelection, type Selection, type SelectionInput } from '../input/se
 import { hashing, openJournal, sha256OfFile, type Journal, type JournalLine, type ManifestLine } from '../files/manifest.js';
 import { claimOutputDir, pathInside } from '../files/outputDir.js';
 import { checkOutputDir, removeStaleTempFiles, writeFailed, writeFileAtomically } from '../files/output.js';
-import { ExitCode, fail, messages } from '../messages.js';
+import { bundle, ExitCode } from '../messages.js';
 import { connectionFor, loadOrg } from '../org/org.js';
 import { selectSessions, type Selected, type SessionRow } from '../org/sessions.js';
 import type { RetryPolicy } from '../sources/api/retry.js';
@@ -29,6 +29,8 @@ import { htmlIndex, summarize, type IndexRow } from '../transcript/formats/html.
 import { toTranscript } from '../transcript/normalize.js';
 import { orderEntries } from '../transcript/order.js';
 import { withCompactHeap } from './exportHeap.js';
+
+const messages = bundle('export');
 
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
@@ -143,19 +145,19 @@ const emptyResult = (input: ExportInput): ExportResult => ({
 async function selectAndExport(run: Run): Promise<ExportResult> {
   const { input, events, access, selection } = run;
   const org = await loadOrg(input.targetOrg);
-  const { conn, raisedFrom } = connectionFor(org, input.apiVersion);
-  if (raisedFrom) events.warn(messages.getMessage('warning.ApiVersionRaised', [raisedFrom]));
+  const { conn, warning } = connectionFor(org, input.apiVersion);
+  if (warning) events.warn(warning);
   const orgId = org.getOrgId();
 
   const selected = await selectSessions(conn, selection, orgId, input.concurrency);
-  if (selected.notSelected) events.warn(messages.getMessage('warning.IdsNotSelected', [String(selected.notSelected)]));
+  if (selected.notSelected) events.warn(messages.text('warning.IdsNotSelected', [String(selected.notSelected)]));
   if (selected.conversations > input.maxConversations) {
-    const stop = fail('TooManyConversations', ExitCode.TooMany, [selected.conversations, input.maxConversations], [String(selected.conversations)]);
+    const stop = messages.fail('TooManyConversations', ExitCode.TooMany, [selected.conversations, input.maxConversations], [String(selected.conversations)]);
     // A dry run reads no conversation, so it still lists the selection, and says the real run would stop.
     if (!input.dryRun) throw stop;
     events.warn(stop.message);
   }
-  if (selected.conversations > WARN_ABOVE) events.warn(messages.getMessage('warning.ManyConversations', [String(selected.conversations)]));
+  if (selected.conversations > WARN_ABOVE) events.warn(messages.text('warning.ManyConversations', [String(selected.conversations)]));
   if (input.dryRun) return listDryRun(selected, emptyResult(input), run.startedAt);
 
   // The source, opened once for every conversation (a client-credentials token is requested here, before anything is
@@ -247,7 +249,7 @@ async function exportSessions({ input, events, startedAt }: Run, { source, journ
     // What the org returned becomes a file name only if it is a record Id (and so a plain name inside the directory).
     // The conversation identifier never becomes part of a path (only of a URL, encoded), so it is sent as it came.
     const path = isRecordId(row.sessionId) ? pathInside(input.outputDir, file) : undefined;
-    if (!path) return done({ ...base, status: 'failed', reason: messages.getMessage('reason.unusableIdFromOrg'), httpStatus: null });
+    if (!path) return done({ ...base, status: 'failed', reason: messages.text('reason.unusableIdFromOrg'), httpStatus: null });
     const before = journal.previous.get(row.sessionId);
     // Resume: a session whose file is there with the checksum the manifest recorded is done already.
     if (before?.status === 'exported' && before.file === file && before.sha256 && (await sha256OfFile(path)) === before.sha256) {
@@ -265,7 +267,7 @@ async function exportSessions({ input, events, startedAt }: Run, { source, journ
       if (unreachableInARow >= UNREACHABLE_STOP_AFTER && !stopped) {
         // The API host can't be reached at all: the sessions after this one would each fail the same way, after
         // their own retries. Stop, and say how to resume once the network is back.
-        stopped = fail('ExportStoppedUnreachable', ExitCode.Unreachable, [String(unreachableInARow), `${e.name}: ${e.message}`.slice(0, 300), String(finished), String(selected.sessions)]);
+        stopped = messages.fail('ExportStoppedUnreachable', ExitCode.Unreachable, [String(unreachableInARow), `${e.name}: ${e.message}`.slice(0, 300), String(finished), String(selected.sessions)]);
         stop(stopped);
       }
       return;
@@ -299,7 +301,7 @@ async function exportSessions({ input, events, startedAt }: Run, { source, journ
   for (const sessionId of selected.missing) {
     result.selected++;
     // eslint-disable-next-line no-await-in-loop -- a journal line each, in order
-    await record({ sessionId, conversationIdentifier: null, status: 'failed', reason: messages.getMessage('reason.sessionNotFound'), httpStatus: null, at: new Date().toISOString(), durationMs: 0 });
+    await record({ sessionId, conversationIdentifier: null, status: 'failed', reason: messages.text('reason.sessionNotFound'), httpStatus: null, at: new Date().toISOString(), durationMs: 0 });
   }
   // The per-session statuses only when asked for (--json): a run without them holds nothing per session at the end.
   await journal.finish(
@@ -329,7 +331,7 @@ async function listDryRun({ rows, missing }: Selected, empty: ExportResult, star
   for (const sessionId of missing) {
     result.selected++;
     result.failed++;
-    result.sessions.push({ sessionId, conversationIdentifier: null, status: 'failed', reason: messages.getMessage('reason.sessionNotFound'), httpStatus: null });
+    result.sessions.push({ sessionId, conversationIdentifier: null, status: 'failed', reason: messages.text('reason.sessionNotFound'), httpStatus: null });
   }
   result.elapsedMs = Date.now() - startedAt;
   return result;

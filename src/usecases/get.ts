@@ -9,7 +9,6 @@ import { checkAccess, type AccessInput, type CheckedAccess } from '../input/acce
 import { checkConversationIdentifier, checkSessionId } from '../input/ids.js';
 import { checkWindow } from '../input/time.js';
 import { checkOutputFile, removeStaleTempFiles, writeFileAtomically } from '../files/output.js';
-import { messages } from '../messages.js';
 import { connectionFor, loadOrg, refresh } from '../org/org.js';
 import { resolveConversationIdentifier } from '../org/sessions.js';
 import type { RetryPolicy } from '../sources/api/retry.js';
@@ -19,7 +18,6 @@ import { toTranscript, type TranscriptEntry } from '../transcript/normalize.js';
 import { orderEntries } from '../transcript/order.js';
 import { redactConversation, redactionWarning } from '../transcript/redaction.js';
 
-// Moves to messages/get.md with the messages split.
 
 export type GetInput = AccessInput & {
   targetOrg?: string;
@@ -86,8 +84,8 @@ export async function getTranscript(input: GetInput, events: GetEvents): Promise
   access.settings.warnings.forEach(events.warn);
 
   const org = await loadOrg(input.targetOrg);
-  const { conn, raisedFrom } = connectionFor(org, input.apiVersion);
-  if (raisedFrom) events.warn(messages.getMessage('warning.ApiVersionRaised', [raisedFrom]));
+  const { conn, warning } = connectionFor(org, input.apiVersion);
+  if (warning) events.warn(warning);
   const orgId = org.getOrgId();
 
   events.phase?.('lookup');

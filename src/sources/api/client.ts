@@ -7,16 +7,18 @@
 import type { SfError } from '@salesforce/core';
 import got, { HTTPError, ParseError, RequestError, TimeoutError, type Got, type Response } from 'got';
 import { getProxyForUrl } from 'proxy-from-env';
-import { ExitCode, fail, messages } from '../../messages.js';
+import { bundle, ExitCode } from '../../messages.js';
 import { sanitizeLine } from '../../sanitize.js';
 import { DEFAULT_MAX_RESPONSE_MB, DEFAULT_TIMEOUT_MS } from '../../input/settings.js';
 import type { SourceName } from '../source.js';
-import { assertSafeForToken, displayUrl } from '../../input/url.js';
+import { displayUrl, isSafeForToken } from '../../input/url.js';
 import { ENTRIES_PATH } from './apiUrl.js';
 import { proxyAgents, USER_AGENT } from './proxy.js';
 import { MAX_JSON_DEPTH, jsonTooDeep } from './page.js';
 import { DEFAULT_RETRY_POLICY, RETRY_ERROR_CODES, RETRY_STATUS_CODES, retryDelay, type RetryPolicy } from './retry.js';
 import type { FetchPage, PageRequest } from './paging.js';
+
+const messages = bundle('sources');
 
 /** How long resolving the host and opening a connection (TCP, then TLS) may each take. */
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -121,15 +123,15 @@ const isSuccess = (status: number): boolean => status >= 200 && status <= 299;
  */
 function apiFail(api: SourceName, key: string, exitCode: number, tokens: Array<string | number>, actionTokens: string[] = []): SfError {
   // `error.Connect.X` makes an XError too (core names an error after the last part of its key).
-  const variant = api === 'connect' && messages.messages.has(`error.Connect.${key}`) ? `Connect.${key}` : key;
-  return fail(variant, exitCode, tokens, actionTokens);
+  const variant = api === 'connect' && messages.has(`error.Connect.${key}`) ? `Connect.${key}` : key;
+  return messages.fail(variant, exitCode, tokens, actionTokens);
 }
 
 /** Why a 2xx body is not a page: empty, not a JSON object or array, or nested too deep. */
 function bodyProblem(body: unknown): string | undefined {
-  if (body === '' || body === undefined) return messages.getMessage('reason.emptyBody');
-  if (body === null || typeof body !== 'object') return messages.getMessage('reason.notAnObject', [body === null ? 'null' : typeof body]);
-  if (jsonTooDeep(body)) return messages.getMessage('reason.tooDeep', [String(MAX_JSON_DEPTH)]);
+  if (body === '' || body === undefined) return messages.text('reason.emptyBody');
+  if (body === null || typeof body !== 'object') return messages.text('reason.notAnObject', [body === null ? 'null' : typeof body]);
+  if (jsonTooDeep(body)) return messages.text('reason.tooDeep', [String(MAX_JSON_DEPTH)]);
   return undefined;
 }
 
@@ -230,7 +232,7 @@ function unexpectedStatus(api: SourceName, response: Response, baseUrl: URL, con
   const location = response.headers.location;
   if (location) {
     try {
-      target = ' ' + messages.getMessage('reason.redirectTo', [displayUrl(new URL(location, baseUrl))]);
+      target = ' ' + messages.text('reason.redirectTo', [displayUrl(new URL(location, baseUrl))]);
     } catch {
       target = '';
     }
@@ -253,10 +255,10 @@ export function connectEntriesUrl(instanceUrl: string, apiVersion: string, conve
 function pageUrl(options: Pick<EntriesHttpOptions, 'endpoint' | 'baseUrl'>, request: PageRequest): URL {
   if (request.pageUrl) {
     const next = new URL(request.pageUrl, options.baseUrl);
-    if (next.origin !== options.baseUrl.origin) {
-      throw fail('InsecureApiUrl', ExitCode.ApiFailed, [displayUrl(next), 'a next-page link in the API response']);
+    // A link from the server: the token follows it only to the same origin, over HTTPS (or loopback).
+    if (next.origin !== options.baseUrl.origin || !isSafeForToken(next)) {
+      throw messages.fail('UnsafeUrlFromServer', ExitCode.ApiFailed, [displayUrl(next), messages.text('from.nextPage'), displayUrl(options.baseUrl)]);
     }
-    assertSafeForToken(next, 'a next-page link in the API response');
     return next;
   }
   const url = new URL(options.endpoint);
@@ -289,13 +291,13 @@ function toNamedError(error: unknown, options: EntriesHttpOptions, call: Call, t
   const unreachable = call.answered ? undefined : unreachableReason(error);
   if (unreachable) {
     const proxy = proxyFor(options.baseUrl);
-    const via = proxy ? ` ${messages.getMessage('reason.viaProxy', [proxy])}` : '';
+    const via = proxy ? ` ${messages.text('reason.viaProxy', [proxy])}` : '';
     return apiFail(options.api, 'ApiUnreachable', ExitCode.Unreachable, [options.baseUrl.host, via, unreachable, all.length, where], [options.baseUrl.host]);
   }
   if (error instanceof ParseError) {
     const status = error.response.statusCode;
     if (!isSuccess(status)) return unexpectedStatus(options.api, error.response, options.baseUrl, conversation);
-    const reason = messages.getMessage('reason.notJson', [String(all.length)]);
+    const reason = messages.text('reason.notJson', [String(all.length)]);
     return apiFail(options.api, 'ApiBadResponse', ExitCode.ApiFailed, [where, conversation, status, reason]);
   }
   if (error instanceof HTTPError) {
@@ -329,16 +331,16 @@ const CONNECT_PHASES = new Set(['lookup', 'connect', 'secureConnect']);
  */
 export function unreachableReason(error: RequestError): string | undefined {
   if (error instanceof HTTPError) {
-    return error.response.statusCode === 407 ? messages.getMessage('reason.unreachable.proxy') : undefined;
+    return error.response.statusCode === 407 ? messages.text('reason.unreachable.proxy') : undefined;
   }
   if (error instanceof TimeoutError) {
-    return CONNECT_PHASES.has(error.event) ? messages.getMessage('reason.unreachable.timeout', [String(CONNECT_TIMEOUT_MS), error.event]) : undefined;
+    return CONNECT_PHASES.has(error.event) ? messages.text('reason.unreachable.timeout', [String(CONNECT_TIMEOUT_MS), error.event]) : undefined;
   }
   const code = error.code ?? '';
-  if (DNS_CODES.has(code)) return messages.getMessage('reason.unreachable.dns', [code]);
-  if (REFUSED_CODES.has(code)) return messages.getMessage('reason.unreachable.refused', [code]);
-  if (ROUTE_CODES.has(code)) return messages.getMessage('reason.unreachable.route', [code]);
-  if (TLS_CODE.test(code)) return messages.getMessage('reason.unreachable.tls', [code]);
+  if (DNS_CODES.has(code)) return messages.text('reason.unreachable.dns', [code]);
+  if (REFUSED_CODES.has(code)) return messages.text('reason.unreachable.refused', [code]);
+  if (ROUTE_CODES.has(code)) return messages.text('reason.unreachable.route', [code]);
+  if (TLS_CODE.test(code)) return messages.text('reason.unreachable.tls', [code]);
   return undefined;
 }
 
