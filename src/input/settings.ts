@@ -62,7 +62,7 @@ const apiUrlFromEnv = (env: NodeJS.ProcessEnv): string | undefined => {
  */
 function resolveApiBaseUrl(env: NodeJS.ProcessEnv): URL {
   const raw = apiUrlFromEnv(env);
-  const source = raw ? API_URL_ENV : 'the default';
+  const source = raw ? API_URL_ENV : messages.text('settings.default');
   let url: URL;
   try {
     url = new URL(raw ?? DEFAULT_API_URL);

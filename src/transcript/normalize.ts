@@ -2,11 +2,14 @@
  * Raw entries → transcript entries, whatever source they came from: each shape (transcript/shapes/) recognises its
  * own raw entries; the API's entry objects are the fallback. The formats only ever see TranscriptEntry.
  */
+import { bundle } from '../messages.js';
 import type { RawEntry } from '../sources/source.js';
 import { apiShape } from './shapes/api.js';
 import type { Shape, TranscriptEntry } from './shapes/shape.js';
 
 export type { TranscriptEntry } from './shapes/shape.js';
+
+const labels = bundle('transcript');
 export { obj } from './shapes/shape.js';
 
 /** Every shape, most specific first; the API's entry objects last, as the fallback. */
@@ -19,7 +22,7 @@ export const normalizeEntry = (raw: RawEntry): TranscriptEntry => shapeOf(raw).n
 /** "EndUser (iamessage)", "Agent (Ann Smith)", "Unknown". */
 export function senderLabel(e: Pick<TranscriptEntry, 'senderRole' | 'senderAppType' | 'senderName'>): string {
   const detail = e.senderName ?? e.senderAppType;
-  const role = e.senderRole ?? 'Unknown';
+  const role = e.senderRole ?? labels.text('sender.unknown');
   return detail ? `${role} (${detail})` : role;
 }
 

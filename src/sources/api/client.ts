@@ -169,7 +169,7 @@ function conversationFetcher(http: Got, options: EntriesHttpOptions, timeoutMs: 
         if (error instanceof HTTPError && error.response.statusCode === 404 && firstPage && options.fallback && !fellBack) {
           fellBack = true;
           call.answered = true;
-          attempts.push(`HTTP 404 at ${displayUrl(baseUrl)}`);
+          attempts.push(messages.text('attempt.notFoundAt', [displayUrl(baseUrl)]));
           ({ endpoint, baseUrl } = options.fallback);
           continue;
         }
@@ -182,7 +182,7 @@ function conversationFetcher(http: Got, options: EntriesHttpOptions, timeoutMs: 
           if (options.getToken() === sent) await options.refresh();
           // The same token again would get the same answer: retry only with a new one.
           if (options.getToken() !== sent) {
-            attempts.push('HTTP 401, token refreshed');
+            attempts.push(messages.text('attempt.refreshed'));
             continue;
           }
         }
@@ -276,10 +276,10 @@ export function describe(error: unknown, timeoutMs: number): string {
     const retryAfter = error.response.headers['retry-after'];
     return `HTTP ${error.response.statusCode}${retryAfter ? ` (Retry-After: ${String(retryAfter)})` : ''}`;
   }
-  if (error instanceof TimeoutError) return `no answer within ${timeoutMs} ms (${error.event})`;
-  if (error instanceof ParseError) return 'a response that was not valid JSON';
+  if (error instanceof TimeoutError) return messages.text('attempt.timeout', [timeoutMs, error.event]);
+  if (error instanceof ParseError) return messages.text('attempt.notJson');
   const code = (error as { code?: string }).code;
-  return code ? `network error ${code}` : 'network error';
+  return code ? messages.text('attempt.networkCode', [code]) : messages.text('attempt.network');
 }
 
 function toNamedError(error: unknown, options: EntriesHttpOptions, call: Call, timeoutMs: number): Error {
@@ -303,7 +303,28 @@ function toNamedError(error: unknown, options: EntriesHttpOptions, call: Call, t
   if (error instanceof HTTPError) {
     return withStatus(httpError(error, options, where, conversation, all), error.response.statusCode);
   }
-  return apiFail(options.api, 'ApiUnavailable', ExitCode.ApiFailed, [where, conversation, all.length, all.join(', ')]);
+  return unavailable(options, where, all, '');
+}
+
+/** How many attempts, in words. */
+const attemptsText = (n: number): string => (n === 1 ? messages.text('attempts.one') : messages.text('attempts.many', [n]));
+
+/** A Retry-After header in words (`45 s`, `60 min`), or undefined when there is none or it can't be read. */
+function retryAfterText(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !value.trim()) return undefined;
+  const seconds = /^\d+$/.test(value.trim()) ? Number(value.trim()) : (Date.parse(value) - Date.now()) / 1000;
+  if (!Number.isFinite(seconds) || seconds <= 0) return undefined;
+  return seconds < 120 ? `${Math.ceil(seconds)} s` : `${Math.ceil(seconds / 60)} min`;
+}
+
+/**
+ * Retries ran out: every attempt in words, what the server said last (its message and, for Salesforce's 5xx, the
+ * ErrorId to quote to support), and how long it asked to wait when it said (Retry-After), not a generic minute.
+ */
+function unavailable(options: EntriesHttpOptions, where: string, all: string[], said: string, retryAfter?: unknown): SfError {
+  const wait = retryAfterText(retryAfter);
+  const advice = wait ? messages.text('wait.retryAfter', [wait]) : messages.text('wait.default');
+  return apiFail(options.api, 'ApiUnavailable', ExitCode.ApiFailed, [where, options.conversationIdentifier, attemptsText(all.length), all.join(', '), said], [advice]);
 }
 
 /** The proxy a request to `url` goes through (from HTTPS_PROXY, HTTP_PROXY and NO_PROXY), for messages; '' if none. */
@@ -359,7 +380,7 @@ function httpError(error: HTTPError, options: EntriesHttpOptions, where: string,
   if (status === 403) return apiFail(options.api, 'ApiForbidden', ExitCode.Auth, [where, conversation, said]);
   if (status === 404) return apiFail(options.api, 'ConversationNotFound', ExitCode.NotFound, [where, conversation, said]);
   if (status < 500 && status !== 429) return apiFail(options.api, 'ApiRequestRejected', ExitCode.ApiFailed, [where, conversation, status, said]);
-  return apiFail(options.api, 'ApiUnavailable', ExitCode.ApiFailed, [where, conversation, all.length, all.join(', ')]);
+  return unavailable(options, where, all, said, error.response.headers['retry-after']);
 }
 
 /** The server's own error text, shortened, on one line, inert (sanitize.ts), and without the token should a server ever echo it. */

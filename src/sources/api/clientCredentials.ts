@@ -52,7 +52,7 @@ export async function clientCredentialsToken(
     }
     const unreachable = unreachableError(error, tokenUrl.href, ownProxy(tokenUrl.href), 'token');
     if (unreachable) throw unreachable;
-    const code = error instanceof RequestError ? error.code : 'unknown error';
+    const code = error instanceof RequestError ? error.code : messages.text('attempt.unknownError');
     throw messages.fail('ClientCredentialsFailed', ExitCode.ApiFailed, [displayUrl(tokenUrl), code]);
   }
   if (typeof body.access_token !== 'string' || !body.access_token) {
