@@ -49,7 +49,8 @@ export type SfCli = {
   /** The set-up steps in order; all ok means sf runs, the plugin is linked and the org is logged in as `alias`. */
   setup: SetupStep[];
   ok: boolean;
-  sf(args: string[], options?: Pick<RunOptions, 'input' | 'timeoutMs'>): Promise<ProcessRun>;
+  /** Runs sf with the home's env; `env` adds variables (e.g. SF_LOG_LEVEL) for this run only. */
+  sf(args: string[], options?: Pick<RunOptions, 'input' | 'timeoutMs'> & { env?: NodeJS.ProcessEnv }): Promise<ProcessRun>;
   cleanup(): Promise<void>;
 };
 
@@ -212,5 +213,14 @@ export async function createSfCli(emulator: SfCliEmulator, options: SfCliOptions
     await cleanup();
     throw error;
   }
-  return { home, alias, env, token, setup, ok: setup.every((s) => s.ok), sf: (args, runOptions) => sf(args, runOptions), cleanup };
+  return {
+    home,
+    alias,
+    env,
+    token,
+    setup,
+    ok: setup.every((s) => s.ok),
+    sf: (args, { env: extraEnv, ...runOptions } = {}) => sf(args, runOptions, extraEnv),
+    cleanup,
+  };
 }
