@@ -21,7 +21,7 @@
  *    parsed at build time by @salesforce/core's own loader and registered under the dependency's name (core does this
  *    to its own messages when it is compiled). The plugin's own messages/ are still read at run time, as before.
  *  - core's log file. core names its log transform to pino as '../../lib/logger/transformStream', resolved from the
- *    calling file (the chunk holding core's logger): that file is written there as CommonJS, as core ships it. pino
+ *    calling file (the chunk holding core's logger): that file is written there, CommonJS as core ships it. pino
  *    stays external: it starts the log worker thread from files found through its own __dirname (its worker, its
  *    file destination, thread-stream's worker). pino is a direct dependency, so npm installs it where lib/ finds it.
  *  - A dynamic import() of a CommonJS module gets, with code splitting, a chunk exporting only `default`: such imports
@@ -388,9 +388,11 @@ const loggerOutputs = Object.entries(result.metafile.outputs).filter(([, meta]) 
 if (loggerOutputs.length !== 1) fail(`expected core's logger in one output file, found it in ${loggerOutputs.length}`);
 const transformFile = resolve(dirname(resolve(ROOT, loggerOutputs[0][0])), '..', '..', 'lib', 'logger', 'transformStream.js');
 if (!transformFile.startsWith(OUT + sep)) fail(`core's log transform would have to go outside lib/ (${transformFile})`);
+// The code goes to a file of its own, loaded by a require from the file pino imports: pino's worker import()s the
+// transform, and Node scans an imported CommonJS file's whole source for its export names (~250 KB here).
 const transform = await esbuild.build({
   entryPoints: [join(coreLogger, 'transformStream.js')],
-  outfile: transformFile,
+  outfile: join(dirname(transformFile), 'transformStream-impl.cjs'),
   bundle: true,
   format: 'cjs',
   platform: 'node',
@@ -400,6 +402,7 @@ const transform = await esbuild.build({
   logLevel: 'warning',
   legalComments: 'none',
 });
+writeFileSync(transformFile, "'use strict';\nconst transform = require('./transformStream-impl.cjs');\nmodule.exports = transform;\n");
 writeFileSync(join(dirname(transformFile), 'package.json'), `${JSON.stringify({ type: 'commonjs' }, null, 2)}\n`);
 
 for (const [target, source] of assets) {
