@@ -37,8 +37,7 @@
  *  - Any other code that finds files from its own location (__dirname, __filename, require.resolve, import.meta) must
  *    be listed, with the reason it is safe, in REVIEWED below; new code of that kind fails the build until reviewed.
  *
- * Flags: --clean (remove lib/, oclif.manifest.json and tsc's build info), --clean-if-bundled (the same, only when lib/
- * holds a release bundle), --no-manifest (don't write oclif.manifest.json again).
+ * --clean-if-bundled (prebuild): remove lib/, oclif.manifest.json and tsc's build info when lib/ is a release bundle.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -46,7 +45,6 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(join(ROOT, 'package.json'));
@@ -58,19 +56,14 @@ const TSBUILDINFO = join(ROOT, 'tsconfig.tsbuildinfo');
 const MANIFEST = join(ROOT, 'oclif.manifest.json');
 const NODE_MODULES = `${sep}node_modules${sep}`;
 
-const args = new Set(process.argv.slice(2));
-const clean = () => [LIB, MANIFEST, TSBUILDINFO].forEach((path) => rmSync(path, { recursive: true, force: true }));
-if (args.has('--clean')) {
-  clean();
-  process.exit(0);
-}
-if (args.has('--clean-if-bundled')) {
+if (process.argv.includes('--clean-if-bundled')) {
   if (existsSync(join(LIB, MARKER))) {
-    clean();
-    process.stdout.write('lib/ held the release bundle: removed it and tsc\'s build info, so tsc writes a complete lib/\n');
+    for (const path of [LIB, MANIFEST, TSBUILDINFO]) rmSync(path, { recursive: true, force: true });
+    process.stdout.write("lib/ held the release bundle: removed it and tsc's build info, so tsc writes a complete lib/\n");
   }
   process.exit(0);
 }
+const esbuild = await import('esbuild');
 
 function fail(message) {
   process.stderr.write(`bundle: ${message}\n`);
@@ -452,7 +445,7 @@ rmSync(staging, { recursive: true, force: true });
 rmSync(TSBUILDINFO, { force: true });
 
 /* oclif.manifest.json again, from the bundle: oclif loads every command, a first check that they load. */
-if (!args.has('--no-manifest')) execFileSync(join(ROOT, 'node_modules', '.bin', 'oclif'), ['manifest'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+execFileSync(process.execPath, [join(dirname(require.resolve('oclif/package.json')), 'bin', 'run.js'), 'manifest'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 
 const total = files.filter((f) => f.file.endsWith('.js') || f.file.endsWith('.cjs')).reduce((sum, f) => sum + f.bytes, 0);
 process.stdout.write(

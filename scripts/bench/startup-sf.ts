@@ -183,15 +183,15 @@ try {
 
   /* Untimed: the wait at exit for log worker threads, per process (sum of its waits). */
   const diagRuns = Number(process.env.BENCH_DIAG_RUNS ?? 7);
-  const exitWaitOf = async (cli: SfCli, args: string[]): Promise<{ total: number; waits: number }> => {
+  const exitWaitOf = async (cli: SfCli, args: string[]): Promise<{ total: number; waits: number[] }> => {
     const out = join(work, 'exit-wait.txt');
     rmSync(out, { force: true });
     const run = await runProcess(join(SF_BIN, 'sf'), args, { env: { ...cli.env, NODE_OPTIONS: `--import=${join(ROOT, 'scripts/bench/exit-wait.mjs')}`, EXIT_WAIT_FILE: out } });
     ensure(true, 'exit-wait run', run);
     const waits = existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter(Boolean).map(Number) : [];
-    return { total: waits.reduce((a, b) => a + b, 0), waits: waits.length };
+    return { total: waits.reduce((a, b) => a + b, 0), waits };
   };
-  const exitWaits: Record<string, Array<{ total: number; waits: number }>> = { getTsc: [], getBundle: [], query: [] };
+  const exitWaits: Record<string, Array<{ total: number; waits: number[] }>> = { getTsc: [], getBundle: [], query: [] };
   for (let i = 0; i < diagRuns; i++) {
     exitWaits.getTsc.push(await exitWaitOf(tscCli, getArgs)); // eslint-disable-line no-await-in-loop
     exitWaits.getBundle.push(await exitWaitOf(bundleCli, getArgs)); // eslint-disable-line no-await-in-loop
@@ -252,10 +252,15 @@ try {
     const cell = (g: string): string => (groups[g] ? `${groups[g].files} (${(groups[g].bytes / 1e6).toFixed(1)} MB)` : '0');
     lines.push(`| ${name === 'tsc' ? 'tsc build' : 'release bundle'} | ${cell('sf')} | ${cell('plugin package')} | ${cell('plugin dependencies')} |`);
   }
-  lines.push('', `| wait at exit for log worker threads (${diagRuns} untimed runs) | median ms | min–max ms | worker waits per run |`, '| --- | ---: | ---: | ---: |');
+  lines.push(
+    '',
+    `| wait at exit for log worker threads (${diagRuns} untimed runs) | median ms | min–max ms | each run's waits, in exit order (sf's worker first) |`,
+    '| --- | ---: | ---: | --- |'
+  );
   for (const [key, name] of [['getTsc', 'get (tsc build)'], ['getBundle', 'get (release bundle)'], ['query', 'sf data query']] as const) {
     const totals = exitWaits[key].map((w) => w.total);
-    lines.push(`| ${name} | ${ms(median(totals))} | ${ms(Math.min(...totals))}–${ms(Math.max(...totals))} | ${median(exitWaits[key].map((w) => w.waits))} |`);
+    const each = exitWaits[key].map((w) => w.waits.map((x) => ms(x)).join('+') || '0').join(', ');
+    lines.push(`| ${name} | ${ms(median(totals))} | ${ms(Math.min(...totals))}–${ms(Math.max(...totals))} | ${each} |`);
   }
   const sizes = (p: PackedPlugin | string): string => (typeof p === 'string' ? p : `${p.entryCount} files, ${(p.size / 1e6).toFixed(2)} MB packed, ${(p.unpackedSize / 1e6).toFixed(1)} MB unpacked`);
   lines.push('', `Tarballs: tsc build ${sizes(packed.tsc)}; release bundle ${sizes(packed.bundle)}.`);
