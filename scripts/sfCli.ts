@@ -1,8 +1,9 @@
 /*
  * The real sf CLI, shared by npm run test:sf (scripts/test-sf.ts) and npm run bench (scripts/bench.ts):
  * installs @salesforce/cli and Node 22 from npm into a cache folder outside the repo (once, reused when present),
- * makes an isolated home, links this plugin into sf there (or registers it as an installed plugin, see
- * SfCliOptions.plugin) and authorises the local org emulator with `sf org login access-token`.
+ * makes an isolated home, links this plugin into sf there (or registers it as an installed plugin, or installs the
+ * packed tarball as users do: see SfCliOptions.plugin) and authorises the local org emulator with
+ * `sf org login access-token`.
  *
  * Everything is spawned asynchronously: the emulator runs in the calling process, so a spawnSync would block its
  * event loop and deadlock any sf command that talks to it.
@@ -156,8 +157,9 @@ export function installedPluginRoot(home: string): string | undefined {
 
 /**
  * Installs sf when needed, then in a new isolated home: `sf version`, `sf plugins link <repo> --no-install` (or the
- * installed registration, or the tarball install, see SfCliOptions.plugin), `sf org login access-token --instance-url <emulator> --alias
- * <alias> --no-prompt` with the emulator's JWT (sfap_api) token in SF_ACCESS_TOKEN (for that command only).
+ * installed registration, or the tarball install, see SfCliOptions.plugin), `sf org login access-token
+ * --instance-url <emulator> --alias <alias> --no-prompt` with the emulator's JWT (sfap_api) token in SF_ACCESS_TOKEN
+ * (for that command only).
  * Doesn't throw when a step fails: see `setup` / `ok`.
  */
 export async function createSfCli(emulator: SfCliEmulator, options: SfCliOptions = {}): Promise<SfCli> {

@@ -57,7 +57,9 @@ try {
   for (const step of cli.setup) check(step.name, step.ok, step.run.stdout + step.run.stderr);
   if (options.plugin === 'tarball') {
     const bundled = existsSync(join(installedPluginRoot(cli.home) ?? '', 'lib', 'bundle.json'));
-    process.stdout.write(`     (installed from a tarball: ${bundled ? 'the release bundle' : 'lib/ as tsc wrote it'})\n`);
+    // Packed here, prepack must have made the release bundle; a given tarball may be either build.
+    if (options.tarball) process.stdout.write(`     (installed from ${options.tarball}: ${bundled ? 'the release bundle' : 'lib/ as tsc wrote it'})\n`);
+    else check('the installed plugin is the release bundle (lib/bundle.json)', bundled);
   }
 
   for (const format of ['human', 'csv', 'jsonl', 'markdown']) {
