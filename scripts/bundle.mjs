@@ -65,6 +65,9 @@ if (process.argv.includes('--clean-if-bundled')) {
 }
 const esbuild = await import('esbuild');
 
+/** The bundle is built here, then copied over lib/; removed at exit, whatever happened. */
+let staging;
+process.on('exit', () => staging && rmSync(staging, { recursive: true, force: true }));
 function fail(message) {
   process.stderr.write(`bundle: ${message}\n`);
   process.exit(1);
@@ -220,7 +223,7 @@ function fixLibPaths(outputFiles) {
 
 /* ---------------------------------------------------------------------------------------------------------------- */
 
-const staging = mkdtempSync(join(tmpdir(), 'plugin-bundle-'));
+staging = mkdtempSync(join(tmpdir(), 'plugin-bundle-'));
 const OUT = join(staging, 'lib');
 const reviewed = new Map();
 const inlined = new Map();
@@ -440,7 +443,6 @@ const summary = {
 writeFileSync(join(OUT, MARKER), `${JSON.stringify(summary, null, 2)}\n`);
 rmSync(LIB, { recursive: true, force: true });
 cpSync(OUT, LIB, { recursive: true });
-rmSync(staging, { recursive: true, force: true });
 // tsc's build info describes the lib/ it wrote, which is gone: without it, the next tsc writes every file again.
 rmSync(TSBUILDINFO, { force: true });
 
