@@ -4,7 +4,7 @@
  * there, through @salesforce/core, the way `sf org login access-token` (or, refreshable, `sf org login web`) does.
  * sf keys auth files by username: start each emulator with its own `username` (EmulatorOptions.username).
  */
-import { AuthInfo } from '@salesforce/core';
+import { AuthInfo, Config, OrgConfigProperties } from '@salesforce/core';
 import type { Emulator } from '../emulator/server.js';
 
 export type InProcessOrgOptions = {
@@ -26,4 +26,19 @@ export async function authorizeInProcess(emu: Emulator, alias: string, options: 
   await authInfo.save();
   await authInfo.setAlias(alias);
   return alias;
+}
+
+/**
+ * Makes `alias` the default org (target-org in the global config of the test process's home), as `sf config set
+ * target-org --global` does; returns what unsets it (the home is shared by the test files of one mocha process).
+ */
+export async function setDefaultOrg(alias: string): Promise<() => Promise<void>> {
+  const config = await Config.create({ isGlobal: true });
+  config.set(OrgConfigProperties.TARGET_ORG, alias);
+  await config.write();
+  return async () => {
+    const current = await Config.create({ isGlobal: true });
+    current.unset(OrgConfigProperties.TARGET_ORG);
+    await current.write();
+  };
 }

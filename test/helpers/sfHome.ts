@@ -43,15 +43,16 @@ const AUTHORIZE = join(REPO, 'test', 'helpers', 'authorize.ts');
 const HOME_PREFIX = 'sfhome-';
 
 /** Inherited variables that would point a CLI at some other org or token; dropped from the isolated env. */
-const LEAKY = /^(SF|SFDX)_(TARGET_ORG|TARGET_DEV_HUB|DEFAULTUSERNAME|DEFAULTDEVHUBUSERNAME|ACCESS_TOKEN|ORG_INSTANCE_URL|INSTANCE_URL|ORG_API_VERSION|API_VERSION|LOGIN_URL|SFDC_LOGIN_URL|DOMAIN_RETRY|USE_PROGRESS_BAR)$/;
+export const LEAKY = /^(SF|SFDX)_(TARGET_ORG|TARGET_DEV_HUB|DEFAULTUSERNAME|DEFAULTDEVHUBUSERNAME|ACCESS_TOKEN|ORG_INSTANCE_URL|INSTANCE_URL|ORG_API_VERSION|API_VERSION|LOGIN_URL|SFDC_LOGIN_URL|DOMAIN_RETRY|USE_PROGRESS_BAR)$/;
 
 /** A client secret in the developer's own environment must not reach a test that didn't set one. */
-const SECRETS = new Set(['CONVERSATION_CLIENT_SECRET', 'SF_CONVERSATION_CLIENT_SECRET']);
+export const SECRETS = new Set(['CONVERSATION_CLIENT_SECRET', 'SF_CONVERSATION_CLIENT_SECRET']);
 
 /** Environment for running a CLI (or any core-using child) against the isolated home. */
 export function isolatedEnv(home: string, emulatorUrl: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!LEAKY.test(key) && !SECRETS.has(key)) env[key] = value;
+  // FORCE_COLOR: test/setup.ts turns colours off for in-process runs; a spawned CLI decides for itself, as for a user.
+  for (const [key, value] of Object.entries(process.env)) if (!LEAKY.test(key) && !SECRETS.has(key) && key !== 'FORCE_COLOR') env[key] = value;
   return {
     ...env,
     HOME: home,

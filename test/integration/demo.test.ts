@@ -1,8 +1,11 @@
 /*
  * npm run demo leaves the user's home as it found it: the README promises it never touches ~/.sf or ~/.sfdx. The whole
- * script runs (the build, then the demo) with HOME at an empty directory, which must still be empty afterwards.
+ * script runs with HOME at an empty directory, which must still be empty afterwards. The script builds first when the
+ * build is stale (scripts/build-if-stale.mjs); the step of the build that once wrote into HOME, `oclif manifest`
+ * (scripts/manifest.mjs), runs here too, on a copy of the plugin's root so the repo's own build is left alone while
+ * other tests use it.
  */
-import { readdir, mkdtemp, rm } from 'node:fs/promises';
+import { readdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,7 +43,17 @@ describe('npm run demo (integration)', function () {
     const run = await runProcess('npm', ['run', 'demo'], { env, cwd: REPO, timeoutMs: 280_000 });
     expect(run.code, `${run.stdout.slice(-1500)}\n${run.stderr.slice(-1500)}`).to.equal(0);
     expect(run.stdout).to.include('LOCAL ORG EMULATOR');
-    expect(run.stderr, 'the summary line').to.match(/: \d+ entries\./);
+    // `Conversation … (MessagingSession …): 10 entries, from the Conversation Data API.`
+    expect(run.stderr, 'the summary line').to.match(/: \d+ entries, from /);
     expect(await everything(home)).to.deep.equal([]);
+
+    // The build's manifest step, as `npm run build` runs it, for a plugin root that links to the repo's files.
+    const plugin = await mkdtemp(join(tmpdir(), 'demo-plugin-'));
+    dirs.push(plugin);
+    for (const name of ['package.json', 'lib', 'messages', 'node_modules']) await symlink(join(REPO, name), join(plugin, name));
+    const manifest = await runProcess(process.execPath, [join(REPO, 'scripts', 'manifest.mjs')], { env, cwd: plugin, timeoutMs: 120_000 });
+    expect(manifest.code, manifest.stderr).to.equal(0);
+    expect(await readdir(plugin)).to.include('oclif.manifest.json');
+    expect(await everything(home), 'HOME after oclif manifest').to.deep.equal([]);
   });
 });

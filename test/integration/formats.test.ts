@@ -1,5 +1,6 @@
 /*
- * Output formats, --output-file and --redact through the built command, against the emulator.
+ * Output formats, --output-file and --redact through the command, in-process (helpers/command.ts), against the
+ * emulator over loopback HTTP.
  */
 import { mkdtemp, readFile, rm, stat, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,25 +10,25 @@ import { parse } from 'csv-parse/sync';
 import { decodeHTML } from 'entities';
 import { startEmulator, type Emulator } from '../emulator/server.js';
 import { CONVERSATIONS, LONG_ENTRY_COUNT, SESSIONS, entriesOf } from '../emulator/seed.js';
-import { createSfHome, type SfHome } from '../helpers/sfHome.js';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import type { CliResult } from '../helpers/cli.js';
+import { runCommand } from '../helpers/command.js';
+import { authorizeInProcess } from '../helpers/inProcessOrg.js';
 
 describe('conversation entries get: formats, files, redaction (integration)', function () {
   this.timeout(120_000);
   let emu: Emulator;
-  let home: SfHome;
   let dir: string;
   const outputs: string[] = [];
 
   const get = async (args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> => {
-    const result = await runCli(['conversation', 'entries', 'get', '-o', 'emu', ...args], { ...home.env, ...env });
+    const result = await runCommand(['conversation', 'entries', 'get', '-o', 'formats', ...args], { env: { SF_CONVERSATION_API_URL: emu.url, ...env } });
     outputs.push(result.stdout, result.stderr);
     return result;
   };
 
   before(async () => {
-    emu = await startEmulator();
-    home = await createSfHome(emu, { alias: 'emu' });
+    emu = await startEmulator({ username: 'formats@conversation-emulator.example' });
+    await authorizeInProcess(emu, 'formats');
     dir = await mkdtemp(join(tmpdir(), 'transcripts-'));
   });
   beforeEach(() => emu.clearLog());
@@ -36,7 +37,6 @@ describe('conversation entries get: formats, files, redaction (integration)', fu
     for (const text of outputs) expect(text).not.to.include(token);
     for (const file of await readdir(dir)) expect(await readFile(join(dir, file), 'utf8')).not.to.include(token);
     await rm(dir, { recursive: true, force: true });
-    await home?.cleanup();
     await emu?.stop();
   });
 

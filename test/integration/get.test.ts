@@ -1,6 +1,6 @@
 /*
- * `sf conversation entries get` end to end: the built command (bin/run.js) in a child process, a real sf auth file
- * in an isolated home, and the local org emulator over loopback HTTP.
+ * `sf conversation entries get` end to end, in-process (helpers/command.ts): the command class run as sf runs it, a
+ * real sf auth file in the test process's home, and the local org emulator over loopback HTTP.
  */
 import { once } from 'node:events';
 import { readFile, rm } from 'node:fs/promises';
@@ -12,22 +12,24 @@ import { expect } from 'chai';
 import { to18 } from '../../src/input/ids.js';
 import { startEmulator, type Emulator, type FaultKind } from '../emulator/server.js';
 import { CONVERSATIONS, LONG_ENTRY_COUNT, SESSIONS, entriesOf } from '../emulator/seed.js';
-import { createSfHome, type SfHome } from '../helpers/sfHome.js';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import type { CliResult } from '../helpers/cli.js';
+import { QUICK_RETRY, runCommand } from '../helpers/command.js';
+import { authorizeInProcess, setDefaultOrg } from '../helpers/inProcessOrg.js';
 
 const ENTRIES_PATH = '/platform/engagement/v1.0/conversation-entries';
 
 describe('conversation entries get (integration)', function () {
   this.timeout(120_000);
   let emu: Emulator;
-  let home: SfHome;
+  let unsetDefault: (() => Promise<void>) | undefined;
   const outputs: CliResult[] = [];
   const tokensSeen = new Set<string>();
 
-  const get = async (args: string[], env: NodeJS.ProcessEnv = {}, sfHome: SfHome = home): Promise<CliResult> => {
-    tokensSeen.add(emu.accessToken);
-    const result = await runCli(['conversation', 'entries', 'get', ...args], { ...sfHome.env, ...env });
-    tokensSeen.add(emu.accessToken);
+  /** get with the emulator as the API host (as a spawned run's isolated env sets it), and short retry backoff. */
+  const get = async (args: string[], env: NodeJS.ProcessEnv = {}, api: Emulator = emu): Promise<CliResult> => {
+    tokensSeen.add(api.accessToken);
+    const result = await runCommand(['conversation', 'entries', 'get', ...args], { env: { SF_CONVERSATION_API_URL: api.url, ...env }, retry: QUICK_RETRY });
+    tokensSeen.add(api.accessToken);
     outputs.push(result);
     return result;
   };
@@ -35,8 +37,10 @@ describe('conversation entries get (integration)', function () {
   const soqlRequests = (): number => emu.requests.filter((r) => r.path.endsWith('/query') && (r.query.q ?? '').includes('MessagingSession')).length;
 
   before(async () => {
-    emu = await startEmulator();
-    home = await createSfHome(emu, { alias: 'emu', refreshable: true, setDefault: true });
+    // Retry-After: 0, so a 429 or 503 is retried at once: the tests count attempts, not seconds.
+    emu = await startEmulator({ username: 'get@conversation-emulator.example', retryAfterSeconds: 0 });
+    await authorizeInProcess(emu, 'emu', { refreshable: true });
+    unsetDefault = await setDefaultOrg('emu');
   });
   beforeEach(() => {
     emu.set({ paging: 'window', latencyMs: 0, faultRate: 0, tokenPolicy: 'sfap-jwt' });
@@ -50,7 +54,7 @@ describe('conversation entries get (integration)', function () {
         expect(result.stdout + result.stderr, 'token in output').not.to.include(token);
       }
     }
-    await home?.cleanup();
+    await unsetDefault?.();
     await emu?.stop();
   });
 
@@ -156,12 +160,14 @@ describe('conversation entries get (integration)', function () {
     });
 
     it('an org whose token expired and cannot be refreshed → SessionExpired (3)', async () => {
-      const stale = await createSfHome(emu, { alias: 'stale' });
+      // An access-token auth (no refresh token), of its own emulator: sf keys auth files by username.
+      const other = await startEmulator({ username: 'get-stale@conversation-emulator.example' });
       try {
-        emu.revokeAccessTokens();
-        expectError(await get(['-s', SESSIONS.short, '-o', 'stale', '--json'], {}, stale), 'SessionExpiredError', 3);
+        await authorizeInProcess(other, 'stale');
+        other.revokeAccessTokens();
+        expectError(await get(['-s', SESSIONS.short, '-o', 'stale', '--json'], {}, other), 'SessionExpiredError', 3);
       } finally {
-        await stale.cleanup();
+        await other.stop();
       }
     });
 
@@ -207,7 +213,7 @@ describe('conversation entries get (integration)', function () {
       emu.injectFaults('503', 20);
       const result = await get(['-c', CONVERSATIONS.short, '--json']);
       expectError(result, 'ApiUnavailableError', 6);
-      expect(result.json?.message).to.match(/Gave up after 5 attempts: HTTP 503 \(Retry-After: 1\)/);
+      expect(result.json?.message).to.match(/Gave up after 5 attempts: HTTP 503 \(Retry-After: 0\)/);
       expect(entriesRequests()).to.equal(5);
     });
   });

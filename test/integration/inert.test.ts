@@ -1,5 +1,5 @@
 /*
- * Hostile customer and org text through the built commands, against the emulator: the seeded hostile conversation
+ * Hostile customer and org text through the commands, in-process (helpers/command.ts), against the emulator: the seeded hostile conversation
  * (terminal control sequences, OSC 52/OSC 8, CR tricks, bidi overrides, an entity for ESC, formula cells, hostile
  * sender and attachment names, URLs and emails, and an identifier with `|`) must be inert in every output that is
  * read, and exactly as the API sent it under --json.
@@ -11,19 +11,19 @@ import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
 import { startEmulator, type Emulator } from '../emulator/server.js';
 import { CONVERSATIONS, HOSTILE, SESSIONS, entriesOf } from '../emulator/seed.js';
-import { createSfHome, type SfHome } from '../helpers/sfHome.js';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import type { CliResult } from '../helpers/cli.js';
+import { runCommand } from '../helpers/command.js';
+import { authorizeInProcess } from '../helpers/inProcessOrg.js';
 import { FORMULA_START, autolinksIn, expectedInert, tableCells, unsafeIn } from '../helpers/hostile.js';
 
 describe('customer text is inert in every output (integration)', function () {
   this.timeout(120_000);
   let emu: Emulator;
-  let home: SfHome;
   let dir: string;
   const entries = entriesOf(CONVERSATIONS.hostile);
   const conversationShown = expectedInert(CONVERSATIONS.hostile, true);
 
-  const run = (args: string[]): Promise<CliResult> => runCli(['conversation', ...args, '-o', 'emu'], home.env);
+  const run = (args: string[]): Promise<CliResult> => runCommand(['conversation', ...args, '-o', 'inert'], { env: { SF_CONVERSATION_API_URL: emu.url } });
   const get = (args: string[]): Promise<CliResult> => run(['entries', 'get', '-s', SESSIONS.hostile, ...args]);
   /** Nothing a terminal acts on (ESC, C1, a CR not before a LF) and no bidi control, in what the command printed. */
   const expectInert = (result: CliResult, what: string): void => {
@@ -34,13 +34,12 @@ describe('customer text is inert in every output (integration)', function () {
   };
 
   before(async () => {
-    emu = await startEmulator();
-    home = await createSfHome(emu, { alias: 'emu' });
+    emu = await startEmulator({ username: 'inert@conversation-emulator.example' });
+    await authorizeInProcess(emu, 'inert');
     dir = await mkdtemp(join(tmpdir(), 'inert-'));
   });
   after(async () => {
     await rm(dir, { recursive: true, force: true });
-    await home?.cleanup();
     await emu?.stop();
   });
 

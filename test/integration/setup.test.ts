@@ -1,6 +1,8 @@
 /*
  * Setups that work or say why not: each kind of client app the emulator has (opaque tokens, JWT without sfap_api,
- * JWT with it, client credentials), `get` and `doctor` against each, the Connect fallback, and a real proxy.
+ * JWT with it, client credentials), `get` and `doctor` against each, the Connect fallback, and a real proxy. The
+ * commands run in-process (helpers/command.ts), each org authorised to an emulator of its own (sf keys auth files by
+ * username, and the test process has one home).
  */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,46 +10,49 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { startEmulator, type Emulator } from '../emulator/server.js';
 import { CLIENT_APPS, CONVERSATIONS, SESSIONS, entriesOf } from '../emulator/seed.js';
-import { createSfHome, type SfHome } from '../helpers/sfHome.js';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import type { CliResult } from '../helpers/cli.js';
+import { runCommand } from '../helpers/command.js';
+import { authorizeInProcess } from '../helpers/inProcessOrg.js';
 import { startProxy } from '../helpers/proxy.js';
 
 const ENTRIES_PATH = '/platform/engagement/v1.0/conversation-entries';
 type Check = { name: string; status: string; detail: string; action: string | null };
+type App = 'opaque' | 'jwtNoSfap' | 'jwt';
 
 describe('setup: token diagnosis, client credentials, Connect fallback, doctor, proxies (integration)', function () {
   this.timeout(180_000);
-  let emu: Emulator;
-  const homes: Record<'opaque' | 'jwtNoSfap' | 'jwt', SfHome> = {} as Record<'opaque' | 'jwtNoSfap' | 'jwt', SfHome>;
+  /** The org authorised through each client app, each on its own emulator. */
+  const emus = {} as Record<App, Emulator>;
   const outputs: string[] = [];
   const secret = CLIENT_APPS.clientCredentials.clientSecret as string;
 
-  const run = async (home: SfHome, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> => {
-    const result = await runCli(args, { ...home.env, ...env });
+  /** A command against `api` (its entries API), in-process. */
+  const run = async (api: Emulator, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> => {
+    const result = await runCommand(args, { env: { SF_CONVERSATION_API_URL: api.url, ...env } });
     outputs.push(result.stdout, result.stderr);
     return result;
   };
-  const get = (app: keyof typeof homes, args: string[], env?: NodeJS.ProcessEnv): Promise<CliResult> =>
-    run(homes[app], ['conversation', 'entries', 'get', '-o', app, ...args], env);
-  const doctor = async (app: keyof typeof homes, args: string[] = [], env?: NodeJS.ProcessEnv): Promise<{ result: CliResult; checks: Check[] }> => {
-    const result = await run(homes[app], ['conversation', 'doctor', '-o', app, '--json', ...args], env);
+  const get = (app: App, args: string[], env?: NodeJS.ProcessEnv): Promise<CliResult> => run(emus[app], ['conversation', 'entries', 'get', '-o', app, ...args], env);
+  const doctor = async (app: App, args: string[] = [], env?: NodeJS.ProcessEnv): Promise<{ result: CliResult; checks: Check[] }> => {
+    const result = await run(emus[app], ['conversation', 'doctor', '-o', app, '--json', ...args], env);
     return { result, checks: (result.json?.result as { checks: Check[] } | undefined)?.checks ?? [] };
   };
   const byName = (checks: Check[], name: string): Check | undefined => checks.find((c) => c.name === name);
 
   before(async () => {
-    emu = await startEmulator();
-    for (const app of ['opaque', 'jwtNoSfap', 'jwt'] as const) homes[app] = await createSfHome(emu, { alias: app, app, refreshable: true });
+    for (const app of ['opaque', 'jwtNoSfap', 'jwt'] as const) {
+      emus[app] = await startEmulator({ username: `setup-${app.toLowerCase()}@conversation-emulator.example` });
+      await authorizeInProcess(emus[app], app, { app, refreshable: true });
+    }
   });
-  beforeEach(() => emu.clearLog());
+  beforeEach(() => Object.values(emus).forEach((emu) => emu.clearLog()));
   after(async () => {
-    const tokens = (['opaque', 'jwtNoSfap', 'jwt', 'clientCredentials'] as const).map((app) => emu.tokenFor(app));
+    const tokens = Object.values(emus).flatMap((emu) => (['opaque', 'jwtNoSfap', 'jwt', 'clientCredentials'] as const).map((app) => emu.tokenFor(app)));
     for (const text of outputs) {
       expect(text).not.to.include(secret);
       for (const token of tokens) expect(text).not.to.include(token);
     }
-    for (const home of Object.values(homes)) await home.cleanup();
-    await emu?.stop();
+    for (const emu of Object.values(emus)) await emu.stop();
   });
 
   it('a JWT org with sfap_api gets the entries, with no warning', async () => {
@@ -85,7 +90,7 @@ describe('setup: token diagnosis, client credentials, Connect fallback, doctor, 
     expect(a.map((e) => e.identifier)).to.deep.equal(b.map((e) => e.identifier));
     expect(a.map((e) => e.messageText)).to.deep.equal(b.map((e) => e.messageText));
     expect(viaConnect.json?.warnings?.join(' ')).to.include('text only');
-    expect(emu.requests.some((r) => r.path.includes('/connect/conversation/'))).to.equal(true);
+    expect(emus.opaque.requests.some((r) => r.path.includes('/connect/conversation/'))).to.equal(true);
   });
 
   it('--api connect pages the long conversation by time windows to the same 2,500 entries', async () => {
@@ -100,7 +105,7 @@ describe('setup: token diagnosis, client credentials, Connect fallback, doctor, 
     it('lets even an opaque-token org read the Conversation Data API', async () => {
       const result = await get('opaque', ['-s', SESSIONS.short, ...cc, '--json'], { CONVERSATION_CLIENT_SECRET: secret });
       expect(result.code, result.stdout).to.equal(0);
-      expect(emu.requests.some((r) => r.path === '/services/oauth2/token')).to.equal(true);
+      expect(emus.opaque.requests.some((r) => r.path === '/services/oauth2/token')).to.equal(true);
     });
 
     it('uses the api_instance_url of the token response when SF_CONVERSATION_API_URL is not set', async () => {
@@ -109,7 +114,7 @@ describe('setup: token diagnosis, client credentials, Connect fallback, doctor, 
         SF_CONVERSATION_API_URL: '',
       });
       expect(result.code, result.stdout).to.equal(0);
-      expect(emu.requests.filter((r) => r.path === ENTRIES_PATH)).to.have.length(1);
+      expect(emus.opaque.requests.filter((r) => r.path === ENTRIES_PATH)).to.have.length(1);
     });
 
     it('a wrong secret → ClientCredentialsRejected (3) naming invalid_client and the fix', async () => {
@@ -124,7 +129,7 @@ describe('setup: token diagnosis, client credentials, Connect fallback, doctor, 
       const result = await get('opaque', ['-s', SESSIONS.short, ...cc, '--json'], { CONVERSATION_CLIENT_SECRET: '' });
       expect(result.code).to.equal(2);
       expect(result.json?.name).to.equal('MissingClientSecretError');
-      expect(emu.requests).to.have.length(0);
+      expect(emus.opaque.requests).to.have.length(0);
     });
   });
 
@@ -134,15 +139,15 @@ describe('setup: token diagnosis, client credentials, Connect fallback, doctor, 
       ['invalid_grant', 'Run As'],
     ] as const) {
       it(`${error} → ClientCredentialsRejected (3) naming it and its fix, for get and export; nothing fetched or written`, async () => {
-        const refusing = await startEmulator({ clientCredentialsError: error });
-        const home = await createSfHome(refusing, { alias: 'refusing', app: 'opaque', refreshable: true });
+        const refusing = await startEmulator({ clientCredentialsError: error, username: `setup-refusing-${error}@conversation-emulator.example` });
+        await authorizeInProcess(refusing, 'refusing', { app: 'opaque', refreshable: true });
         const dir = await mkdtemp(join(tmpdir(), 'setup-refused-'));
         try {
           const cc = ['--client-id', CLIENT_APPS.clientCredentials.clientId, '--json'];
           const env = { CONVERSATION_CLIENT_SECRET: secret };
           const results = [
-            await run(home, ['conversation', 'entries', 'get', '-o', 'refusing', '-s', SESSIONS.short, ...cc], env),
-            await run(home, ['conversation', 'entries', 'export', '-o', 'refusing', '-s', SESSIONS.short, '-d', join(dir, 'out'), ...cc], env),
+            await run(refusing, ['conversation', 'entries', 'get', '-o', 'refusing', '-s', SESSIONS.short, ...cc], env),
+            await run(refusing, ['conversation', 'entries', 'export', '-o', 'refusing', '-s', SESSIONS.short, '-d', join(dir, 'out'), ...cc], env),
           ];
           for (const result of results) {
             expect(result.code, result.stdout).to.equal(3);
@@ -154,7 +159,6 @@ describe('setup: token diagnosis, client credentials, Connect fallback, doctor, 
           expect(await readdir(dir)).to.deep.equal([]);
         } finally {
           await rm(dir, { recursive: true, force: true });
-          await home.cleanup();
           await refusing.stop();
         }
       });
@@ -162,10 +166,10 @@ describe('setup: token diagnosis, client credentials, Connect fallback, doctor, 
   });
 
   describe('export: the same ways to reach the entries as get', () => {
-    const exportIn = async (app: keyof typeof homes, args: string[], env?: NodeJS.ProcessEnv): Promise<{ result: CliResult; dir: string }> => {
+    const exportIn = async (app: App, args: string[], env?: NodeJS.ProcessEnv): Promise<{ result: CliResult; dir: string }> => {
       const dir = await mkdtemp(join(tmpdir(), 'setup-export-'));
       const sessions = ['-s', SESSIONS.short, '-s', SESSIONS.pii, '-s', SESSIONS.noConversation];
-      const result = await run(homes[app], ['conversation', 'entries', 'export', '-o', app, ...sessions, '-d', join(dir, 'out'), '--json', ...args], env);
+      const result = await run(emus[app], ['conversation', 'entries', 'export', '-o', app, ...sessions, '-d', join(dir, 'out'), '--json', ...args], env);
       return { result, dir };
     };
     const exported = async (dir: string): Promise<string[]> => (await readdir(join(dir, 'out'))).sort();
@@ -173,7 +177,7 @@ describe('setup: token diagnosis, client credentials, Connect fallback, doctor, 
     it('--client-id: an opaque-token org exports, every entries request with the client-credentials token', async () => {
       const { result, dir } = await exportIn('opaque', ['--client-id', CLIENT_APPS.clientCredentials.clientId], { CONVERSATION_CLIENT_SECRET: secret });
       expect(result.code, result.stdout).to.equal(0);
-      const entries = emu.requests.filter((r) => r.path === ENTRIES_PATH);
+      const entries = emus.opaque.requests.filter((r) => r.path === ENTRIES_PATH);
       expect(entries.map((r) => r.query.conversationIdentifier).sort()).to.deep.equal([CONVERSATIONS.short, CONVERSATIONS.pii].sort());
       expect(entries.map((r) => `${r.tokenApp ?? '-'}/${r.auth}`)).to.deep.equal(['clientCredentials/valid', 'clientCredentials/valid']);
       expect(await exported(dir)).to.deep.equal([`${SESSIONS.pii}.json`, `${SESSIONS.short}.json`, 'manifest.jsonl'].sort());
@@ -188,8 +192,8 @@ describe('setup: token diagnosis, client credentials, Connect fallback, doctor, 
       const { result, dir } = await exportIn('opaque', ['--api', 'connect', '-r', 'jsonl']);
       expect(result.code, result.stdout).to.equal(0);
       expect(result.json?.warnings?.join(' ')).to.match(/Connect/);
-      expect(emu.requests.filter((r) => r.path === ENTRIES_PATH)).to.have.length(0);
-      const connect = emu.requests.filter((r) => r.path.includes('/connect/conversation/'));
+      expect(emus.opaque.requests.filter((r) => r.path === ENTRIES_PATH)).to.have.length(0);
+      const connect = emus.opaque.requests.filter((r) => r.path.includes('/connect/conversation/'));
       expect(connect.map((r) => r.path.split('/connect/conversation/')[1].split('/')[0]).sort()).to.deep.equal([CONVERSATIONS.short, CONVERSATIONS.pii].sort());
       expect(await exported(dir)).to.deep.equal([`${SESSIONS.pii}.jsonl`, `${SESSIONS.short}.jsonl`, 'manifest.jsonl'].sort());
       const lines = (await readFile(join(dir, 'out', `${SESSIONS.short}.jsonl`), 'utf8')).trim().split('\n');
@@ -201,7 +205,7 @@ describe('setup: token diagnosis, client credentials, Connect fallback, doctor, 
       const { result, dir } = await exportIn('opaque', ['--api', 'connect', '--client-id', CLIENT_APPS.clientCredentials.clientId], { CONVERSATION_CLIENT_SECRET: secret });
       expect(result.code).to.equal(2);
       expect(result.json?.name).to.equal('ClientIdWithConnectError');
-      expect(emu.requests).to.have.length(0);
+      expect(emus.opaque.requests).to.have.length(0);
       expect(await readdir(dir)).to.deep.equal([]);
       await rm(dir, { recursive: true, force: true });
     });
@@ -210,7 +214,7 @@ describe('setup: token diagnosis, client credentials, Connect fallback, doctor, 
       const { result, dir } = await exportIn('opaque', ['--client-id', CLIENT_APPS.clientCredentials.clientId], { CONVERSATION_CLIENT_SECRET: 'wrong' });
       expect(result.code).to.equal(3);
       expect(result.json?.name).to.equal('ClientCredentialsRejectedError');
-      expect(emu.requests.filter((r) => r.path === ENTRIES_PATH)).to.have.length(0);
+      expect(emus.opaque.requests.filter((r) => r.path === ENTRIES_PATH)).to.have.length(0);
       expect(await readdir(dir)).to.deep.equal([]);
       await rm(dir, { recursive: true, force: true });
     });
@@ -221,7 +225,7 @@ describe('setup: token diagnosis, client credentials, Connect fallback, doctor, 
       const { result, checks } = await doctor('jwt');
       expect(result.code, result.stdout).to.equal(0);
       expect(checks.map((c) => c.status)).to.deep.equal(['pass', 'pass', 'pass', 'skip', 'pass', 'pass', 'pass', 'pass']);
-      const probed = emu.requests.filter((r) => r.path === ENTRIES_PATH || r.path.includes('/connect/conversation/'));
+      const probed = emus.jwt.requests.filter((r) => r.path === ENTRIES_PATH || r.path.includes('/connect/conversation/'));
       const seeded = new Set<string>([CONVERSATIONS.short, CONVERSATIONS.long, CONVERSATIONS.pii]);
       for (const r of probed) {
         const id = r.query.conversationIdentifier ?? decodeURIComponent(r.path.split('/connect/conversation/')[1]?.split('/')[0] ?? '');
@@ -255,7 +259,7 @@ describe('setup: token diagnosis, client credentials, Connect fallback, doctor, 
     });
 
     it('prints a checklist for people', async () => {
-      const result = await run(homes.opaque, ['conversation', 'doctor', '-o', 'opaque']);
+      const result = await run(emus.opaque, ['conversation', 'doctor', '-o', 'opaque']);
       expect(result.stdout).to.match(/^✓ Org authorization/m);
       expect(result.stdout).to.match(/^✗ Access token/m);
       expect(result.stdout).to.match(/^\s+Fix: /m);
@@ -269,7 +273,7 @@ describe('setup: token diagnosis, client credentials, Connect fallback, doctor, 
         const through = await get('jwt', ['-s', SESSIONS.short, '--json'], { HTTP_PROXY: proxy.url, NO_PROXY: '' });
         expect(through.code, through.stdout).to.equal(0);
         const proxied = proxy.requests.filter((r) => r.target.includes(ENTRIES_PATH));
-        expect(proxied).to.have.length(emu.requests.filter((r) => r.path === ENTRIES_PATH).length).and.to.have.length.greaterThan(0);
+        expect(proxied).to.have.length(emus.jwt.requests.filter((r) => r.path === ENTRIES_PATH).length).and.to.have.length.greaterThan(0);
 
         proxy.requests.length = 0;
         const bypassed = await get('jwt', ['-s', SESSIONS.short, '--json'], { HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' });
