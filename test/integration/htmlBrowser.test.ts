@@ -2,7 +2,7 @@
  * The HTML transcript and the export's index page, opened in a real headless Chromium: what a reader sees (bubbles,
  * sides, order, chips, notes, dark mode, print), that hostile text stays text (no script runs, nothing is fetched,
  * nothing is injected), and that the index links every file and sorts without script. Rendering is in-process; one
- * run goes through the built CLI against the emulator to show the wiring.
+ * run goes through the command (in-process too, helpers/command.ts) against the emulator to show the wiring.
  *
  * Chromium comes from Debian's package: scripts/ensure-chromium.sh installs it when missing (as root, as CI runs).
  * Screenshots are kept in test-artifacts/ (git-ignored).
@@ -22,8 +22,8 @@ import { toTranscript, type TranscriptEntry } from '../../src/transcript/normali
 import { orderTime } from '../../src/sources/api/entryTime.js';
 import { BULK_SESSIONS, CONVERSATIONS, ORG_ID, SESSIONS, SESSION_RECORDS, entriesOf } from '../emulator/seed.js';
 import { startEmulator, type Emulator } from '../emulator/server.js';
-import { createSfHome, type SfHome } from '../helpers/sfHome.js';
-import { runCli } from '../helpers/cli.js';
+import { runCommand } from '../helpers/command.js';
+import { authorizeInProcess } from '../helpers/inProcessOrg.js';
 import { ensureChromium, launchBrowser, type Browser } from '../helpers/browser.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
@@ -408,29 +408,28 @@ describe('HTML transcript and index in a real browser (Chromium)', function () {
   });
 });
 
-describe('conversation entries get -r html through the built CLI (integration)', function () {
+describe('conversation entries get -r html through the command (integration)', function () {
   this.timeout(120_000);
   let emu: Emulator;
-  let home: SfHome;
   let browser: Browser;
   let dir: string;
 
   before(async function () {
     this.timeout(900_000);
     browser = await launchBrowser(await ensureChromium());
-    emu = await startEmulator();
-    home = await createSfHome(emu, { alias: 'emu' });
+    emu = await startEmulator({ username: 'html@conversation-emulator.example' });
+    await authorizeInProcess(emu, 'html');
     dir = await mkdtemp(join(tmpdir(), 'html-cli-'));
   });
   after(async () => {
     await browser?.close();
-    await home?.cleanup();
     await emu?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('writes the page to stdout, and with --redact --output-file to a 0600 file with personal data masked', async () => {
-    const out = await runCli(['conversation', 'entries', 'get', '-o', 'emu', '-s', SESSIONS.short, '-r', 'html', '--utc'], home.env);
+    const env = { SF_CONVERSATION_API_URL: emu.url };
+    const out = await runCommand(['conversation', 'entries', 'get', '-o', 'html', '-s', SESSIONS.short, '-r', 'html', '--utc'], { env });
     expect(out.code, out.stderr).to.equal(0);
     expect(out.stdout).to.match(/^<!DOCTYPE html>\n/);
     const file = join(dir, 'short.html');
@@ -442,7 +441,7 @@ describe('conversation entries get -r html through the built CLI (integration)',
     await page.close();
 
     const redacted = join(dir, 'pii.html');
-    const pii = await runCli(['conversation', 'entries', 'get', '-o', 'emu', '-s', SESSIONS.pii, '-r', 'html', '--redact', '--output-file', redacted], home.env);
+    const pii = await runCommand(['conversation', 'entries', 'get', '-o', 'html', '-s', SESSIONS.pii, '-r', 'html', '--redact', '--output-file', redacted], { env });
     expect(pii.code, pii.stderr).to.equal(0);
     expect(pii.stderr).to.match(/masked/);
     expect((await stat(redacted)).mode & 0o777).to.equal(0o600);

@@ -456,9 +456,10 @@ export function generateBadInputs(seed: number, ctx: BadInputContext, count = 20
       7,
       (): BadCase => {
         const isGet = r.chance(0.5);
+        // Option values match in any case (`-r CSV` is csv), so these are values no spelling of an option has.
         const value = isGet
-          ? r.pick(['json', 'xml', 'HUMAN', 'md', 'tsv', 'Csv', 'text', ''])
-          : r.pick(['human', 'xml', 'JSON', 'Json', 'md', 'markdown2', 'txt', 'ndjson', '']);
+          ? r.pick(['json', 'xml', 'HUMAN5', 'md', 'tsv', 'Csv2', 'text', 'JSON', ''])
+          : r.pick(['human', 'xml', 'HUMAN', 'Jsonx', 'md', 'markdown2', 'txt', 'ndjson', '']);
         const selector = isGet ? ['-s', goodId()] : ['-s', goodId()];
         return {
           kind: 'result-format',
@@ -474,7 +475,7 @@ export function generateBadInputs(seed: number, ctx: BadInputContext, count = 20
       5,
       (): BadCase => {
         if (r.chance(0.35)) {
-          const value = r.pick(['soap', 'rest', 'CONNECT', 'conversation', '']);
+          const value = r.pick(['soap', 'rest', 'CONNECTX', 'conversation', '']);
           return { kind: 'api', command: r.pick(['get', 'export'] as const), args: ['-s', goodId(), ...flag(r, '--api', value)], json: json(), names: [['--api'], ...naming('--api', value)] };
         }
         const value = r.pick(['54.0', '50.0', '1.0', '31.0', 'abc', '66', 'v66.0', '']);

@@ -1,57 +1,73 @@
 /*
  * Seeded faults on the entries API (every kind: 429 and 503 with Retry-After, 500, connection reset, a stalled
  * response, truncated JSON) during an export of 200 sessions: the export must end exactly as a fault-free one does.
+ * The command runs in-process (helpers/command.ts) with a retry backoff of a few ms and Retry-After: 0: what is
+ * retried is the product's, the waits are not what this tests.
  */
-import { writeFile } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { ExportResult } from '../../src/usecases/export.js';
 import { ALL_FAULTS } from '../emulator/faults.js';
-import type { Emulator } from '../emulator/server.js';
+import { startEmulator, type Emulator } from '../emulator/server.js';
 import { BULK_SESSIONS, SESSIONS } from '../emulator/seed.js';
-import type { CliExit } from '../helpers/cli.js';
-import type { SfHome } from '../helpers/sfHome.js';
-import { afterCheckingSecrets, conversationOf, differences, EXPORT, isEntries, Rig, show, snapshot } from './support.js';
+import type { CliResult } from '../helpers/cli.js';
+import { QUICK_RETRY, runCommand } from '../helpers/command.js';
+import { authorizeInProcess } from '../helpers/inProcessOrg.js';
+import { conversationOf, differences, EXPORT, findLeaks, isEntries, show, snapshot, walk } from './support.js';
 
 const FAULT_SEED = 20_251_110;
 const FAULT_RATE = 0.1;
 
 describe('reliability: an export under seeded faults ends as a fault-free one', function () {
   this.timeout(300_000);
-  let rig: Rig | undefined;
   let emu: Emulator;
-  let home: SfHome;
+  let root: string;
+  const outputs: CliResult[] = [];
 
   before(async () => {
-    rig = await Rig.create('faults');
-    emu = await rig.emulator();
-    home = await rig.home(emu, { alias: 'faults' });
+    emu = await startEmulator({ username: 'faults@conversation-emulator.example' });
+    await authorizeInProcess(emu, 'faults', { refreshable: true });
+    root = await mkdtemp(join(realpathSync(tmpdir()), 'reliability-faults-'));
   });
-  afterCheckingSecrets(() => rig);
+  after(async () => {
+    // No token anywhere a run could have left one: its output, or a file it wrote.
+    const known = [emu.accessToken, emu.refreshToken];
+    const leaks = outputs.flatMap((r, i) => findLeaks(`${r.stdout}\n${r.stderr}`, known, `output of run ${i + 1}`));
+    for (const file of await walk(root)) leaks.push(...findLeaks(await readFile(file, 'latin1'), known, file));
+    await emu?.stop();
+    if (root) await rm(root, { recursive: true, force: true });
+    expect(leaks, 'secrets found in outputs or files').to.deep.equal([]);
+  });
 
   it(`200 sessions, ${FAULT_RATE * 100}% mixed faults (seed ${FAULT_SEED}): exit 0, byte-identical files, same manifest apart from timing`, async () => {
-    const r = rig as Rig;
     // 196 three-entry conversations, the 2,500-entry one (3 pages), two short ones, and a session without one.
     const ids = [...BULK_SESSIONS.slice(300, 496), SESSIONS.long, SESSIONS.short, SESSIONS.pii, SESSIONS.noConversation];
     expect(new Set(ids).size).to.equal(200);
-    const idFile = join(r.root, 'ids.txt');
+    const idFile = join(root, 'ids.txt');
     await writeFile(idFile, `${ids.join('\n')}\n`);
     const conversations = ids.map(conversationOf).filter((c): c is string => c !== null);
     // A short HTTP timeout, so a stalled response costs 2 seconds, not 30 (short, with room for a loaded machine).
     const env = { SF_CONVERSATION_HTTP_TIMEOUT: '2000' };
-    const exportTo = (dir: string): Promise<CliExit> =>
-      r.run(home, [...EXPORT, '-o', 'faults', '-d', dir, '--session-file', idFile, '--concurrency', '8', '--rate-limit', '0', '--json'], { env });
+    const exportTo = async (dir: string): Promise<CliResult> => {
+      const argv = [...EXPORT, '-o', 'faults', '-d', dir, '--session-file', idFile, '--concurrency', '8', '--rate-limit', '0', '--json'];
+      const result = await runCommand(argv, { env: { SF_CONVERSATION_API_URL: emu.url, ...env }, retry: QUICK_RETRY });
+      outputs.push(result);
+      return result;
+    };
 
-    const cleanDir = r.newPath('clean');
+    const cleanDir = join(root, 'clean');
     const clean = await exportTo(cleanDir);
     expect(clean.code, show(clean)).to.equal(0);
     expect(clean.json?.result).to.include({ selected: 200, exported: 199, noConversation: 1, failed: 0 });
     expect(emu.requests.filter((q) => q.fault)).to.deep.equal([]);
 
-    // Retry-After: 1 (the emulator's header is whole seconds); stalls are cut by the client's timeout.
-    emu.set({ faultRate: FAULT_RATE, faultKinds: [...ALL_FAULTS], seed: FAULT_SEED, retryAfterSeconds: 1, stallMs: 5000 });
+    // Retry-After: 0 (the emulator's header is whole seconds; honoured as sent); stalls are cut by the client's timeout.
+    emu.set({ faultRate: FAULT_RATE, faultKinds: [...ALL_FAULTS], seed: FAULT_SEED, retryAfterSeconds: 0, stallMs: 5000 });
     emu.clearLog();
-    const faultyDir = r.newPath('faulty');
+    const faultyDir = join(root, 'faulty');
     const faulty = await exportTo(faultyDir);
     emu.set({ faultRate: 0 });
     expect(faulty.code, show(faulty)).to.equal(0);

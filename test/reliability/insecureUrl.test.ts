@@ -3,16 +3,20 @@
  * http://example.invalid/ and generated variants (other hosts and addresses, look-alikes of loopback names, upper-case
  * schemes, ports, paths, user info and query strings) must be refused by get, export and doctor with
  * InsecureApiUrlError (exit 2, README "Troubleshooting"), before any entries request. With --client-id, not even the
- * token request is made, so the client secret goes nowhere.
+ * token request is made, so the client secret goes nowhere. The commands run in-process (helpers/command.ts).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { mulberry32 } from '../emulator/prng.js';
-import type { Emulator } from '../emulator/server.js';
+import { startEmulator, type Emulator } from '../emulator/server.js';
 import { SESSIONS } from '../emulator/seed.js';
-import { mapLimit } from '../helpers/pool.js';
-import type { SfHome } from '../helpers/sfHome.js';
-import { afterCheckingSecrets, CC_CLIENT_ID, CLIENT_SECRET, DOCTOR, EXPORT, GET, isEntries, isTokenRequest, Rig, show } from './support.js';
+import type { CliResult } from '../helpers/cli.js';
+import { runCommand } from '../helpers/command.js';
+import { authorizeInProcess } from '../helpers/inProcessOrg.js';
+import { CC_CLIENT_ID, CLIENT_SECRET, DOCTOR, EXPORT, findLeaks, GET, isEntries, isTokenRequest, show, walk } from './support.js';
 
 const URL_SEED = 0x15_ec_20_25;
 const GENERATED = 6;
@@ -55,17 +59,25 @@ type Command = 'get' | 'export' | 'doctor';
 type Case = { command: Command; variant: Variant; clientCredentials: boolean };
 
 describe('reliability: a bearer token is never sent to a plain-http, non-loopback API URL', function () {
-  this.timeout(600_000);
-  let rig: Rig | undefined;
+  this.timeout(120_000);
   let emu: Emulator;
-  let home: SfHome;
+  let root: string;
+  const outputs: CliResult[] = [];
 
   before(async () => {
-    rig = await Rig.create('insecure');
-    emu = await rig.emulator();
-    home = await rig.home(emu, { alias: 'insecure' });
+    emu = await startEmulator({ username: 'insecure-url@conversation-emulator.example' });
+    await authorizeInProcess(emu, 'insecure', { refreshable: true });
+    root = await mkdtemp(join(realpathSync(tmpdir()), 'reliability-insecure-'));
   });
-  afterCheckingSecrets(() => rig);
+  after(async () => {
+    // No token or client secret anywhere a run could have left one: its output, or a file under the root.
+    const known = [emu.accessToken, emu.refreshToken, CLIENT_SECRET];
+    const leaks = outputs.flatMap((r, i) => findLeaks(`${r.stdout}\n${r.stderr}`, known, `output of run ${i + 1}`));
+    for (const file of await walk(root)) leaks.push(...findLeaks(await readFile(file, 'latin1'), known, file));
+    await emu?.stop();
+    if (root) await rm(root, { recursive: true, force: true });
+    expect(leaks, 'secrets found in outputs or files').to.deep.equal([]);
+  });
 
   const literal: Variant = { url: 'http://example.invalid/', host: 'example.invalid', hidden: [] };
   const variants = insecureUrls(URL_SEED, GENERATED);
@@ -76,15 +88,18 @@ describe('reliability: a bearer token is never sent to a plain-http, non-loopbac
   ];
 
   it(`http://example.invalid/ and ${GENERATED} generated variants (seed ${URL_SEED}), through get, export and doctor: InsecureApiUrlError, exit 2, no entries request`, async () => {
-    const r = rig as Rig;
     emu.clearLog();
-    const outcomes = await mapLimit(cases, 3, async (c) => {
-      const dir = c.command === 'export' ? r.newPath('export') : undefined;
+    const outcomes: Array<{ c: Case; dir?: string; result: CliResult }> = [];
+    for (const [i, c] of cases.entries()) {
+      const dir = c.command === 'export' ? join(root, `export-${i}`) : undefined;
       const base = c.command === 'get' ? [...GET, '-s', SESSIONS.short] : c.command === 'export' ? [...EXPORT, '-s', SESSIONS.short, '-d', dir as string] : [...DOCTOR];
       const argv = [...base, '-o', 'insecure', ...(c.clientCredentials ? ['--client-id', CC_CLIENT_ID] : []), '--json'];
       const env = { SF_CONVERSATION_API_URL: c.variant.url, ...(c.clientCredentials ? { CONVERSATION_CLIENT_SECRET: CLIENT_SECRET } : {}) };
-      return { c, dir, result: await r.run(home, argv, { env, label: `${c.command} with ${c.variant.url}` }) };
-    });
+      // eslint-disable-next-line no-await-in-loop -- one run at a time, in-process
+      const result = await runCommand(argv, { env, cwd: root });
+      outputs.push(result);
+      outcomes.push({ c, dir, result });
+    }
     const failures: string[] = [];
     for (const { c, dir, result } of outcomes) {
       const label = `${c.command}${c.clientCredentials ? ' --client-id' : ''} with SF_CONVERSATION_API_URL=${c.variant.url}`;

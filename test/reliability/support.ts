@@ -14,7 +14,7 @@ import { expect } from 'chai';
 import type { ManifestLine } from '../../src/files/manifest.js';
 import { startEmulator, type Emulator, type EmulatorOptions, type LoggedRequest } from '../emulator/server.js';
 import { CLIENT_APPS, SESSION_RECORDS } from '../emulator/seed.js';
-import { startCli, type CliExit, type CliProcess, type CliOptions } from '../helpers/cli.js';
+import { startCli, type CliExit, type CliProcess, type CliOptions, type CliResult } from '../helpers/cli.js';
 import { createSfHome, type SfHome, type SfHomeOptions } from '../helpers/sfHome.js';
 
 export const ENTRIES_PATH = '/platform/engagement/v1.0/conversation-entries';
@@ -36,8 +36,8 @@ export const conversationOf = (sessionId: string): string | null => SESSION_RECO
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 export const sha256 = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
 
-/** A run's output for failure messages: exit, signal and the start of stdout and stderr. */
-export const show = (r: CliExit): string =>
+/** A run's output for failure messages: exit, signal (of a spawned run) and the start of stdout and stderr. */
+export const show = (r: CliResult & { signal?: NodeJS.Signals | null }): string =>
   `exit ${String(r.code)}${r.signal ? ` (${r.signal})` : ''}\nstdout: ${r.stdout.slice(0, 1500)}\nstderr: ${r.stderr.slice(0, 1500)}`;
 
 export type Leak = { where: string; what: string };
