@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # Headless Chromium for the browser tests (test/integration/htmlBrowser.test.ts), from Debian's own packages:
 # playwright-core drives it and downloads no browser. Does nothing when it is there; installs it as root otherwise
-# (CI runs as root on a clean Debian machine). Prints the executable's path.
+# (CI runs as root on a clean Debian machine; .ci/run starts it in the background first thing). Prints the executable's
+# path.
 set -euo pipefail
 CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
+# One install at a time: .ci/run starts this in the background while the browser test may ask for it too; a second
+# caller waits here for the first, then finds Chromium installed.
+exec 9>"${TMPDIR:-/tmp}/plugin-conversation-ensure-chromium.lock"
+flock 9
 if [ -x "$CHROMIUM" ]; then
   echo "$CHROMIUM"
   exit 0
