@@ -1,7 +1,8 @@
 /*
- * One writer per output directory, and nothing written outside it. Two real export processes against one directory
- * (the process boundary is the point of a lock), and the use case in-process for the rest: stale and foreign locks,
- * a symlinked manifest, a directory others can write to, and Ids from the org that can't be file names.
+ * One writer per output directory, and nothing written outside it. An export in this process (the command,
+ * helpers/command.ts) and a real second process against one directory (the process boundary is the point of a lock),
+ * and the use case in-process for the rest: stale and foreign locks, a symlinked manifest, a directory others can
+ * write to, and Ids from the org that can't be file names.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -16,7 +17,8 @@ import type { ManifestLine } from '../../src/files/manifest.js';
 import { runExport, type ExportInput, type ExportResult } from '../../src/usecases/export.js';
 import { startEmulator, type Emulator } from '../emulator/server.js';
 import { BULK_SESSIONS, CONVERSATIONS, SESSIONS } from '../emulator/seed.js';
-import { startCli, type CliExit } from '../helpers/cli.js';
+import { startCli, type CliExit, type CliResult } from '../helpers/cli.js';
+import { runCommand } from '../helpers/command.js';
 import { authorizeInProcess } from '../helpers/inProcessOrg.js';
 import { createSfHome, type SfHome } from '../helpers/sfHome.js';
 
@@ -37,8 +39,7 @@ async function deadPid(): Promise<number> {
 describe('export: one writer per output directory', function () {
   this.timeout(120_000);
   let emu: Emulator;
-  let home: SfHome;
-  /** A second home, authorised through another client app, so the emulator's log tells its requests apart. */
+  /** The second process's home, authorised through another client app, so the emulator's log tells its requests apart. */
   let otherHome: SfHome;
   let root: string;
   let n = 0;
@@ -76,7 +77,6 @@ describe('export: one writer per output directory', function () {
   before(async () => {
     emu = await startEmulator({ username: 'lock@conversation-emulator.example' });
     await authorizeInProcess(emu, 'lock');
-    home = await createSfHome(emu, { alias: 'lock' });
     otherHome = await createSfHome(emu, { alias: 'lock', app: 'jwtNoSfap' });
     root = await mkdtemp(join(realpathSync(tmpdir()), 'export-lock-'));
   });
@@ -92,7 +92,7 @@ describe('export: one writer per output directory', function () {
   });
   after(async () => {
     emu?.resume();
-    await Promise.all([home?.cleanup(), otherHome?.cleanup()]);
+    await otherHome?.cleanup();
     await emu?.stop();
     if (root) await rm(root, { recursive: true, force: true });
   });
@@ -101,7 +101,7 @@ describe('export: one writer per output directory', function () {
     const dir = newDir();
     const args = (sessions: string[]): string[] => ['conversation', 'entries', 'export', '-o', 'lock', '-d', dir, '--rate-limit', '0', '--json', ...sessions.flatMap((s) => ['-s', s])];
     emu.pause(); // the first run can't finish until the second has been refused
-    const first = startCli(args(ids.slice(0, 6)), home.env);
+    const first = runCommand(args(ids.slice(0, 6)), { env: { SF_CONVERSATION_API_URL: emu.url } });
     const lockPath = join(dir, LOCK_FILE);
     for (let i = 0; i < 600 && !existsSync(lockPath); i++) await new Promise((r) => setTimeout(r, 50)); // eslint-disable-line no-await-in-loop
     expect(existsSync(lockPath), 'the first run holds the lock').to.equal(true);
@@ -109,11 +109,12 @@ describe('export: one writer per output directory', function () {
     const second: CliExit = await startCli(args(ids.slice(6, 12)), otherHome.env).done;
     expect(second.code, second.stdout + second.stderr).to.equal(2);
     expect(second.json?.name).to.equal('OutputDirLockedError');
-    expect(second.json?.message).to.include(`process ${String(first.child.pid)}`).and.include(hostname());
+    // The holder is this process, where the first export runs.
+    expect(second.json?.message).to.include(`process ${process.pid}`).and.include(hostname());
     expect(emu.requests.filter((r) => r.tokenApp === 'jwtNoSfap' || r.auth === 'none'), 'the refused run made no request').to.have.length(0);
     expect((await readdir(dir)).sort()).to.deep.equal(before);
     emu.resume();
-    const done = await first.done;
+    const done = await first;
     expect(done.code, done.stdout + done.stderr).to.equal(0);
     const lines = await manifest(dir);
     expect(lines.map((l) => l.sessionId).sort()).to.deep.equal(ids.slice(0, 6).sort());
@@ -122,11 +123,23 @@ describe('export: one writer per output directory', function () {
 
   it('two exports started at once into one directory lose nothing either reports as exported', async () => {
     const dir = newDir();
-    const run = (sessions: string[]): Promise<CliExit> =>
-      startCli(['conversation', 'entries', 'export', '-o', 'lock', '-d', dir, '--rate-limit', '0', '--json', ...sessions.flatMap((s) => ['-s', s])], home.env).done;
-    emu.set({ latencyMs: 50 });
+    const args = (sessions: string[]): string[] => ['conversation', 'entries', 'export', '-o', 'lock', '-d', dir, '--rate-limit', '0', '--json', ...sessions.flatMap((s) => ['-s', s])];
+    // One in this process, one in another (whose app's tokens the entries API then takes too: the lock is the point).
+    emu.set({ latencyMs: 50, tokenPolicy: 'any' });
+    // "At once" for sure, however busy the machine: the run that takes the lock is held at its first request until the
+    // other has ended (refused, with a working lock; a minute at most, else a broken lock let both in). Without the
+    // hold, on a loaded machine the second could start after the first had finished: not the race this is about.
+    emu.pause();
     try {
-      const runs = await Promise.all([run(ids.slice(0, 6)), run(ids.slice(6, 12))]);
+      const started: Array<Promise<CliResult>> = [
+        runCommand(args(ids.slice(0, 6)), { env: { SF_CONVERSATION_API_URL: emu.url } }),
+        startCli(args(ids.slice(6, 12)), otherHome.env).done,
+      ];
+      let held: NodeJS.Timeout | undefined;
+      await Promise.race([...started, new Promise((resolve) => (held = setTimeout(resolve, 60_000)))]);
+      clearTimeout(held);
+      emu.resume();
+      const runs = await Promise.all(started);
       const lines = await manifest(dir);
       for (const r of runs) {
         expect([0, 2], r.stdout + r.stderr).to.include(r.code);
@@ -140,7 +153,8 @@ describe('export: one writer per output directory', function () {
       }
       expect(runs.some((r) => r.code === 0)).to.equal(true);
     } finally {
-      emu.set({ latencyMs: 0 });
+      emu.resume();
+      emu.set({ latencyMs: 0, tokenPolicy: 'sfap-jwt' });
     }
   });
 

@@ -61,25 +61,33 @@ describe('named failures: unreachable org (9), output that can’t be written (1
     expect((r.json?.actions ?? []).join('\n')).to.include('HTTPS_PROXY').and.include('NO_PROXY');
   };
 
+  /** The org: authorised in this process (alias failures) and in an isolated home for spawned runs (alias emu). */
+  let emu: Emulator;
+  let home: SfHome;
+  before(async () => {
+    emu = await startEmulator({ username: 'failures@conversation-emulator.example' });
+    await authorizeInProcess(emu, 'failures');
+    home = await createSfHome(emu, { alias: 'emu' });
+    cleanups.push(async () => {
+      await home.cleanup();
+      await emu.stop();
+    });
+    tokens.add(emu.accessToken);
+  });
   after(async () => {
     for (const r of outputs) for (const token of tokens) expect(r.stdout + r.stderr, 'a token in the output').not.to.include(token);
     for (const cleanup of cleanups.reverse()) await cleanup();
   });
 
   describe('the org can’t be reached', () => {
-    let emu: Emulator;
     let gone: { host: string; dir: string; runs: Promise<CliResult[]> };
     let proxied: { port: number; runs: Promise<CliResult[]> };
     before(async () => {
       // Both sets of spawned runs wait out sf's retries of a refused connection: they are started together here.
-      emu = await startEmulator({ username: 'failures@conversation-emulator.example' });
       const dead = await startEmulator();
-      const [home, goneHome] = await Promise.all([createSfHome(emu, { alias: 'emu' }), createSfHome(dead, { alias: 'gone' })]);
-      cleanups.push(async () => {
-        await Promise.all([home.cleanup(), goneHome.cleanup()]);
-        await emu.stop();
-      });
-      tokens.add(emu.accessToken).add(dead.accessToken);
+      const goneHome = await createSfHome(dead, { alias: 'gone' });
+      cleanups.push(() => goneHome.cleanup());
+      tokens.add(dead.accessToken);
       const host = new URL(dead.url).host;
       // Nothing listens there any more: every connection is refused.
       await dead.stop();
@@ -142,14 +150,6 @@ describe('named failures: unreachable org (9), output that can’t be written (1
   });
 
   describe('the output can’t be written', () => {
-    let emu: Emulator;
-    before(async () => {
-      emu = await startEmulator({ username: 'failures-output@conversation-emulator.example' });
-      await authorizeInProcess(emu, 'output');
-      cleanups.push(() => emu.stop());
-      tokens.add(emu.accessToken);
-    });
-
     it('get --output-file removes the temp file a killed get left for that file (its writer is gone), and nothing else', async () => {
       const dir = await mkdtemp(join(tmpdir(), 'failures-stale-'));
       cleanups.push(() => rm(dir, { recursive: true, force: true }));
@@ -159,7 +159,7 @@ describe('named failures: unreachable org (9), output that can’t be written (1
       // A live writer: the process that started the tests (the get runs in this one).
       const left = [`.t.md.${String(dead.pid)}.0a1b2c3d.tmp`, `.t.md.${process.ppid}.0a1b2c3d.tmp`, `.other.md.${String(dead.pid)}.0a1b2c3d.tmp`];
       for (const name of left) await writeFile(join(dir, name), 'partial');
-      const r = await run(emu, [...GET, '-s', SESSIONS.short, '-o', 'output', '-r', 'markdown', '--output-file', join(dir, 't.md')]);
+      const r = await run(emu, [...GET, '-s', SESSIONS.short, '-o', 'failures', '-r', 'markdown', '--output-file', join(dir, 't.md')]);
       expect(r.code, show(r)).to.equal(0);
       // The dead writer's temp file of t.md is gone; a live writer's, and another file's, are not ours to remove.
       expect((await readdir(dir)).sort()).to.deep.equal([left[1], left[2], 't.md'].sort());
@@ -167,9 +167,7 @@ describe('named failures: unreachable org (9), output that can’t be written (1
 
     it('standard output on a full disk (/dev/full, a real ENOSPC): WriteFailed (11) naming it, no stack', async function () {
       if (!existsSync('/dev/full')) this.skip();
-      // A real process whose stdout is /dev/full, in an isolated sf home of its own.
-      const home = await createSfHome(emu, { alias: 'emu' });
-      cleanups.push(() => home.cleanup());
+      // A real process whose stdout is /dev/full.
       const full = await open('/dev/full', 'w');
       try {
         const child = spawn(process.execPath, [RUN_JS, ...GET, '-s', SESSIONS.long, '-o', 'emu'], { env: home.env, stdio: ['ignore', full.fd, 'pipe'] });
