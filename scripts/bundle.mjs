@@ -136,7 +136,8 @@ const SHARE_HOST_LOGGER = `const hostRoot = (() => {
         })();
         if (hostRoot) {
           const shared = Object.create(Logger.prototype);
-          shared.pinoLogger = hostRoot.pinoLogger;
+          // Named as core names its root ('sf'): loggers are named after their parent (sf's is 'sf:oclif').
+          shared.pinoLogger = hostRoot.pinoLogger.child({ name: Logger.ROOT_NAME });
           shared.memoryLogger = hostRoot.memoryLogger;
           return (this.rootLogger = shared);
         }
