@@ -4,7 +4,7 @@
  */
 import { once } from 'node:events';
 import { createWriteStream, unlinkSync, type WriteStream } from 'node:fs';
-import { link, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { link, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { SfError } from '@salesforce/core';
@@ -47,6 +47,23 @@ export async function checkOutputFile(path: string, force: boolean): Promise<voi
   if (existing && !force) throw messages.fail('OutputFileExists', ExitCode.InvalidInput, [path]);
   const dir = await stat(dirname(path)).catch(() => undefined);
   if (!dir?.isDirectory()) throw messages.fail('OutputDirMissing', ExitCode.InvalidInput, [dirname(path), path]);
+  await checkWritable(dirname(path), path);
+}
+
+/**
+ * Before any request: a file can be created in `dir` (a read-only file system, no permission, or a pseudo-file system
+ * such as /proc would otherwise fail only after the conversation was fetched, and marked active). Creates and removes
+ * a probe file named like this process's temp files, so a kill in between leaves nothing another run won't tidy.
+ */
+async function checkWritable(dir: string, path: string): Promise<void> {
+  const probe = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    const handle = await open(probe, 'wx', 0o600);
+    await handle.close();
+    await unlink(probe);
+  } catch (error) {
+    throw writeFailed(error, path) ?? messages.fail('OutputNotWritable', ExitCode.InvalidInput, [printable(path), (error as NodeJS.ErrnoException).code ?? 'error']);
+  }
 }
 
 /** Before any request: the export directory may be missing (it is created), but must not be a file. */

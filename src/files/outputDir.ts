@@ -7,6 +7,7 @@ import { lstat, mkdir, rmdir } from 'node:fs/promises';
 import { join, relative, resolve, sep, isAbsolute } from 'node:path';
 import { bundle, ExitCode } from '../messages.js';
 import { acquireLock } from './lock.js';
+import { writeFailed } from './output.js';
 import { MANIFEST } from './manifest.js';
 
 const messages = bundle('files');
@@ -21,7 +22,11 @@ const writableByOthers = (mode: number): boolean => (mode & 0o022) !== 0;
 
 export async function claimOutputDir(dir: string, warn: (message: string) => void): Promise<ClaimedDir> {
   const existed = await lstat(dir).catch(() => undefined);
-  if (!existed) await mkdir(dir, { recursive: true, mode: 0o700 });
+  if (!existed) {
+    await mkdir(dir, { recursive: true, mode: 0o700 }).catch((error: unknown) => {
+      throw writeFailed(error, dir) ?? error;
+    });
+  }
   else if (writableByOthers(existed.mode)) warn(messages.text('warning.OutputDirWritableByOthers', [dir, (existed.mode & 0o777).toString(8)]));
   const created = !existed;
   const removeIfCreated = async (): Promise<void> => {
@@ -37,7 +42,7 @@ export async function claimOutputDir(dir: string, warn: (message: string) => voi
     lock = await acquireLock(dir);
   } catch (error) {
     await removeIfCreated();
-    throw error;
+    throw writeFailed(error, dir) ?? error;
   }
   if (lock.tookOverFrom) warn(messages.text('warning.LockTakenOver', [String(lock.tookOverFrom.pid), lock.tookOverFrom.startedAt]));
   return {

@@ -3,7 +3,6 @@
  * (input/settings.ts), checked before any request. get, export and doctor share it.
  */
 import { bundle, ExitCode } from '../messages.js';
-import type { SourceName } from '../sources/source.js';
 import { printable } from './ids.js';
 import { readSettings, type Settings } from './settings.js';
 
@@ -13,6 +12,10 @@ const messages = bundle('input');
 export const MIN_API_VERSION = '55.0';
 
 export const compareVersions = (a: string, b: string): number => Number(a) - Number(b);
+
+/** The sources the user can choose with --api (each one is a file in src/sources/, opened by sources/open.ts). */
+export const SOURCE_NAMES = ['conversation-data', 'connect'] as const;
+export type SourceName = (typeof SOURCE_NAMES)[number];
 
 export type AccessInput = {
   api?: SourceName;

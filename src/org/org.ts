@@ -1,15 +1,13 @@
 /*
  * Loading the target org from the sf keychain, and the API version its queries use.
  */
-import { AuthInfo, ConfigAggregator, Org, OrgConfigProperties, StateAggregator, type Connection } from '@salesforce/core';
+import { AuthInfo, ConfigAggregator, matchesAccessToken, Org, OrgConfigProperties, StateAggregator, type Connection } from '@salesforce/core';
 import { compareVersions, MIN_API_VERSION } from '../input/access.js';
 import { bundle, ExitCode } from '../messages.js';
 import { coreProxy, unreachableError } from './network.js';
 
 const messages = bundle('org');
 
-/** A raw access token can be passed where a username is expected; never echo one (conventions, snag 12). */
-const looksLikeToken = (value: string): boolean => /^00D\w{12,15}!/.test(value) || value.split('.').length === 3;
 
 export async function loadOrg(targetOrg: string | undefined): Promise<Org> {
   try {
@@ -23,7 +21,8 @@ export async function loadOrg(targetOrg: string | undefined): Promise<Org> {
       throw messages.fail('NoTargetOrg', ExitCode.Auth);
     }
     let detail = e.message ?? String(error);
-    if (targetOrg && looksLikeToken(targetOrg)) detail = detail.split(targetOrg).join('[access token]');
+    // A raw access token can be passed where a username is expected: never echo one (conventions, snag 12).
+    if (targetOrg && matchesAccessToken(targetOrg)) detail = detail.split(targetOrg).join('[access token]');
     throw messages.fail('OrgNotFound', ExitCode.Auth, [detail]);
   }
 }

@@ -112,7 +112,7 @@ export const filterQuery = (selection: Selection): string => `${FIELDS} WHERE ${
  */
 export async function sessionsById(conn: Connection, selection: Selection, orgId: string, concurrency = 1): Promise<{ found: SessionRow[]; missing: string[] }> {
   const queue = new PQueue({ concurrency });
-  const batches = await Promise.all(idQueries(selection).map((soql) => queue.add(() => query(conn, orgId, () => conn.query<Row>(soql)))));
+  const batches = await Promise.all(idQueries(selection).map((soql) => queue.add(() => query(conn, orgId, selection, () => conn.query<Row>(soql)))));
   const found = batches.flatMap((batch) => batch.records.map(toSession));
   const seen = new Set(found.map((r) => r.sessionId));
   return { found, missing: selection.ids.filter((id) => !seen.has(id)) };
@@ -120,7 +120,7 @@ export async function sessionsById(conn: Connection, selection: Selection, orgId
 
 /** Sessions of a filter selection, streamed page by page through queryMore. The first page says the total. */
 export async function streamSessions(conn: Connection, selection: Selection, orgId: string): Promise<{ total: number; rows: AsyncGenerator<SessionRow> }> {
-  const first = await query(conn, orgId, () => conn.query<Row>(filterQuery(selection)));
+  const first = await query(conn, orgId, selection, () => conn.query<Row>(filterQuery(selection)));
   async function* rows(): AsyncGenerator<SessionRow> {
     let page = first;
     for (;;) {
@@ -128,7 +128,7 @@ export async function streamSessions(conn: Connection, selection: Selection, org
       if (page.done || !page.nextRecordsUrl) return;
       const next: string = page.nextRecordsUrl;
       // eslint-disable-next-line no-await-in-loop -- pages are sequential
-      page = await query(conn, orgId, () => conn.queryMore<Row>(next));
+      page = await query(conn, orgId, selection, () => conn.queryMore<Row>(next));
     }
   }
   return { total: first.totalSize, rows: rows() };
@@ -165,14 +165,12 @@ export async function selectSessions(conn: Connection, selection: Selection, org
   };
 }
 
-/** Runs a MessagingSession query, turning its failures into named errors. */
-async function query<T>(conn: Connection, orgId: string, run: () => PromiseLike<T>): Promise<T> {
+/** Runs a selection query, turning its failures into named errors; the advice names --where only when one was given. */
+async function query<T>(conn: Connection, orgId: string, selection: Selection, run: () => PromiseLike<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    throw (
-      classifyQueryError(error, orgId, conn.instanceUrl) ??
-      queryFailed(error, (detail, code) => messages.fail('SelectionQueryFailed', ExitCode.ApiFailed, [detail, code]))
-    );
+    const key = selection.where ? 'SelectionQueryFailedWhere' : 'SelectionQueryFailed';
+    throw classifyQueryError(error, orgId, conn.instanceUrl) ?? queryFailed(error, (detail, code) => messages.fail(key, ExitCode.ApiFailed, [detail, code]));
   }
 }

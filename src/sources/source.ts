@@ -4,12 +4,12 @@
  * and how it is renewed, its paging and its retries; use cases only ask it for a conversation's entries, and order
  * what comes back with transcript/order.ts. sources/open.ts picks the source for a run.
  */
+import type { SourceName } from '../input/access.js';
 import type { IncompleteReason } from './api/paging.js';
 
-export type RawEntry = Record<string, unknown>;
+export { SOURCE_NAMES, type SourceName } from '../input/access.js';
 
-export const SOURCE_NAMES = ['conversation-data', 'connect'] as const;
-export type SourceName = (typeof SOURCE_NAMES)[number];
+export type RawEntry = Record<string, unknown>;
 
 /**
  * One conversation to read, as the org knows it: the record the user named or a selection found (a MessagingSession,

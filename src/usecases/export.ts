@@ -313,7 +313,11 @@ async function exportSessions({ input, events, startedAt }: Run, { source, journ
           delete status.durationMs;
           delete status.index;
           result.sessions.push(status as SessionStatus);
-        }
+        },
+    // The index page lists every transcript in the directory: an earlier run's too.
+    (line): void => {
+      if (index && line.status === 'exported' && line.file?.endsWith(`.${format.extension}`) && line.index) index.push({ sessionId: line.sessionId, file: line.file, entries: line.entryCount ?? 0, ...line.index });
+    }
   );
   if (index) await writeFileAtomically(pathInside(input.outputDir, INDEX_FILE) as string, htmlIndex(index, { utc: true }), true);
   result.elapsedMs = Date.now() - startedAt;

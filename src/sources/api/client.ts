@@ -8,6 +8,7 @@ import type { SfError } from '@salesforce/core';
 import got, { HTTPError, ParseError, RequestError, TimeoutError, type Got, type Response } from 'got';
 import { getProxyForUrl } from 'proxy-from-env';
 import { bundle, ExitCode } from '../../messages.js';
+import { unreachableCause, unreachableText } from '../../org/network.js';
 import { sanitizeLine } from '../../sanitize.js';
 import { DEFAULT_MAX_RESPONSE_MB, DEFAULT_TIMEOUT_MS } from '../../input/settings.js';
 import type { SourceName } from '../source.js';
@@ -338,31 +339,17 @@ function proxyFor(url: URL): string {
   }
 }
 
-/** TLS failures: certificate problems and handshakes that fail (such as https:// to a plain-HTTP port). */
-const TLS_CODE = /CERT|SSL|TLS|^EPROTO$|^UNABLE_TO_/;
-const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA']);
-const REFUSED_CODES = new Set(['ECONNREFUSED']);
-const ROUTE_CODES = new Set(['ENETUNREACH', 'EHOSTUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EADDRNOTAVAIL']);
-const CONNECT_PHASES = new Set(['lookup', 'connect', 'secureConnect']);
-
 /**
  * Why the host can't be reached at all, in words, or undefined when it answered (or may have): DNS, a refused
- * connection, no route, a TLS failure, a connection that never opened in time, or a proxy that refused (HTTP 407).
- * Exported for tests.
+ * connection, no route, a TLS failure, a connection that never opened in time (org/network.ts decides, for every
+ * request of the plugin), or a proxy that refused (HTTP 407). A reset may come after an answer began: not counted.
  */
 export function unreachableReason(error: RequestError): string | undefined {
   if (error instanceof HTTPError) {
-    return error.response.statusCode === 407 ? messages.text('reason.unreachable.proxy') : undefined;
+    return error.response.statusCode === 407 ? unreachableText({ code: 'HTTP 407', reason: 'proxy' }) : undefined;
   }
-  if (error instanceof TimeoutError) {
-    return CONNECT_PHASES.has(error.event) ? messages.text('reason.unreachable.timeout', [String(CONNECT_TIMEOUT_MS), error.event]) : undefined;
-  }
-  const code = error.code ?? '';
-  if (DNS_CODES.has(code)) return messages.text('reason.unreachable.dns', [code]);
-  if (REFUSED_CODES.has(code)) return messages.text('reason.unreachable.refused', [code]);
-  if (ROUTE_CODES.has(code)) return messages.text('reason.unreachable.route', [code]);
-  if (TLS_CODE.test(code)) return messages.text('reason.unreachable.tls', [code]);
-  return undefined;
+  const cause = unreachableCause(error);
+  return cause && cause.reason !== 'reset' ? unreachableText(cause) : undefined;
 }
 
 /** Named errors keep the HTTP status for callers that record it (the export manifest). */

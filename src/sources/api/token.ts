@@ -3,6 +3,7 @@
  * JWT-based token with the sfap_api scope (api-notes §3); an opaque session id (`00D…!…`) is most likely refused.
  * A JWT is decoded without verifying it: only to read its scopes, expiry and tenant, which are not secret.
  */
+import { accessTokenRegex, matchesJwtAccessToken, matchesOpaqueAccessToken } from '@salesforce/core';
 import { bundle } from '../../messages.js';
 
 const messages = bundle('sources');
@@ -40,10 +41,10 @@ const scopesOf = (claim: unknown): string[] => {
 
 export function classifyToken(token: string | undefined): TokenInfo {
   if (!token) return { kind: 'unknown' };
-  const opaque = /^(00D[a-zA-Z0-9]{12,15})!/.exec(token);
-  if (opaque) return { kind: 'opaque', orgId: opaque[1] };
-  const parts = token.split('.');
-  if (parts.length === 3) {
+  // The shapes @salesforce/core itself recognises: an opaque session id `00D…!…`, or a JWT (header typ JWT).
+  if (matchesOpaqueAccessToken(token)) return { kind: 'opaque', orgId: accessTokenRegex.exec(token)?.[1] };
+  if (matchesJwtAccessToken(token)) {
+    const parts = token.split('.');
     const header = decodePart(parts[0]);
     const payload = decodePart(parts[1]);
     if (payload) {

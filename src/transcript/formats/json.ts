@@ -2,16 +2,24 @@
  * `json`: the conversation as one document, the same object `get --json` returns as its result: who it is, whether
  * it is complete, and the entries exactly as the source returned them, in their one order.
  */
+import type { IncompleteReason } from '../../sources/api/paging.js';
 import type { RawEntry } from '../../sources/source.js';
 import type { Format, TranscriptHeader } from './format.js';
 
 /** The conversation as a JSON document: `get --json`'s result, and export's json files. */
 export type ConversationDocument = {
+  /** The 18-character MessagingSession Id, or null when the conversation was given directly. */
   sessionId: string | null;
   conversationIdentifier: string;
   entryCount: number;
+  /**
+   * False when the transcript is known to be incomplete: paging had to stop before the source said there was nothing
+   * more (get then exits 7; export records the session as partial). True when every entry asked for was read.
+   */
   complete: boolean;
-  incompleteReason: string | null;
+  /** Why the transcript is incomplete: 'page-cap', 'stuck', 'no-timestamp' or 'unrecognised-envelope'; null when complete. */
+  incompleteReason: IncompleteReason | null;
+  /** The source's entries exactly as returned, in the one order (oldest first; transcript/order.ts). */
   entries: RawEntry[];
 };
 
