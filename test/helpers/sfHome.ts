@@ -105,7 +105,9 @@ export async function createSfHome(emulator: EmulatorCredentials, options: SfHom
   };
   let result: ProcessRun;
   try {
-    result = await runTsx(AUTHORIZE, [], env, { cwd: home, stdin: JSON.stringify(input) });
+    // No sf log file from the helper itself (core's log worker costs a third of its CPU): the home's log holds what the
+    // commands run in it write.
+    result = await runTsx(AUTHORIZE, [], { ...env, SF_DISABLE_LOG_FILE: 'true' }, { cwd: home, stdin: JSON.stringify(input) });
   } catch (error) {
     await cleanup();
     throw error;
