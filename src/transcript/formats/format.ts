@@ -17,6 +17,8 @@ export type TranscriptHeader = {
   incompleteReason: string | null;
   /** Where the entries came from, in words (e.g. "Conversation Data API"), for the formats that show it. */
   source?: string;
+  /** A source whose entries are rows (Data Cloud): its columns, which the json document carries next to the rows. */
+  columns?: Array<{ name: string; type?: string }>;
 };
 
 export type Rendering = { header: TranscriptHeader; entries: readonly TranscriptEntry[]; utc: boolean };

@@ -12,6 +12,8 @@ export type ConversationDocument = {
   entryCount: number;
   complete: boolean;
   incompleteReason: string | null;
+  /** Only for a source whose entries are rows (Data Cloud): each entry is a row keyed by these columns' names. */
+  columns?: Array<{ name: string; type?: string }>;
   entries: RawEntry[];
 };
 
@@ -21,6 +23,7 @@ export const conversationDocument = (header: TranscriptHeader, entries: RawEntry
   entryCount: entries.length,
   complete: header.complete,
   incompleteReason: header.incompleteReason,
+  ...(header.columns ? { columns: header.columns } : {}),
   entries,
 });
 
