@@ -3,6 +3,7 @@
  * (input/settings.ts), checked before any request. get, export and doctor share it.
  */
 import { ExitCode, fail } from '../messages.js';
+import { dataCloudSettings } from '../sources/dataCloud/settings.js';
 import type { SourceName } from '../sources/source.js';
 import { printable } from './ids.js';
 import { readSettings, type Settings } from './settings.js';
@@ -32,6 +33,7 @@ export function checkAccess(input: AccessInput, { requireSecret = true } = {}): 
   }
   if (input.clientId !== undefined && !input.clientId.trim()) throw fail('InvalidClientId', ExitCode.InvalidInput, [printable(input.clientId)]);
   if (input.clientId !== undefined && input.api === 'connect') throw fail('ClientIdWithConnect', ExitCode.InvalidInput);
+  if (input.api === 'data-cloud') dataCloudSettings(input.env ?? process.env, input.clientId);
   const clientSecret = input.clientId === undefined ? 'no' : requireSecret ? 'required' : 'optional';
   const settings = readSettings(input.env ?? process.env, { clientSecret });
   return { api: input.api ?? 'conversation-data', clientId: input.clientId, apiVersion: input.apiVersion, settings };

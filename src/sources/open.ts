@@ -11,7 +11,7 @@
 import { Org, type Connection } from '@salesforce/core';
 import type { Settings } from '../input/settings.js';
 import { assertSafeForToken } from '../input/url.js';
-import { ExitCode, fail, messages } from '../messages.js';
+import { bundle, ExitCode, fail, messages } from '../messages.js';
 import { refresh } from '../org/org.js';
 import { sanitizeLine } from '../sanitize.js';
 import { SANDBOX_API_URL } from './api/apiUrl.js';
@@ -20,6 +20,7 @@ import { apiBaseFor, clientCredentialsToken } from './api/clientCredentials.js';
 import { collectEntries, incompleteReason, pagingWarnings } from './api/paging.js';
 import type { RetryPolicy } from './api/retry.js';
 import { classifyToken, describeToken, tokenProblem } from './api/token.js';
+import { openDataCloudSource } from './dataCloud.js';
 import { rateLimiter, type RateLimit } from './rateLimit.js';
 import type { ConversationRef, EntrySource, Read, ReadOptions, SourceName } from './source.js';
 
@@ -45,10 +46,13 @@ export type OpenedSource = EntrySource & {
   readonly token?: TokenCheck;
   /** Every request, retry and token refresh of every read so far. */
   readonly stats: HttpStats;
+  /** A source that lags the live conversation (Data Cloud): the newest entry time it has returned so far, epoch ms. */
+  readonly newestEntry?: () => number | undefined;
 };
 
 /** A source's name in words, for messages and the transcript's header. */
-export const sourceLabel = (name: SourceName): string => messages.getMessage(`source.${name}`);
+export const sourceLabel = (name: SourceName): string =>
+  name === 'data-cloud' ? bundle('dataCloud').text('source') : messages.getMessage(`source.${name}`);
 
 const looksLikeSandbox = (org: Org, instanceUrl: string): boolean =>
   Boolean(org.getField(Org.Fields.IS_SANDBOX)) ||
@@ -108,6 +112,7 @@ async function openAccess(input: OpenInput): Promise<Access> {
  * warned about once, up front; Connect's warning says it is text only.
  */
 export async function openSource(input: OpenInput): Promise<OpenedSource> {
+  if (input.api === 'data-cloud') return openDataCloudSource(input);
   const name = input.api ?? 'conversation-data';
   if (name === 'connect') input.warn(messages.getMessage('warning.ConnectApi'));
   const access = await openAccess(input);

@@ -9,7 +9,7 @@ import type { IncompleteReason } from './api/paging.js';
 
 export type RawEntry = Record<string, unknown>;
 
-export const SOURCE_NAMES = ['conversation-data', 'connect'] as const;
+export const SOURCE_NAMES = ['conversation-data', 'connect', 'data-cloud'] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
 /**
