@@ -4,7 +4,7 @@
  * closed standard output (`| head`: end quietly), and the exit code of a use case's outcome, from the one table.
  */
 import { SfCommand } from '@salesforce/sf-plugins-core';
-import type { Interfaces } from '@oclif/core';
+import { ux, type Interfaces } from '@oclif/core';
 import { ExitCode, type ExitName } from '../exitCodes.js';
 import { cleanUpAll, cleanUpNow } from '../files/cleanup.js';
 import { bundle } from '../messages.js';
@@ -113,6 +113,8 @@ export abstract class ConversationCommand<T> extends SfCommand<T> {
     // Should the command still end on its own while a query is being cancelled, it ends as interrupted.
     process.exitCode = ExitCode.Interrupted;
     await cleanUpAll();
+    // A running spinner (oclif's action) holds stderr's writes back until it stops: end it, or the line is lost.
+    if (ux.action.running) this.spinner.stop(messages.text('interrupted.spinner'));
     const message = messages.text(this.interruptedMessage);
     if (this.jsonEnabled()) {
       process.stdout.write(`${JSON.stringify({ status: ExitCode.Interrupted, name: 'InterruptedError', message, exitCode: ExitCode.Interrupted, warnings: [] }, null, 2)}\n`);
