@@ -96,18 +96,18 @@ const listed = (names: string[], max = 20): string => {
  * pair of DMOs is there, and DataCloudFieldsMissing (listing the fields found) when the DMOs lack a required field.
  */
 export function modelOf(dmos: Dmo[]): Model {
+  // What a user looking for the conversation DMOs would want listed.
+  const related = dmos.map((d) => d.name).filter((n) => /conversation|messaging|engagement/i.test(n));
   const pairs = DMO_PAIRS.map((pair) => ({ entry: find(dmos, pair.entry), conversation: find(dmos, pair.conversation) }));
   const both = pairs.find((p) => p.entry && p.conversation) ?? pairs.find((p) => p.entry);
   if (!both?.entry) {
-    const related = dmos.map((d) => d.name).filter((n) => /conversation/i.test(n));
-    throw messages.fail('DataCloudDmoNotFound', ExitCode.NotAvailable, [DMO_PAIRS.map((p) => p.entry).join(messages.text('or')), listed(related), dmos.length]);
+    throw messages.fail('DataCloudDmoNotFound', ExitCode.NotAvailable, [DMO_PAIRS.map((p) => p.entry).join(` ${messages.text('or')} `), listed(related), dmos.length]);
   }
   const entryDmo = both.entry;
   // The Conversation DMO of the same spelling, else of the other one.
   const conversationDmo = both.conversation ?? pairs.find((p) => p.conversation)?.conversation;
   if (!conversationDmo) {
-    const related = dmos.map((d) => d.name).filter((n) => /conversation/i.test(n));
-    throw messages.fail('DataCloudDmoNotFound', ExitCode.NotAvailable, [DMO_PAIRS.map((p) => p.conversation).join(messages.text('or')), listed(related), dmos.length]);
+    throw messages.fail('DataCloudDmoNotFound', ExitCode.NotAvailable, [DMO_PAIRS.map((p) => p.conversation).join(` ${messages.text('or')} `), listed(related), dmos.length]);
   }
   const columns: Partial<Record<EntryField, string>> = {};
   for (const field of ENTRY_FIELDS) {
@@ -115,9 +115,9 @@ export function modelOf(dmos: Dmo[]): Model {
     if (name) columns[field] = name;
   }
   const missing: string[] = REQUIRED_ENTRY_FIELDS.filter((f) => !columns[f]);
-  if (!TIME_FIELDS.some((f) => columns[f])) missing.push(TIME_FIELDS.join(messages.text('or')));
+  if (!TIME_FIELDS.some((f) => columns[f])) missing.push(TIME_FIELDS.join(` ${messages.text('or')} `));
   if (missing.length) {
-    throw messages.fail('DataCloudFieldsMissing', ExitCode.NotAvailable, [entryDmo.name, missing.join(', '), listed(entryDmo.fields.map((f) => f.name), 40)]);
+    throw messages.fail('DataCloudFieldsMissing', ExitCode.NotAvailable, [entryDmo.name, missing.join('; '), listed(entryDmo.fields.map((f) => f.name), 40)]);
   }
   const [id, externalRecordId] = CONVERSATION_FIELDS.map((f) => column(conversationDmo, f));
   if (!id || !externalRecordId) {

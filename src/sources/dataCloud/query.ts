@@ -83,7 +83,7 @@ export async function* streamQuery(http: DataCloudHttp, sql: SqlFor, options: Qu
   let queries = 1;
   if (received >= whole.expected) return { complete: true, expected: whole.expected, received, queries };
   // Capped: the rest by the query's order, a query per page, each no bigger than what the capped query did serve.
-  let limit = Math.max(1, Math.min(PAGE_ROWS, whole.received));
+  let limit = whole.received > 0 ? Math.min(PAGE_ROWS, whole.received) : PAGE_ROWS;
   for (;;) {
     queries++;
     // eslint-disable-next-line no-await-in-loop
