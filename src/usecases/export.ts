@@ -7,8 +7,9 @@
  * conversations are fetched at once, and each hands its entries to a bounded writer stage as soon as they are in, so a
  * fetch slot never waits on the disk. A source that reads many conversations per request (Data Cloud: source.ts
  * BatchReader) is given the sessions in batches instead, one batch at a time, each conversation handed to the same
- * writer stage as soon as its rows are in; it has no per-conversation limit, so no --max-conversations guard. Each finished session is written atomically and journalled in the manifest.
- * The result counts what happened; the command maps failures and incomplete sessions to an exit code.
+ * writer stage as soon as its rows are in; it has no per-conversation limit, so no --max-conversations guard. Each
+ * finished session is written atomically and journalled in the manifest. The result counts what happened; the command
+ * maps failures and incomplete sessions to an exit code.
  */
 import { createHash } from 'node:crypto';
 import type { SfError } from '@salesforce/core';

@@ -249,6 +249,18 @@ describe('--api data-cloud (in-process)', function () {
     expect(std.result.columns?.map((c) => c.name)).to.include('std__PayloadText__c');
   });
 
+  it('--redact masks the rows as it masks the API\'s entries: the same shown text, the row\'s keys and ids untouched', async () => {
+    const shown = async (api: 'conversation-data' | 'data-cloud'): Promise<string[]> =>
+      [...(await get({ sessionId: SESSIONS.pii, api, redact: true, format: 'jsonl' })).lines()].map((l) => (JSON.parse(l) as { text: string }).text);
+    const api = await shown('conversation-data');
+    expect(api.join(' ')).to.include('[email]').and.include('[card]');
+    expect(await shown('data-cloud')).to.deep.equal(api);
+    const raw = (await get({ sessionId: SESSIONS.pii, redact: true })).result.entries[0];
+    expect(raw['ssot__PayloadText__c']).to.include('[email]');
+    expect(raw['conversation_identifier']).to.equal(CONVERSATIONS.pii);
+    expect(raw['ssot__ExternalRecordId__c']).to.equal(entriesOf(CONVERSATIONS.pii)[0].identifier);
+  });
+
   it('hostile identifiers go in as literals (the org\'s hostile conversation is found; a quote finds nothing, not everything); a backslash is refused before any query', async () => {
     const hostile = await get({ sessionId: SESSIONS.hostile, format: 'jsonl' });
     expect(hostile.header.entryCount).to.equal(entriesOf(CONVERSATIONS.hostile).length);

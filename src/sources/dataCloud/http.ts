@@ -133,7 +133,7 @@ export function createDataCloudHttp(options: DataCloudHttpOptions): DataCloudHtt
       maxRetryAfter: policy.maxRetryAfterMs,
       calculateDelay: ({ attemptCount, retryAfter, error }): number =>
         // No tenant will not appear by retrying.
-        NO_TENANT.test(String(error.response?.body ?? '')) ? 0 : retryDelay(attemptCount, retryAfter, policy),
+        NO_TENANT.test(saidBy(error.response?.body ?? '')) ? 0 : retryDelay(attemptCount, retryAfter, policy),
     };
   };
 
@@ -186,10 +186,13 @@ export function createDataCloudHttp(options: DataCloudHttpOptions): DataCloudHtt
           if (options.getToken() === sent) await options.refresh();
           if (options.getToken() !== sent) continue;
         }
-        const said = saidBy(response.body, sent);
-        if (NO_TENANT.test(response.body)) throw notEnabled(where, status, said);
-        if (status === 401) throw fail('SessionExpired', ExitCode.Auth, [options.orgId, options.instanceUrl]);
-        if (status < 200 || status > 299) throw new DataCloudAnswer(status, said, where);
+        if (status < 200 || status > 299) {
+          // Only an error's body is read for its words (a page of rows may well mention a tenant).
+          const said = saidBy(response.body, sent);
+          if (NO_TENANT.test(said)) throw notEnabled(where, status, said);
+          if (status === 401) throw fail('SessionExpired', ExitCode.Auth, [options.orgId, options.instanceUrl]);
+          throw new DataCloudAnswer(status, said, where);
+        }
         if (!response.body.trim()) return undefined;
         try {
           return JSON.parse(response.body) as unknown;
