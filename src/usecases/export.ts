@@ -170,7 +170,9 @@ async function selectAndExport(run: Run): Promise<ExportResult> {
     if (!input.dryRun) throw stop;
     events.warn(stop.message);
   }
-  if (perConversation && selected.conversations > WARN_ABOVE) events.warn(messages.getMessage('warning.ManyConversations', [String(selected.conversations)]));
+  if (perConversation && selected.conversations > WARN_ABOVE) {
+    events.warn(`${messages.getMessage('warning.ManyConversations', [String(selected.conversations)])} ${dataCloud.text('hint.useDataCloud')}`);
+  }
   if (input.dryRun) return listDryRun(selected, emptyResult(input), run.startedAt);
 
   // The source, opened once for every conversation (a client-credentials token is requested here, before anything is

@@ -274,12 +274,18 @@ describe('--api data-cloud (in-process)', function () {
     expect(emu.dataCloudSqls).to.have.length(posted);
   });
 
-  it('the per-conversation guard names --api data-cloud; the Data Cloud path has no such guard', async () => {
+  it('the per-conversation guard and warning name --api data-cloud; the Data Cloud path has neither', async () => {
     const stop = await failure(exportTo(newDir(), { api: 'conversation-data', sessionIds: BULK_SESSIONS.slice(0, 5), maxConversations: 2 }));
     expect(stop.name).to.equal('TooManyConversationsError');
     expect(stop.actions?.join(' ')).to.include('--api data-cloud');
-    const result = await exportTo(newDir(), { sessionIds: BULK_SESSIONS.slice(0, 5), maxConversations: 2 });
-    expect(result.exported).to.equal(5);
+    const warnings: string[] = [];
+    const many = BULK_SESSIONS.slice(0, 60);
+    await runExport({ targetOrg: 'datacloud', sessionIds: many, channels: [], outputDir: newDir(), format: 'jsonl', concurrency: 4, rateLimit: 0, maxConversations: 200, dryRun: true, force: false }, { warn: (m) => warnings.push(m) });
+    expect(warnings.join('\n')).to.match(/marked active.*--api data-cloud/s);
+    warnings.length = 0;
+    const result = await runExport({ targetOrg: 'datacloud', sessionIds: many, channels: [], outputDir: newDir(), format: 'jsonl', concurrency: 4, rateLimit: 0, maxConversations: 2, dryRun: false, force: false, api: 'data-cloud' }, { warn: (m) => warnings.push(m) });
+    expect(result.exported).to.equal(60);
+    expect(warnings.join('\n')).to.not.match(/marked active/);
   });
 
   it('doctor: Data Cloud passes (the DMOs named), is skipped when not enabled, and warns when the DMOs are refused', async () => {
