@@ -101,9 +101,8 @@ export async function openDataCloudSource(input: OpenInput): Promise<DataCloudSo
   /** A row as a raw entry: keyed by the column names Data Cloud gave (else the names asked for); undefined for a conversation's row of nulls. */
   const rawOf = (row: Row, names: string[]): RawEntry | undefined => {
     if (row[1] === null || row[1] === undefined) return undefined;
-    const raw: RawEntry = {};
-    names.forEach((name, i) => (raw[name] = row[i] ?? null));
-    return raw;
+    // Own properties only: a column Data Cloud names `__proto__` stays a plain key.
+    return Object.fromEntries(names.map((name, i) => [name, row[i] ?? null]));
   };
 
   /**
