@@ -20,7 +20,6 @@ import { apiBaseFor, clientCredentialsToken } from './api/clientCredentials.js';
 import { collectEntries, incompleteReason, pagingWarnings } from './api/paging.js';
 import type { RetryPolicy } from './api/retry.js';
 import { classifyToken, describeToken, tokenProblem } from './api/token.js';
-import { openDataCloudSource } from './dataCloud.js';
 import { rateLimiter, type RateLimit } from './rateLimit.js';
 import type { ConversationRef, EntrySource, Read, ReadOptions, SourceName } from './source.js';
 
@@ -112,7 +111,8 @@ async function openAccess(input: OpenInput): Promise<Access> {
  * warned about once, up front; Connect's warning says it is text only.
  */
 export async function openSource(input: OpenInput): Promise<OpenedSource> {
-  if (input.api === 'data-cloud') return openDataCloudSource(input);
+  // Loaded only when asked for: nothing of it is on the other sources' start-up path.
+  if (input.api === 'data-cloud') return (await import('./dataCloud.js')).openDataCloudSource(input);
   const name = input.api ?? 'conversation-data';
   if (name === 'connect') input.warn(messages.getMessage('warning.ConnectApi'));
   const access = await openAccess(input);
