@@ -18,8 +18,12 @@ export const MANIFEST = 'manifest.jsonl';
 export type ManifestLine = {
   sessionId: string;
   conversationIdentifier: string | null;
-  /** `partial`: written, but the conversation's paging stopped short (reason says why); fetched again on resume. */
-  status: 'exported' | 'partial' | 'no-conversation' | 'failed';
+  /**
+   * `partial`: written, but the conversation's paging stopped short (reason says why); fetched again on resume.
+   * `not-in-data-cloud`: --api data-cloud found no such conversation in Data Cloud (not ingested yet): not written,
+   * fetched again on resume.
+   */
+  status: 'exported' | 'partial' | 'no-conversation' | 'not-in-data-cloud' | 'failed';
   entryCount?: number;
   file?: string;
   sha256?: string;
@@ -35,7 +39,7 @@ export type ManifestLine = {
 /** A journal line: a manifest line, marked when the session was skipped because an earlier run exported it. */
 export type JournalLine = ManifestLine & { skipped?: boolean };
 
-const STATUSES: ReadonlySet<string> = new Set<ManifestLine['status']>(['exported', 'partial', 'no-conversation', 'failed']);
+const STATUSES: ReadonlySet<string> = new Set<ManifestLine['status']>(['exported', 'partial', 'no-conversation', 'not-in-data-cloud', 'failed']);
 const isCount = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 0;
 const optional = (v: unknown, ok: (x: unknown) => boolean): boolean => v === undefined || ok(v);
 const isString = (v: unknown): boolean => typeof v === 'string';

@@ -48,10 +48,13 @@ export type OpenedSource = EntrySource & {
   readonly token?: TokenCheck;
   /** Every request, retry and token refresh of every read so far. */
   readonly stats: HttpStats;
+  /** A source that lags the live conversation (Data Cloud): the newest entry time it has returned so far, epoch ms. */
+  readonly newestEntry?: () => number | undefined;
 };
 
 /** A source's name in words, for messages and the transcript's header. */
-export const sourceLabel = (name: SourceName): string => messages.text(`source.${name}`);
+export const sourceLabel = (name: SourceName): string =>
+  name === 'data-cloud' ? bundle('dataCloud').text('source') : messages.text(`source.${name}`);
 
 const looksLikeSandbox = (org: Org, instanceUrl: string): boolean =>
   Boolean(org.getField(Org.Fields.IS_SANDBOX)) ||
@@ -111,6 +114,8 @@ async function openAccess(input: OpenInput): Promise<Access> {
  * warned about once, up front; Connect's warning says it is text only.
  */
 export async function openSource(input: OpenInput): Promise<OpenedSource> {
+  // Loaded only when asked for: nothing of it is on the other sources' start-up path.
+  if (input.api === 'data-cloud') return (await import('./dataCloud.js')).openDataCloudSource(input);
   const name = input.api ?? 'conversation-data';
   if (name === 'connect') input.warn(messages.text('warning.ConnectApi'));
   const access = await openAccess(input);

@@ -5,6 +5,7 @@
 import { bundle } from '../messages.js';
 import type { RawEntry } from '../sources/source.js';
 import { apiShape } from './shapes/api.js';
+import { dataCloudShape } from './shapes/dataCloud.js';
 import type { Shape, TranscriptEntry } from './shapes/shape.js';
 
 export type { TranscriptEntry } from './shapes/shape.js';
@@ -13,7 +14,7 @@ const labels = bundle('transcript');
 export { obj } from './shapes/shape.js';
 
 /** Every shape, most specific first; the API's entry objects last, as the fallback. */
-const SHAPES: readonly Shape[] = [apiShape];
+const SHAPES: readonly Shape[] = [dataCloudShape, apiShape];
 
 export const shapeOf = (raw: RawEntry): Shape => SHAPES.find((shape) => shape.matches(raw)) ?? apiShape;
 

@@ -15,6 +15,7 @@ import { coreProxy, ownProxy, showProxy, unreachableError } from '../org/network
 import { connectionFor, loadOrg, refresh } from '../org/org.js';
 import { resolveConversationIdentifier } from '../org/sessions.js';
 import { sanitizeText } from '../sanitize.js';
+import type { DataCloudSource } from '../sources/dataCloud.js';
 import { openSource, type OpenedSource } from '../sources/open.js';
 import type { SourceName } from '../sources/source.js';
 
@@ -76,6 +77,7 @@ export async function runDoctor(input: DoctorInput, warn: (message: string) => v
     if (isUnreachable(error)) unreachable.push(error);
     checks.push(check('auth', 'fail', [messageOf(error)], actionsOf(error) || null));
     skip('apiVersion', 'objects', 'session', 'token', 'conversationData', 'connect');
+    checks.push(dataCloudCheck.skipped());
     checks.push(proxyCheck(access, instanceUrl, unreachable));
     return { checks };
   }
@@ -107,6 +109,7 @@ export async function runDoctor(input: DoctorInput, warn: (message: string) => v
   const connect = await probe('connect', access, { org, conn });
   checks.push(connectCheck(conn, connect));
   for (const p of [data, connect]) if (isUnreachable(p.error)) unreachable.push(p.error);
+  checks.push(await dataCloudCheck(access, { org, conn }, unreachable));
   checks.push(proxyCheck(access, conn.instanceUrl, unreachable));
   return { checks };
 }
@@ -153,6 +156,32 @@ function connectCheck(conn: Connection, p: Probe): Check {
   if (!p.error || acceptedWith404(p)) return check('connect', 'pass', [instance]);
   return check('connect', 'fail', [instance, messageOf(p.error)], actionsOf(p.error) || null);
 }
+
+/**
+ * Data Cloud, as `--api data-cloud` opens it (its metadata: Data Cloud enabled, the DMOs there) and one query of a
+ * random conversation (the DMOs can be queried: "not in Data Cloud" is the answer of a query that ran). Only
+ * --api data-cloud needs Data Cloud, so an org without it is a skipped check, and other problems a warning.
+ */
+async function dataCloudCheck(access: CheckedAccess, { org, conn }: { org: Org; conn: Connection }, unreachable: unknown[]): Promise<Check> {
+  const dc = bundle('dataCloud');
+  const name = dc.text('doctor.name');
+  try {
+    const source = await openSource({ ...access, api: 'data-cloud', clientId: undefined, org, conn, warn: () => undefined, retry: PROBE });
+    await source.read({ recordId: null, conversationIdentifier: randomUUID() }).catch((error: Error) => {
+      if (error.name !== 'NotInDataCloudError') throw error;
+    });
+    const { model } = source as DataCloudSource;
+    return { name, status: 'pass', detail: dc.text('doctor.pass', [model.conversation.dmo, model.entry.dmo, displayUrl(new URL(conn.instanceUrl))].map(sanitizeText)), action: null };
+  } catch (error) {
+    if (isUnreachable(error)) unreachable.push(error);
+    if ((error as Error).name === 'DataCloudNotEnabledError') return { name, status: 'skip', detail: dc.text('doctor.notEnabled', [sanitizeText(messageOf(error))]), action: null };
+    return { name, status: 'warn', detail: dc.text('doctor.warn', [sanitizeText(messageOf(error))]), action: dc.text('doctor.action', [sanitizeText(actionsOf(error))]) };
+  }
+}
+dataCloudCheck.skipped = (): Check => {
+  const dc = bundle('dataCloud');
+  return { name: dc.text('doctor.name'), status: 'skip', detail: dc.text('doctor.skip'), action: null };
+};
 
 /**
  * Which proxy each host is reached through, and whether that worked: a host that couldn't be reached through a proxy

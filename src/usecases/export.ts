@@ -5,8 +5,11 @@
  * Requests: ⌈ids/200⌉ SOQL queries for an id list, run concurrently (or one query plus queryMore pages for filters),
  * then one entries request per conversation page through the run's source. Two stages: up to --concurrency
  * conversations are fetched at once, and each hands its entries to a bounded writer stage as soon as they are in, so a
- * fetch slot never waits on the disk. Each finished session is written atomically and journalled in the manifest.
- * The result counts what happened; the command maps failures and incomplete sessions to an exit code.
+ * fetch slot never waits on the disk. A source that reads many conversations per request (Data Cloud: source.ts
+ * BatchReader) is given the sessions in batches instead, one batch at a time, each conversation handed to the same
+ * writer stage as soon as its rows are in; it has no per-conversation limit, so no --max-conversations guard. Each
+ * finished session is written atomically and journalled in the manifest. The result counts what happened; the command
+ * maps failures and incomplete sessions to an exit code.
  */
 import { createHash } from 'node:crypto';
 import type { SfError } from '@salesforce/core';
@@ -23,8 +26,9 @@ import { selectSessions, type Selected, type SessionRow } from '../org/sessions.
 import type { RetryPolicy } from '../sources/api/retry.js';
 import { openSource, sourceLabel, type OpenedSource } from '../sources/open.js';
 import { RATE_WINDOW_MS } from '../sources/rateLimit.js';
-import type { Read } from '../sources/source.js';
+import type { ConversationRef, Read } from '../sources/source.js';
 import { formatOf, type EXPORT_FORMATS, type TranscriptHeader } from '../transcript/formats/index.js';
+import { iso } from '../transcript/formats/format.js';
 import { htmlIndex, summarize, type IndexRow } from '../transcript/formats/html.js';
 import { toTranscript } from '../transcript/normalize.js';
 import { orderEntries } from '../transcript/order.js';
@@ -33,6 +37,8 @@ import { withCompactHeap } from './exportHeap.js';
 const messages = bundle('export');
 
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+const dataCloud = bundle('dataCloud');
 
 /** More sessions than this get a warning about the API's per-conversation limits. */
 const WARN_ABOVE = 50;
@@ -83,6 +89,8 @@ export type ExportResult = {
   exported: number;
   skipped: number;
   noConversation: number;
+  /** --api data-cloud: sessions whose conversation Data Cloud doesn't hold (yet): not exported, fetched again on resume. */
+  notInDataCloud: number;
   /** Written, but known to be incomplete (paging stopped short): counted apart from exported, fetched again on resume. */
   partial: number;
   failed: number;
@@ -90,6 +98,8 @@ export type ExportResult = {
   requests: number;
   retries: number;
   elapsedMs: number;
+  /** --api data-cloud, which lags ingestion: the newest entry time among the entries read (ISO-8601), else null. */
+  newestEntryAt: string | null;
   /** Every selected session's status, sorted by Id: always under --json and in a dry run (empty when the caller sets statuses: false). */
   sessions: SessionStatus[];
 };
@@ -133,12 +143,14 @@ const emptyResult = (input: ExportInput): ExportResult => ({
   exported: 0,
   skipped: 0,
   noConversation: 0,
+  notInDataCloud: 0,
   partial: 0,
   failed: 0,
   entries: 0,
   requests: 0,
   retries: 0,
   elapsedMs: 0,
+  newestEntryAt: null,
   sessions: [],
 });
 
@@ -151,13 +163,18 @@ async function selectAndExport(run: Run): Promise<ExportResult> {
 
   const selected = await selectSessions(conn, selection, orgId, input.concurrency);
   if (selected.notSelected) events.warn(messages.text('warning.IdsNotSelected', [String(selected.notSelected)]));
-  if (selected.conversations > input.maxConversations) {
+  // Data Cloud's queries don't mark conversations active: the guard and its warning are for the per-conversation APIs.
+  const perConversation = access.api !== 'data-cloud';
+  if (perConversation && selected.conversations > input.maxConversations) {
     const stop = messages.fail('TooManyConversations', ExitCode.TooMany, [selected.conversations, input.maxConversations], [String(selected.conversations)]);
+    stop.actions = [...(stop.actions ?? []), dataCloud.text('hint.useDataCloud')];
     // A dry run reads no conversation, so it still lists the selection, and says the real run would stop.
     if (!input.dryRun) throw stop;
     events.warn(stop.message);
   }
-  if (selected.conversations > WARN_ABOVE) events.warn(messages.text('warning.ManyConversations', [String(selected.conversations)]));
+  if (perConversation && selected.conversations > WARN_ABOVE) {
+    events.warn(`${messages.text('warning.ManyConversations', [String(selected.conversations)])} ${dataCloud.text('hint.useDataCloud')}`);
+  }
   if (input.dryRun) return listDryRun(selected, emptyResult(input), run.startedAt);
 
   // The source, opened once for every conversation (a client-credentials token is requested here, before anything is
@@ -186,6 +203,7 @@ async function exportSessions({ input, events, startedAt }: Run, { source, journ
     finished++;
     if (line.status === 'exported') result[line.skipped ? 'skipped' : 'exported']++;
     else if (line.status === 'no-conversation') result.noConversation++;
+    else if (line.status === 'not-in-data-cloud') result.notInDataCloud++;
     else if (line.status === 'partial') result.partial++;
     else result.failed++;
     result.entries += line.entryCount ?? 0;
@@ -219,6 +237,7 @@ async function exportSessions({ input, events, startedAt }: Run, { source, journ
       complete: read.incomplete === null,
       incompleteReason: read.incomplete,
       source: result.source ?? undefined,
+      ...(read.columns ? { columns: read.columns } : {}),
     };
     const transcript = toTranscript(entries);
     const hash = createHash('sha256');
@@ -238,29 +257,43 @@ async function exportSessions({ input, events, startedAt }: Run, { source, journ
     await record(line);
   };
 
-  /** The fetch stage: one session, up to the moment its entries are in and handed to the writer. */
-  const fetchOne = async (row: SessionRow): Promise<void> => {
+  /** A session whose entries are to be read: its row, its conversation, and where its file goes. */
+  type Pending = { row: SessionRow & { conversationIdentifier: string }; ref: ConversationRef; file: string; path: string; began: number };
+
+  /**
+   * Before a session's entries are read: records the session that needs no read (no conversation, an unusable Id,
+   * exported by an earlier run), else says what to read and where its file goes.
+   */
+  const prepare = async (row: SessionRow): Promise<Pending | undefined> => {
     const began = Date.now();
     const done = (line: Omit<ManifestLine, 'at' | 'durationMs'>): Promise<void> => record({ ...line, at: new Date().toISOString(), durationMs: Date.now() - began });
     const base = { sessionId: row.sessionId, conversationIdentifier: row.conversationIdentifier };
     const conversationIdentifier = row.conversationIdentifier;
-    if (!conversationIdentifier) return done({ ...base, status: 'no-conversation' });
+    if (!conversationIdentifier) return void (await done({ ...base, status: 'no-conversation' }));
     const file = `${row.sessionId}.${format.extension}`;
     // What the org returned becomes a file name only if it is a record Id (and so a plain name inside the directory).
-    // The conversation identifier never becomes part of a path (only of a URL, encoded), so it is sent as it came.
+    // The conversation identifier never becomes part of a path (only of a URL, encoded, or an SQL literal), so it is
+    // sent as it came.
     const path = isRecordId(row.sessionId) ? pathInside(input.outputDir, file) : undefined;
-    if (!path) return done({ ...base, status: 'failed', reason: messages.text('reason.unusableIdFromOrg'), httpStatus: null });
+    if (!path) return void (await done({ ...base, status: 'failed', reason: messages.text('reason.unusableIdFromOrg'), httpStatus: null }));
     const before = journal.previous.get(row.sessionId);
     // Resume: a session whose file is there with the checksum the manifest recorded is done already.
     if (before?.status === 'exported' && before.file === file && before.sha256 && (await sha256OfFile(path)) === before.sha256) {
-      return record({ ...before, skipped: true });
+      return void (await record({ ...before, skipped: true }));
     }
-    let read: Read;
-    try {
-      read = await source.read({ recordId: row.sessionId, conversationIdentifier });
+    return { row: { ...row, conversationIdentifier }, ref: { recordId: row.sessionId, conversationIdentifier }, file, path, began };
+  };
+
+  /** After a session's entries were read (or not): its failure recorded, or its entries handed to the writer. */
+  const received = async ({ row, file, path, began }: Pending, outcome: { read: Read } | { error: unknown } | { missing: true }): Promise<void> => {
+    const done = (line: Omit<ManifestLine, 'at' | 'durationMs'>): Promise<void> => record({ ...line, at: new Date().toISOString(), durationMs: Date.now() - began });
+    const base = { sessionId: row.sessionId, conversationIdentifier: row.conversationIdentifier };
+    if ('missing' in outcome) {
       unreachableInARow = 0;
-    } catch (error) {
-      const e = error as SfError;
+      return done({ ...base, status: 'not-in-data-cloud', reason: dataCloud.text('reason.notInDataCloud') });
+    }
+    if ('error' in outcome) {
+      const e = outcome.error as SfError;
       unreachableInARow = e.exitCode === ExitCode.Unreachable ? unreachableInARow + 1 : 0;
       const httpStatus = (e.data as { httpStatus?: number } | undefined)?.httpStatus ?? null;
       await done({ ...base, status: 'failed', reason: `${e.name}: ${e.message}`.slice(0, 500), httpStatus });
@@ -272,28 +305,73 @@ async function exportSessions({ input, events, startedAt }: Run, { source, journ
       }
       return;
     }
+    unreachableInARow = 0;
     // The slot is free as soon as the writer has room for this conversation.
     await writing.onSizeLessThan(WRITE_BACKLOG);
-    writing.add(() => write({ ...row, conversationIdentifier }, read, file, path, began)).catch(stop);
+    writing.add(() => write(row, outcome.read, file, path, began)).catch(stop);
+  };
+
+  /** The fetch stage: one session, up to the moment its entries are in and handed to the writer. */
+  const fetchOne = async (row: SessionRow): Promise<void> => {
+    const pending = await prepare(row);
+    if (!pending) return;
+    let outcome: { read: Read } | { error: unknown };
+    try {
+      outcome = { read: await source.read(pending.ref) };
+    } catch (error) {
+      outcome = { error };
+    }
+    await received(pending, outcome);
+  };
+
+  /** The fetch stage of a batch source: one batch (one query), each conversation handed over as its rows come in. */
+  const fetchBatch = async (batch: Pending[]): Promise<void> => {
+    if (!batch.length || !source.batch) return;
+    const byRef = new Map(batch.map((p) => [p.ref, p]));
+    for await (const item of source.batch.readMany(batch.map((p) => p.ref))) {
+      const pending = byRef.get(item.ref);
+      if (pending) await received(pending, item);
+      // The run stopped: the batch's query is cancelled (the source stops when this loop does).
+      if (broken) break;
+    }
   };
 
   try {
-    for await (const row of selected.rows) {
-      // Backpressure: never read more sessions than the workers can take, so memory stays flat.
-      await fetching.onSizeLessThan(input.concurrency);
-      if (broken) break;
-      result.selected++;
-      // Once the run stopped, the sessions still queued are dropped (clear() rejects them): not an error of theirs.
-      fetching.add(() => fetchOne(row)).catch((error: unknown) => (broken ? undefined : stop(error)));
+    if (source.batch) {
+      // One batch at a time, as large as the source says (bounded by rows); the writer stage runs alongside.
+      let batch: Pending[] = [];
+      for await (const row of selected.rows) {
+        if (broken) break;
+        result.selected++;
+        const pending = await prepare(row);
+        if (pending) batch.push(pending);
+        if (batch.length >= source.batch.nextBatchSize()) {
+          await fetchBatch(batch);
+          batch = [];
+        }
+      }
+      if (!broken) await fetchBatch(batch);
+    } else {
+      for await (const row of selected.rows) {
+        // Backpressure: never read more sessions than the workers can take, so memory stays flat.
+        await fetching.onSizeLessThan(input.concurrency);
+        if (broken) break;
+        result.selected++;
+        // Once the run stopped, the sessions still queued are dropped (clear() rejects them): not an error of theirs.
+        fetching.add(() => fetchOne(row)).catch((error: unknown) => (broken ? undefined : stop(error)));
+      }
     }
   } catch (error) {
-    // The selection's next page failed: let the sessions in flight finish and journal, then stop.
+    // The selection's next page failed (or, for batches, the journal or a batch): let the sessions in flight finish
+    // and journal, then stop.
     stop(error);
   }
   await fetching.onIdle();
   await writing.onIdle();
   result.requests = source.stats.requests;
   result.retries = source.stats.retries;
+  const newest = source.newestEntry?.();
+  if (newest !== undefined) result.newestEntryAt = iso(newest);
   if (broken) {
     await journal.close();
     throw broken;

@@ -121,6 +121,7 @@ export async function getTranscript(input: GetInput, events: GetEvents): Promise
     complete: read.incomplete === null,
     incompleteReason: read.incomplete,
     source: sourceLabel(source.name),
+    ...(read.columns ? { columns: read.columns } : {}),
   };
   const result = conversationDocument(header, entries);
   const lines = (): Iterable<string> =>

@@ -2,7 +2,7 @@
  * What every output format is given, and what it is: a strategy that renders a conversation as text chunks (a
  * 10,000-entry conversation is written piece by piece, never built as one string), with its file extension.
  */
-import type { IncompleteReason } from '../../sources/api/paging.js';
+import type { IncompleteReason } from '../../sources/source.js';
 import type { TranscriptEntry } from '../normalize.js';
 
 /** The conversation a format renders: who and what it is, and its entries in their one order. */
@@ -18,6 +18,8 @@ export type TranscriptHeader = {
   incompleteReason: IncompleteReason | null;
   /** Where the entries came from, in words (e.g. "Conversation Data API"), for the formats that show it. */
   source?: string;
+  /** A source whose entries are rows (Data Cloud): its columns, which the json document carries next to the rows. */
+  columns?: Array<{ name: string; type?: string }>;
 };
 
 export type Rendering = { header: TranscriptHeader; entries: readonly TranscriptEntry[]; utc: boolean };

@@ -2,7 +2,7 @@
  * `json`: the conversation as one document, the same object `get --json` returns as its result: who it is, whether
  * it is complete, and the entries exactly as the source returned them, in their one order.
  */
-import type { IncompleteReason } from '../../sources/api/paging.js';
+import type { IncompleteReason } from '../../sources/source.js';
 import type { RawEntry } from '../../sources/source.js';
 import type { Format, TranscriptHeader } from './format.js';
 
@@ -17,8 +17,10 @@ export type ConversationDocument = {
    * more (get then exits 7; export records the session as partial). True when every entry asked for was read.
    */
   complete: boolean;
-  /** Why the transcript is incomplete: 'page-cap', 'stuck', 'no-timestamp' or 'unrecognised-envelope'; null when complete. */
+  /** Why the transcript is incomplete: 'page-cap', 'stuck', 'no-timestamp', 'unrecognised-envelope' (paging), or 'short-result' (Data Cloud returned fewer rows than it counted); null when complete. */
   incompleteReason: IncompleteReason | null;
+  /** Only for a source whose entries are rows (Data Cloud): each entry is a row keyed by these columns' names. */
+  columns?: Array<{ name: string; type?: string }>;
   /** The source's entries exactly as returned, in the one order (oldest first; transcript/order.ts). */
   entries: RawEntry[];
 };
@@ -29,6 +31,7 @@ export const conversationDocument = (header: TranscriptHeader, entries: RawEntry
   entryCount: entries.length,
   complete: header.complete,
   incompleteReason: header.incompleteReason,
+  ...(header.columns ? { columns: header.columns } : {}),
   entries,
 });
 
