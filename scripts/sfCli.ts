@@ -10,7 +10,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,15 +94,37 @@ export type PackedPlugin = {
 };
 
 /**
+ * A copy of the working tree to pack from, so that prepack's release build never replaces the repo's own lib/ (tests
+ * running side by side, as in .ci/run, use it): the files git tracks or would track (uncommitted changes included),
+ * and node_modules as a symlink to the repo's. Removed by the caller.
+ */
+async function workingCopy(): Promise<string> {
+  const copy = await mkdtemp(join(tmpdir(), 'plugin-pack-src-'));
+  const listed = await runProcess('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, env: process.env });
+  if (listed.code !== 0) throw new Error(`git ls-files failed in ${ROOT}: ${listed.stderr.slice(0, 400)}`);
+  for (const file of listed.stdout.split('\0').filter(Boolean)) {
+    if (!existsSync(join(ROOT, file))) continue; // deleted, not yet committed
+    // eslint-disable-next-line no-await-in-loop
+    await mkdir(dirname(join(copy, file)), { recursive: true });
+    // eslint-disable-next-line no-await-in-loop
+    await copyFile(join(ROOT, file), join(copy, file));
+  }
+  await symlink(join(ROOT, 'node_modules'), join(copy, 'node_modules'), 'junction');
+  return copy;
+}
+
+/**
  * `npm pack` of the repo into `destination`. With `scripts` (default) npm runs prepack, which makes lib/ the release
- * bundle (npm run build:release), as npm publish would; `scripts: false` packs lib/ as it is (--ignore-scripts), e.g.
- * the plain tsc build of `npm run build`, which is what the package shipped before it was bundled.
+ * bundle (npm run build:release), as npm publish would; that happens in a copy of the working tree (workingCopy), so
+ * the repo's lib/ stays as it is. `scripts: false` packs the repo's lib/ as it is (--ignore-scripts), e.g. the plain
+ * tsc build of `npm run build`, which is what the package shipped before it was bundled.
  */
 export async function packPlugin(destination: string, options: { scripts?: boolean } = {}): Promise<PackedPlugin> {
   await mkdir(destination, { recursive: true });
   const args = ['pack', '--json', '--pack-destination', destination, ...(options.scripts === false ? ['--ignore-scripts'] : [])];
+  const cwd = options.scripts === false ? ROOT : await workingCopy();
   // npm prints the lifecycle scripts' output before the JSON: the JSON is the last top-level array.
-  const run = await runProcess('npm', args, { cwd: ROOT, env: process.env, timeoutMs: 600_000 });
+  const run = await runProcess('npm', args, { cwd, env: process.env, timeoutMs: 600_000 }).finally(() => (cwd === ROOT ? undefined : rm(cwd, { recursive: true, force: true })));
   const start = run.stdout.lastIndexOf('\n[\n');
   const json = run.stdout.slice(start < 0 ? run.stdout.indexOf('[') : start + 1);
   let packed: Array<{ name: string; version: string; filename: string; size: number; unpackedSize: number; entryCount: number; files: Array<{ path: string }> }>;
