@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { bundle } from '../../messages.js';
+import { eventPrefix, entryTypeLabel, isMessageType, participantOf } from '../labels.js';
 import { obj, senderLabel, type TranscriptEntry } from '../normalize.js';
 import { formatInstant } from '../time.js';
 import type { Format, TranscriptHeader } from './format.js';
@@ -48,42 +49,13 @@ export function inert(text: string): string {
 
 // ---- who said it ----------------------------------------------------------------------------------------------
 
-/** Role, app type and entry type spellings vary by source (EndUser, END_USER, end-user): compare them folded. */
-const fold = (value: string | undefined): string => (value ?? '').toLowerCase().replace(/[\s_-]/g, '');
-
-const CUSTOMER_ROLES = new Set(['enduser', 'customer', 'visitor', 'guest', 'contact']);
-const AGENT_ROLES = new Set(['agent', 'supervisor', 'humanagent', 'representative']);
-const BOT_ROLES = new Set(['chatbot', 'bot', 'einsteinbot', 'virtualagent', 'aiagent', 'agentforce']);
-const SYSTEM_ROLES = new Set(['system', 'router', 'routing', 'platform']);
-// Used only when the role is missing or unknown. GUESS: the customer's app types are messaging channels.
-const CUSTOMER_APPS = new Set(['iamessage', 'whatsapp', 'sms', 'text', 'facebook', 'messenger', 'line', 'applemessagesforbusiness', 'abc']);
-const SYSTEM_APPS = new Set(['conversation', 'system', 'router', 'routing']);
-/** Entry types that carry something a participant said; every other type (ParticipantChanged, RoutingResult, …) is an event. */
-const MESSAGE_TYPES = new Set(['message', 'text']);
-
 type Who = Pick<TranscriptEntry, 'senderRole' | 'senderAppType' | 'entryType'>;
-
-/** Who sent it: customer, agent, bot, system (a note), or unknown. */
-function participant(e: Who): 'customer' | 'agent' | 'bot' | 'system' | 'unknown' {
-  const role = fold(e.senderRole);
-  const app = fold(e.senderAppType);
-  if (CUSTOMER_ROLES.has(role)) return 'customer';
-  if (SYSTEM_ROLES.has(role)) return 'system';
-  if (BOT_ROLES.has(role)) return 'bot';
-  // An agent-role sender from a bot app (an Agentforce agent) is a bot.
-  if (AGENT_ROLES.has(role)) return BOT_ROLES.has(app) ? 'bot' : 'agent';
-  if (BOT_ROLES.has(app)) return 'bot';
-  if (AGENT_ROLES.has(app)) return 'agent';
-  if (CUSTOMER_APPS.has(app)) return 'customer';
-  if (SYSTEM_APPS.has(app)) return 'system';
-  return 'unknown';
-}
 
 /** Where an entry is drawn. Decided here only: the page, the counts and the index all ask this. */
 export function sideOf(e: Who): Side {
-  const type = fold(e.entryType);
-  if (type && !MESSAGE_TYPES.has(type)) return 'note';
-  const who = participant(e);
+  // Who sent it, and what is a message, are decided once for every format (transcript/labels.ts).
+  if (e.entryType?.trim() && !isMessageType(e.entryType)) return 'note';
+  const who = participantOf(e);
   if (who === 'system') return 'note';
   return who === 'unknown' ? 'other' : who;
 }
@@ -301,10 +273,10 @@ function entryHtml(e: TranscriptEntry, utc: boolean): string {
   const side = sideOf(e);
   if (side === 'note') {
     const type = e.entryType;
-    // Events read "[ParticipantChanged] operation=add …": the type becomes the note's label.
-    const prefix = type ? `[${type}]` : undefined;
+    // Events read "[Participant changed] operation=add …": the type's label becomes the note's label.
+    const prefix = type ? eventPrefix(type) : undefined;
     const detail = prefix && e.text.startsWith(prefix) ? e.text.slice(prefix.length).trim() : e.text;
-    const what = type && !MESSAGE_TYPES.has(fold(type)) ? type : senderLabel(e);
+    const what = type && !isMessageType(type) ? entryTypeLabel(type) ?? type : senderLabel(e);
     return `<li class="note"><bdi class="what">${inert(what)}</bdi><span class="detail" dir="auto">${inert(detail)}</span>${timeHtml(e.time, utc)}</li>\n`;
   }
   const { text, chips } = splitChips(e);

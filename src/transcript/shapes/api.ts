@@ -7,13 +7,12 @@
 import { decodeHTML } from 'entities';
 import { orderTime } from '../../sources/api/entryTime.js';
 import type { ConversationEntry } from '../../sources/api/page.js';
+import { canonicalAppType, canonicalEntryType, canonicalRole, eventPrefix } from '../labels.js';
 import { obj, str, type Shape, type TranscriptEntry } from './shape.js';
 
 type Obj = Record<string, unknown>;
 
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-
-
 
 const titleOf = (item: unknown): string | undefined => {
   const o = obj(item);
@@ -72,9 +71,10 @@ export function entryText(entry: ConversationEntry): string {
   const payload = obj(entry.entryPayload);
   const text = str(entry.messageText) ?? payloadText(obj(payload?.abstractMessage) ?? payload);
   if (text) return decodeHTML(text);
-  const type = str(entry.entryType) ?? 'non-text entry';
+  // An event (or a message with nothing readable): its type's label, then a summary of its payload.
+  const prefix = eventPrefix(str(entry.entryType));
   const summary = payload ? compactSummary(payload) : '';
-  return decodeHTML(summary ? `[${type}] ${summary}` : `[${type}]`);
+  return decodeHTML(summary ? `${prefix} ${summary}` : prefix);
 }
 
 function normalizeEntry(entry: ConversationEntry): TranscriptEntry {
@@ -82,11 +82,11 @@ function normalizeEntry(entry: ConversationEntry): TranscriptEntry {
   const name = str(sender?.name) ?? str(sender?.displayName);
   return {
     time: orderTime(entry),
-    senderRole: str(sender?.role),
-    senderAppType: str(sender?.appType),
+    senderRole: canonicalRole(str(sender?.role)),
+    senderAppType: canonicalAppType(str(sender?.appType)),
     senderSubject: str(sender?.subject),
     senderName: name,
-    entryType: str(entry.entryType),
+    entryType: canonicalEntryType(str(entry.entryType)),
     text: entryText(entry),
     identifier: str(entry.identifier),
     raw: entry,
