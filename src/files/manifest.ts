@@ -9,15 +9,19 @@ import { lstat, open, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { MAX_CONVERSATION_ID_LENGTH, isRecordId } from '../input/ids.js';
+import { SOURCE_NAMES, type SourceName } from '../sources/source.js';
 import { writeFileAtomically } from './output.js';
 
 export const MANIFEST = 'manifest.jsonl';
 
 export type ManifestLine = {
+  /** The conversation's record Id: a MessagingSession's (0Mw…) or, for a voice call, the VoiceCall's (0LQ…). The file is named after it. */
   sessionId: string;
   conversationIdentifier: string | null;
   /** `partial`: written, but the conversation's paging stopped short (reason says why); fetched again on resume. */
   status: 'exported' | 'partial' | 'no-conversation' | 'failed';
+  /** The source that returned the entries (or was tried): conversation-data, connect or conversation-entry. */
+  source?: SourceName;
   entryCount?: number;
   file?: string;
   sha256?: string;
@@ -65,6 +69,7 @@ export function isManifestLine(value: unknown): value is JournalLine {
     (l.conversationIdentifier === null || (typeof l.conversationIdentifier === 'string' && l.conversationIdentifier.length <= MAX_CONVERSATION_ID_LENGTH)) &&
     typeof l.status === 'string' &&
     STATUSES.has(l.status) &&
+    optional(l.source, (v) => (SOURCE_NAMES as readonly unknown[]).includes(v)) &&
     optional(l.entryCount, isCount) &&
     optional(l.file, (f) => typeof f === 'string' && f.startsWith(`${l.sessionId as string}.`) && /^[A-Za-z0-9]+\.[a-z]+$/.test(f)) &&
     optional(l.sha256, (h) => typeof h === 'string' && /^[0-9a-f]{64}$/.test(h)) &&

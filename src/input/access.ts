@@ -2,8 +2,8 @@
  * How the entries are to be reached, as the user asked (--api, --client-id, --api-version) and the environment says
  * (input/settings.ts), checked before any request. get, export and doctor share it.
  */
-import { ExitCode, fail } from '../messages.js';
-import type { SourceName } from '../sources/source.js';
+import { bundle, ExitCode, fail } from '../messages.js';
+import type { ApiChoice } from '../sources/source.js';
 import { printable } from './ids.js';
 import { readSettings, type Settings } from './settings.js';
 
@@ -12,15 +12,18 @@ export const MIN_API_VERSION = '55.0';
 
 export const compareVersions = (a: string, b: string): number => Number(a) - Number(b);
 
+const sources = bundle('sources');
+
 export type AccessInput = {
-  api?: SourceName;
+  /** Default auto: the source is chosen per conversation (sources/auto.ts). */
+  api?: ApiChoice;
   /** An External Client App consumer key: the entries token comes by client credentials (secret from the environment). */
   clientId?: string;
   apiVersion?: string;
   env?: NodeJS.ProcessEnv;
 };
 
-export type CheckedAccess = { api: SourceName; clientId?: string; apiVersion?: string; settings: Settings };
+export type CheckedAccess = { api: ApiChoice; clientId?: string; apiVersion?: string; settings: Settings };
 
 /**
  * Throws a named error (exit 2) for the first bad value. `requireSecret: false` (doctor) doesn't stop on a missing
@@ -32,7 +35,8 @@ export function checkAccess(input: AccessInput, { requireSecret = true } = {}): 
   }
   if (input.clientId !== undefined && !input.clientId.trim()) throw fail('InvalidClientId', ExitCode.InvalidInput, [printable(input.clientId)]);
   if (input.clientId !== undefined && input.api === 'connect') throw fail('ClientIdWithConnect', ExitCode.InvalidInput);
+  if (input.clientId !== undefined && input.api === 'conversation-entry') throw sources.fail('ClientIdWithEntries', ExitCode.InvalidInput);
   const clientSecret = input.clientId === undefined ? 'no' : requireSecret ? 'required' : 'optional';
   const settings = readSettings(input.env ?? process.env, { clientSecret });
-  return { api: input.api ?? 'conversation-data', clientId: input.clientId, apiVersion: input.apiVersion, settings };
+  return { api: input.api ?? 'auto', clientId: input.clientId, apiVersion: input.apiVersion, settings };
 }

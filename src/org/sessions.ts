@@ -7,6 +7,7 @@ import type { Connection } from '@salesforce/core';
 import PQueue from 'p-queue';
 import type { Selection } from '../input/selection.js';
 import { ExitCode, fail } from '../messages.js';
+import type { RecordKind } from '../sources/source.js';
 import { sanitizeLine } from '../sanitize.js';
 import { coreProxy, unreachableError } from './network.js';
 import { isAuthFailure } from './org.js';
@@ -17,10 +18,11 @@ export const sessionQuery = (sessionId18: string): string =>
   `SELECT Conversation.ConversationIdentifier FROM MessagingSession WHERE Id = '${sessionId18}'`;
 
 /**
- * Returns the ConversationIdentifier of the session. `sessionId18` must already be validated (ids.ts),
- * which is what makes it safe to put in the query.
+ * The ConversationIdentifier of the session, or null when it has no Conversation (a standard channel's session, whose
+ * entries are ConversationEntry records): one query, all that `--api auto` needs to decide. `sessionId18` must
+ * already be validated (ids.ts), which is what makes it safe to put in the query.
  */
-export async function resolveConversationIdentifier(conn: Connection, sessionId18: string, orgId: string): Promise<string> {
+export async function sessionConversation(conn: Connection, sessionId18: string, orgId: string): Promise<string | null> {
   let records: SessionRecord[];
   try {
     records = (await conn.query<SessionRecord>(sessionQuery(sessionId18))).records;
@@ -28,7 +30,12 @@ export async function resolveConversationIdentifier(conn: Connection, sessionId1
     throw queryError(error, sessionId18, orgId, conn.instanceUrl);
   }
   if (records.length === 0) throw fail('SessionNotFound', ExitCode.NotFound, [sessionId18, orgId], [sessionId18]);
-  const identifier = records[0].Conversation?.ConversationIdentifier;
+  return records[0].Conversation?.ConversationIdentifier ?? null;
+}
+
+/** The ConversationIdentifier of the session; a session without a Conversation is NoConversationError. */
+export async function resolveConversationIdentifier(conn: Connection, sessionId18: string, orgId: string): Promise<string> {
+  const identifier = await sessionConversation(conn, sessionId18, orgId);
   if (!identifier) throw fail('NoConversation', ExitCode.NotFound, [sessionId18]);
   return identifier;
 }
@@ -59,11 +66,16 @@ export function queryFailed(error: unknown, make: (detail: string, code: string)
 export const ID_BATCH = 200;
 
 export type SessionRow = {
+  /** The conversation's record Id: a MessagingSession's, or a VoiceCall's when `kind` says so (org/conversations.ts). */
   sessionId: string;
   conversationIdentifier: string | null;
-  /** MessagingSession.StartTime (ISO-8601) and ChannelType, for an export's index page. */
+  /** MessagingSession.StartTime (VoiceCall.CallStartDateTime; ISO-8601) and ChannelType ('Voice' for a call), for headers and an export's index page. */
   startTime?: string;
   channel?: string;
+  /** Which object sessionId is; a MessagingSession when absent. */
+  kind?: RecordKind;
+  /** The Case the session (MessagingSession.CaseId) or call (VoiceCall.RelatedRecordId) is linked to, when it was selected by case. */
+  caseId?: string;
 };
 
 const soqlDateTime = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -80,13 +92,20 @@ export function conditions(selection: Selection): string[] {
 
 const FIELDS = 'SELECT Id, StartTime, ChannelType, Conversation.ConversationIdentifier FROM MessagingSession';
 
-type Row = { Id: string; StartTime?: string | null; ChannelType?: string | null; Conversation?: { ConversationIdentifier?: string | null } | null };
+type Row = {
+  Id: string;
+  StartTime?: string | null;
+  ChannelType?: string | null;
+  CaseId?: string | null;
+  Conversation?: { ConversationIdentifier?: string | null } | null;
+};
 
 const toSession = (r: Row): SessionRow => ({
   sessionId: r.Id,
   conversationIdentifier: r.Conversation?.ConversationIdentifier ?? null,
   startTime: r.StartTime ?? undefined,
   channel: r.ChannelType ?? undefined,
+  ...(r.CaseId ? { caseId: r.CaseId } : {}),
 });
 
 /** The SOQL statements for an id selection: one per batch of 200 ids. */
@@ -158,6 +177,21 @@ export async function selectSessions(conn: Connection, selection: Selection, org
     missing: filtered ? [] : missing,
     notSelected: filtered ? missing.length : 0,
   };
+}
+
+/**
+ * The sessions of some cases (MessagingSession.CaseId), one query per batch of 200 case Ids, run `concurrency` at a
+ * time. The Ids must be validated 18-character Case Ids.
+ */
+export async function sessionsOfCases(conn: Connection, caseIds: readonly string[], orgId: string, concurrency = 1): Promise<SessionRow[]> {
+  const queue = new PQueue({ concurrency });
+  const batches: Array<Promise<{ records: Row[] }>> = [];
+  for (let i = 0; i < caseIds.length; i += ID_BATCH) {
+    const ids = caseIds.slice(i, i + ID_BATCH).map((id) => `'${id}'`).join(',');
+    const soql = `SELECT Id, StartTime, ChannelType, CaseId, Conversation.ConversationIdentifier FROM MessagingSession WHERE CaseId IN (${ids})`;
+    batches.push(queue.add(() => query(conn, orgId, () => conn.query<Row>(soql))) as Promise<{ records: Row[] }>);
+  }
+  return (await Promise.all(batches)).flatMap((batch) => batch.records.map(toSession));
 }
 
 /** Runs a MessagingSession query, turning its failures into named errors. */

@@ -1,6 +1,7 @@
 /*
- * Every way to read a conversation's entries is a source behind this one interface. Today: the Conversation Data API
- * and the Connect REST API (sources/api/, one client and paging model for both). A source owns its host, its token
+ * Every way to read a conversation's entries is a source behind this one interface: the Conversation Data API and
+ * the Connect REST API (sources/api/, one client and paging model for both), and the ConversationEntry records read
+ * by SOQL (sources/conversationEntry.ts). A source owns its host, its token
  * and how it is renewed, its paging and its retries; use cases only ask it for a conversation's entries, and order
  * what comes back with transcript/order.ts. sources/open.ts picks the source for a run.
  */
@@ -8,17 +9,26 @@ import type { IncompleteReason } from './api/paging.js';
 
 export type RawEntry = Record<string, unknown>;
 
-export const SOURCE_NAMES = ['conversation-data', 'connect'] as const;
+export const SOURCE_NAMES = ['conversation-data', 'connect', 'conversation-entry'] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
+
+/** What --api takes: `auto` (the default: the source is chosen per conversation, sources/auto.ts) or a source. */
+export const API_CHOICES = ['auto', ...SOURCE_NAMES] as const;
+export type ApiChoice = (typeof API_CHOICES)[number];
+
+/** The records a conversation belongs to. */
+export type RecordKind = 'MessagingSession' | 'VoiceCall';
 
 /**
  * One conversation to read, as the org knows it: the record the user named or a selection found (a MessagingSession,
  * 0Mw…), and its Conversation's identifier when it has one. A source takes what it needs: the APIs the identifier.
  */
 export type ConversationRef = {
-  /** The MessagingSession's 18-character Id; null when the user gave the conversation identifier itself. */
+  /** The MessagingSession's (or VoiceCall's) 18-character Id; null when the user gave the conversation identifier itself. */
   recordId: string | null;
   conversationIdentifier: string | null;
+  /** Which object recordId is (default MessagingSession). */
+  kind?: RecordKind;
 };
 
 export type ReadOptions = {
