@@ -73,12 +73,15 @@ const SHARED_API_HOSTS = /^((test|dev)\.)?api\.salesforce\.com$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_DEPTH = 8;
 
+/** A record Id, not a field name of 15 or 18 letters (abstractMessage): Ids carry digits (0Mw5g00000AbCdE). */
+const looksLikeId = (key: string): boolean => isRecordId(key) && (key.match(/\d/g)?.length ?? 0) >= 3;
+
 /**
  * A key as a schema name, or "(key)" when it could be a value: only a plain identifier (letters, digits, _ and $,
  * at most 64 characters) that is neither a record Id nor a UUID is kept.
  */
 export function safeKey(key: string): string {
-  return /^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/.test(key) && !isRecordId(key) && !UUID.test(key) ? key : '(key)';
+  return /^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/.test(key) && !looksLikeId(key) && !UUID.test(key) ? key : '(key)';
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
