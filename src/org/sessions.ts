@@ -12,17 +12,18 @@ import { sanitizeLine } from '../sanitize.js';
 import { coreProxy, unreachableError } from './network.js';
 import { isAuthFailure } from './org.js';
 
-type SessionRecord = { Conversation?: { ConversationIdentifier?: string | null } | null };
+type SessionRecord = { StartTime?: string | null; ChannelType?: string | null; Conversation?: { ConversationIdentifier?: string | null } | null };
 
 export const sessionQuery = (sessionId18: string): string =>
-  `SELECT Conversation.ConversationIdentifier FROM MessagingSession WHERE Id = '${sessionId18}'`;
+  `SELECT StartTime, ChannelType, Conversation.ConversationIdentifier FROM MessagingSession WHERE Id = '${sessionId18}'`;
 
 /**
- * The ConversationIdentifier of the session, or null when it has no Conversation (a standard channel's session, whose
- * entries are ConversationEntry records): one query, all that `--api auto` needs to decide. `sessionId18` must
- * already be validated (ids.ts), which is what makes it safe to put in the query.
+ * The session: its ConversationIdentifier, or null when it has no Conversation (a standard channel's session, whose
+ * entries are ConversationEntry records), its start and its channel. One query, all that `--api auto` needs to
+ * decide and a header shows. `sessionId18` must already be validated (ids.ts), which is what makes it safe to put in
+ * the query.
  */
-export async function sessionConversation(conn: Connection, sessionId18: string, orgId: string): Promise<string | null> {
+export async function lookupSession(conn: Connection, sessionId18: string, orgId: string): Promise<SessionRow> {
   let records: SessionRecord[];
   try {
     records = (await conn.query<SessionRecord>(sessionQuery(sessionId18))).records;
@@ -30,12 +31,19 @@ export async function sessionConversation(conn: Connection, sessionId18: string,
     throw queryError(error, sessionId18, orgId, conn.instanceUrl);
   }
   if (records.length === 0) throw fail('SessionNotFound', ExitCode.NotFound, [sessionId18, orgId], [sessionId18]);
-  return records[0].Conversation?.ConversationIdentifier ?? null;
+  const [record] = records;
+  return {
+    sessionId: sessionId18,
+    kind: 'MessagingSession',
+    conversationIdentifier: record.Conversation?.ConversationIdentifier ?? null,
+    startTime: record.StartTime ?? undefined,
+    channel: record.ChannelType ?? undefined,
+  };
 }
 
 /** The ConversationIdentifier of the session; a session without a Conversation is NoConversationError. */
 export async function resolveConversationIdentifier(conn: Connection, sessionId18: string, orgId: string): Promise<string> {
-  const identifier = await sessionConversation(conn, sessionId18, orgId);
+  const identifier = (await lookupSession(conn, sessionId18, orgId)).conversationIdentifier;
   if (!identifier) throw fail('NoConversation', ExitCode.NotFound, [sessionId18]);
   return identifier;
 }

@@ -74,6 +74,9 @@ const APP_TYPES = new Map<string, string>(
   )
 );
 
+/** A plain name (letters, digits, spaces, _ and -), which can be respelled; anything else is kept as it came. */
+const NAME = /^[A-Za-z][A-Za-z0-9 _-]*$/;
+
 /** Words of a name however it is spelled: PARTICIPANT_CHANGED, participant-changed, participantChanged, ParticipantChanged. */
 function words(value: string): string[] {
   const parts = value.trim().split(/[\s_-]+/).filter(Boolean);
@@ -87,7 +90,9 @@ function words(value: string): string[] {
  */
 export function canonicalEntryType(value: string | undefined): string | undefined {
   if (!value?.trim()) return undefined;
-  return KNOWN_TYPES.get(fold(value)) ?? words(value).map((w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()).join('');
+  const known = KNOWN_TYPES.get(fold(value));
+  if (known) return known;
+  return NAME.test(value.trim()) ? words(value).map((w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()).join('') : value.trim();
 }
 
 /** A readable label for an entry type: a known type's from the messages, any other's from its words (Voice call ended). */
@@ -96,6 +101,7 @@ export function entryTypeLabel(value: string | undefined): string | undefined {
   if (type === undefined) return undefined;
   const key = `entryType.${type}`;
   if (labels.has(key)) return labels.text(key);
+  if (!NAME.test((value as string).trim())) return type;
   const all = words(value as string).map((w) => w.toLowerCase());
   return all.length ? `${all[0].charAt(0).toUpperCase()}${all[0].slice(1)} ${all.slice(1).join(' ')}`.trim() : type;
 }

@@ -16,7 +16,7 @@ import { bundle, ExitCode, fail } from '../messages.js';
 import { caseConversations, kindOf, voiceCallConversation } from '../org/conversations.js';
 import { coreProxy, ownProxy, showProxy, unreachableError } from '../org/network.js';
 import { connectionFor, loadOrg, refresh } from '../org/org.js';
-import { sessionConversation } from '../org/sessions.js';
+import { lookupSession } from '../org/sessions.js';
 import { sanitizeText } from '../sanitize.js';
 import { decide, explain, type Decision } from '../sources/auto.js';
 import { contractRecorder, type Observe, type Recorder } from '../sources/contract.js';
@@ -190,7 +190,7 @@ async function lookup(conn: Connection, orgId: string, named: Named, checks: Che
   }
   try {
     let refs: ConversationRef[];
-    if (sessionId18) refs = [{ recordId: sessionId18, conversationIdentifier: await sessionConversation(conn, sessionId18, orgId), kind: 'MessagingSession' }];
+    if (sessionId18) refs = [refOf(await lookupSession(conn, sessionId18, orgId))];
     else if (voiceCallId18) refs = [refOf(await voiceCallConversation(conn, voiceCallId18, orgId))];
     else refs = (await caseConversations(conn, caseKey as CaseKey, orgId)).conversations.map(refOf);
     const lines = refs.map((r) =>

@@ -301,6 +301,11 @@ async function exportSessions({ input, events, startedAt }: Run, { source, journ
     const decision: Decision = source.decide(ref);
     // Without a Conversation, only the ConversationEntry records can hold it (auto reads them; an API can't).
     if (!row.conversationIdentifier && decision.source !== 'conversation-entry') return done({ ...base, status: 'no-conversation' });
+    // Resume: a session an earlier run found without a Conversation and without records is done, as an exported one is.
+    const earlier = journal.previous.get(row.sessionId);
+    if (!row.conversationIdentifier && earlier?.status === 'no-conversation' && earlier.source === 'conversation-entry') {
+      return done({ ...base, status: 'no-conversation', source: 'conversation-entry' });
+    }
     const file = `${row.sessionId}.${format.extension}`;
     // What the org returned becomes a file name only if it is a record Id (and so a plain name inside the directory).
     // The conversation identifier never becomes part of a path (only of a URL, encoded), so it is sent as it came.

@@ -15,7 +15,7 @@ import { checkOutputFile, removeStaleTempFiles, writeFileAtomically } from '../f
 import { bundle, ExitCode, messages } from '../messages.js';
 import { caseConversations, kindOf, voiceCallConversation } from '../org/conversations.js';
 import { connectionFor, loadOrg, refresh } from '../org/org.js';
-import { sessionConversation, type SessionRow } from '../org/sessions.js';
+import { lookupSession, type SessionRow } from '../org/sessions.js';
 import type { RetryPolicy } from '../sources/api/retry.js';
 import { needsRecord } from '../sources/conversationEntry.js';
 import { openSource, sourceLabel, type OpenedSource, type SourcedRead } from '../sources/open.js';
@@ -162,7 +162,7 @@ export async function getTranscript(input: GetInput, events: GetEvents): Promise
   let targets: Target[];
   let caseFound: Awaited<ReturnType<typeof caseConversations>> | undefined;
   if (sessionId18) {
-    targets = [{ ref: { recordId: sessionId18, conversationIdentifier: await sessionConversation(conn, sessionId18, orgId), kind: 'MessagingSession' } }];
+    targets = [targetOf(await lookupSession(conn, sessionId18, orgId))];
   } else if (voiceCallId18) {
     targets = [targetOf(await voiceCallConversation(conn, voiceCallId18, orgId))];
   } else if (caseKey) {

@@ -80,6 +80,8 @@ describe('conversation entries get (integration)', function () {
       entryCount: entriesOf(CONVERSATIONS.short).length,
       complete: true,
       incompleteReason: null,
+      // Which source --api auto used.
+      source: 'conversation-data',
       entries: entriesOf(CONVERSATIONS.short),
     });
     // Off a terminal the document is plain JSON, two-space indented, one trailing newline (jsonOutput.ts).
