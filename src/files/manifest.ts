@@ -55,6 +55,10 @@ const isIndexFields = (value: unknown): boolean => {
   );
 };
 
+/** The status, and the source where a line has one. */
+const isStatusAndSource = (l: Record<string, unknown>): boolean =>
+  typeof l.status === 'string' && STATUSES.has(l.status) && optional(l.source, (v) => (SOURCE_NAMES as readonly unknown[]).includes(v));
+
 /**
  * A line as this plugin writes it: the manifest is a file anyone with access to the directory can edit, and a resumed
  * run trusts what it says (skipped sessions are reported from it), so every field is checked. Anything else, such as
@@ -67,9 +71,7 @@ export function isManifestLine(value: unknown): value is JournalLine {
     typeof l.sessionId === 'string' &&
     isRecordId(l.sessionId) &&
     (l.conversationIdentifier === null || (typeof l.conversationIdentifier === 'string' && l.conversationIdentifier.length <= MAX_CONVERSATION_ID_LENGTH)) &&
-    typeof l.status === 'string' &&
-    STATUSES.has(l.status) &&
-    optional(l.source, (v) => (SOURCE_NAMES as readonly unknown[]).includes(v)) &&
+    isStatusAndSource(l) &&
     optional(l.entryCount, isCount) &&
     optional(l.file, (f) => typeof f === 'string' && f.startsWith(`${l.sessionId as string}.`) && /^[A-Za-z0-9]+\.[a-z]+$/.test(f)) &&
     optional(l.sha256, (h) => typeof h === 'string' && /^[0-9a-f]{64}$/.test(h)) &&

@@ -137,7 +137,7 @@ export function checkCase(value: string, where = '--case'): CaseKey {
   if (check.ok && typed.startsWith(CASE_PREFIX)) return { caseId: check.id18 };
   if (check.ok && !/^\d+$/.test(typed)) throw records.fail('CaseIsOtherRecord', ExitCode.InvalidInput, [printable(value), where]);
   // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
-  if (!typed || typed.length > MAX_CASE_NUMBER_LENGTH || /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(typed)) {
+  if (!typed || typed.length > MAX_CASE_NUMBER_LENGTH || /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ufeff]/.test(typed)) {
     throw records.fail('InvalidCase', ExitCode.InvalidInput, [printable(value), where]);
   }
   return { caseNumber: typed };

@@ -106,16 +106,20 @@ export async function checkSelection(input: SelectionInput, now = Date.now()): P
     const excerpt = printable(upTo.length > 24 ? `…${upTo.slice(-24)}` : upTo);
     throw fail('WhereUnbalanced', ExitCode.InvalidInput, [printable(typed), messages.getMessage(`reason.where.${unbalanced.problem}`), unbalanced.position, excerpt]);
   }
-  const voiceCallIds = (input.voiceCallIds ?? []).map((id) => checkVoiceCallId(id));
-  const cases = (input.cases ?? []).map((value) => checkCase(value));
   const filtered = since !== undefined || until !== undefined || channels.length > 0 || where !== undefined;
-  // The filters are MessagingSession conditions: they can't narrow calls, nor a case's conversations.
-  if (filtered && (voiceCallIds.length || cases.length)) throw records.fail('FiltersWithRecords', ExitCode.InvalidInput);
+  const { voiceCallIds, cases } = checkRecords(input, filtered);
   if (!ids.length && !filtered && input.sessionFile === undefined && !voiceCallIds.length && !cases.length) {
     throw records.fail('NoSelector', ExitCode.InvalidInput);
   }
-  const uniqueCases = [...new Map(cases.map((c) => [c.caseId ?? `#${c.caseNumber}`, c])).values()];
-  return { ids: [...new Set(ids)], since, until, channels, where, voiceCallIds: [...new Set(voiceCallIds)], cases: uniqueCases };
+  return { ids: [...new Set(ids)], since, until, channels, where, voiceCallIds, cases };
+}
+
+/** The calls and cases selected, each once. The filters are MessagingSession conditions: they can't narrow these. */
+function checkRecords(input: SelectionInput, filtered: boolean): Pick<Selection, 'voiceCallIds' | 'cases'> {
+  const voiceCallIds = (input.voiceCallIds ?? []).map((id) => checkVoiceCallId(id));
+  const cases = (input.cases ?? []).map((value) => checkCase(value));
+  if (filtered && (voiceCallIds.length || cases.length)) throw records.fail('FiltersWithRecords', ExitCode.InvalidInput);
+  return { voiceCallIds: [...new Set(voiceCallIds)], cases: [...new Map(cases.map((c) => [c.caseId ?? `#${c.caseNumber}`, c])).values()] };
 }
 
 export type WhereProblem = {

@@ -44,7 +44,7 @@ const toRow = (r: CallRecord): SessionRow => ({
 const codeOf = (error: unknown): string | undefined => (error as { errorCode?: string }).errorCode ?? (error as { name?: string }).name;
 
 /** VoiceCall.ConversationId exists only with call monitoring (API 48.0+): without it, the relationship is unknown. */
-const noConversationField = (error: unknown): boolean => codeOf(error) === 'INVALID_FIELD' && /Conversation/.test((error as Error).message ?? '');
+const noConversationField = (error: unknown): boolean => codeOf(error) === 'INVALID_FIELD' && ((error as Error).message ?? '').includes('Conversation');
 
 /** A batch's Ids as a SOQL list. */
 const idList = (ids: readonly string[]): string => ids.map((id) => `'${id}'`).join(',');
@@ -60,14 +60,14 @@ function batches<T>(items: readonly T[]): T[][] {
  * and whether it has VoiceCall at all (Service Cloud Voice).
  */
 export type VoiceCalls = {
-  /** Calls by Id (validated 18-character Ids), one query per 200. */
-  byId(ids: readonly string[]): Promise<SessionRow[]>;
-  /** Calls linked to cases (VoiceCall.RelatedRecordId), one query per 200 case Ids; none when the org has no Voice. */
-  ofCases(caseIds: readonly string[]): Promise<SessionRow[]>;
   /** Set once a query found the org without Voice (VoiceCall INVALID_TYPE). */
   readonly unavailable: boolean;
   /** Set once a query found VoiceCall without ConversationId (no call monitoring): calls are read from ConversationEntry records. */
   readonly unmonitored: boolean;
+  /** Calls by Id (validated 18-character Ids), one query per 200. */
+  byId(ids: readonly string[]): Promise<SessionRow[]>;
+  /** Calls linked to cases (VoiceCall.RelatedRecordId), one query per 200 case Ids; none when the org has no Voice. */
+  ofCases(caseIds: readonly string[]): Promise<SessionRow[]>;
 };
 
 export function voiceCalls(conn: Connection, orgId: string, concurrency = 1): VoiceCalls {
@@ -97,11 +97,17 @@ export function voiceCalls(conn: Connection, orgId: string, concurrency = 1): Vo
   };
 
   return {
-    async byId(ids) {
+    get unavailable(): boolean {
+      return unavailable;
+    },
+    get unmonitored(): boolean {
+      return !monitored;
+    },
+    async byId(ids): Promise<SessionRow[]> {
       const found = await Promise.all(batches(ids).map((batch) => run(`Id IN (${idList(batch)})`, batch.length === 1 ? batch[0] : `${batch.length} Ids`)));
       return found.flat().map(toRow);
     },
-    async ofCases(caseIds) {
+    async ofCases(caseIds): Promise<SessionRow[]> {
       if (!caseIds.length || unavailable) return [];
       try {
         const found = await Promise.all(batches(caseIds).map((batch) => run(`RelatedRecordId IN (${idList(batch)})`, messages.text('label.ofCases'))));
@@ -111,12 +117,6 @@ export function voiceCalls(conn: Connection, orgId: string, concurrency = 1): Vo
         if (unavailable) return [];
         throw error;
       }
-    },
-    get unavailable() {
-      return unavailable;
-    },
-    get unmonitored() {
-      return !monitored;
     },
   };
 }

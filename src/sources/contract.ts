@@ -117,6 +117,7 @@ export function timeUnit(value: unknown): TimeUnit {
 }
 
 const add = <T>(map: Record<string, T[]>, key: string, value: T): void => {
+  // eslint-disable-next-line no-param-reassign -- filling the caller's map is what this helper is for
   const list = (map[key] ??= []);
   if (!list.includes(value)) list.push(value);
 };
@@ -158,8 +159,8 @@ function orderOf(entries: Array<Record<string, unknown>>): ExchangeRecord['order
   return first < last ? 'oldest-first' : 'newest-first';
 }
 
-/** One exchange, described without any value it carried. */
-export function describeExchange(exchange: Exchange): ExchangeRecord {
+/** The parameters sent: their names, and only the values this plugin chose itself. */
+function parametersOf(exchange: Exchange): Record<string, string | number> {
   const parameters: Record<string, string | number> = {};
   for (const [name, value] of exchange.url.searchParams) {
     const key = safeKey(name);
@@ -167,23 +168,27 @@ export function describeExchange(exchange: Exchange): ExchangeRecord {
     else parameters[key] = '(sent)';
   }
   if (exchange.soql) parameters.q = exchange.soql;
+  return parameters;
+}
+
+/** The body's list of entries, where it was, and the envelope's paging fields (their types). */
+function envelopeOf(exchange: Exchange): Pick<ExchangeRecord, 'envelopeKeys' | 'pagingFields' | 'entriesKey'> & { list: Array<Record<string, unknown>>; first: unknown } {
   const body = exchange.body;
-  const envelope = Array.isArray(body) ? body[0] : body;
-  const envelopeKeys = Array.isArray(body) && !isObject(body[0]) ? ['(array)'] : isObject(envelope) ? Object.keys(envelope).map(safeKey) : [];
+  const first: unknown = Array.isArray(body) ? (body as unknown[])[0] : body;
+  const envelopeKeys = Array.isArray(body) && !isObject(first) ? ['(array)'] : isObject(first) ? Object.keys(first).map(safeKey) : [];
   const pagingFields: Record<string, JsonType> = {};
-  let entriesKey: string | null = null;
-  let entries: Array<Record<string, unknown>> = [];
   if (isObject(body)) {
     for (const [k, v] of Object.entries(body)) if (PAGING.has(k)) pagingFields[k] = jsonType(v);
     const key = ENTRY_LISTS.find((k) => Array.isArray(body[k]));
-    if (key) {
-      entriesKey = key;
-      entries = (body[key] as unknown[]).filter(isObject);
-    }
-  } else if (Array.isArray(body) && exchange.status !== null && exchange.status < 300) {
-    entriesKey = '(array)';
-    entries = body.filter(isObject);
+    return { envelopeKeys, pagingFields, entriesKey: key ?? null, list: key ? (body[key] as unknown[]).filter(isObject) : [], first };
   }
+  const answered = Array.isArray(body) && exchange.status !== null && exchange.status < 300;
+  return { envelopeKeys, pagingFields, entriesKey: answered ? '(array)' : null, list: answered ? (body as unknown[]).filter(isObject) : [], first };
+}
+
+/** One exchange, described without any value it carried. */
+export function describeExchange(exchange: Exchange): ExchangeRecord {
+  const { list: entries, first, ...envelope } = envelopeOf(exchange);
   const fields: Record<string, JsonType[]> = {};
   const timestampUnits: Record<string, TimeUnit[]> = {};
   for (const entry of entries) walk(entry, '', fields, timestampUnits, 0);
@@ -191,18 +196,16 @@ export function describeExchange(exchange: Exchange): ExchangeRecord {
     method: exchange.method,
     host: hostOf(exchange),
     path: pathTemplate(exchange.url),
-    parameters,
+    parameters: parametersOf(exchange),
     status: exchange.status,
-    envelopeKeys,
-    pagingFields,
-    entriesKey,
+    ...envelope,
     entries: entries.length,
     limitAsked: exchange.limitAsked ?? null,
     order: orderOf(entries),
     timestampUnits,
     fields,
   };
-  const code = isObject(envelope) ? envelope.errorCode ?? envelope.error : undefined;
+  const code = isObject(first) ? first.errorCode ?? first.error : undefined;
   if (exchange.status !== null && exchange.status >= 300 && typeof code === 'string' && /^[A-Z][A-Z_]{0,63}$/.test(code)) record.errorCode = code;
   return record;
 }

@@ -227,7 +227,7 @@ async function probe(
     if (clientId !== undefined && !access.settings.clientSecret) throw fail('MissingClientSecret', ExitCode.InvalidInput);
     source = await openSource({ ...access, api, clientId, org, conn, warn: () => undefined, retry: PROBE, observe });
     // A random identifier: the answer says whether the token is accepted without touching a real conversation.
-    await source.read(record ?? { recordId: null, conversationIdentifier: real ?? randomUUID() }, { limit: real || record ? PROBE_ENTRIES : 1 });
+    await source.read(record ?? { recordId: null, conversationIdentifier: real ?? randomUUID() }, { limit: real !== undefined || record ? PROBE_ENTRIES : 1 });
     return { source, status: 200 };
   } catch (error) {
     return { source, error };
@@ -281,7 +281,8 @@ function pickCheck(
   const entriesFailed = entries?.error && (entries.error as Error).name !== 'NoConversationError' ? entries.error : undefined;
   if (needsEntries && (!entriesReadable || entriesFailed)) {
     const why = entriesFailed ? messageOf(entriesFailed) : sources.text('pick.notReadable');
-    return check('pick', 'fail', [lines.join(' '), why], entriesFailed ? actionsOf(entriesFailed) || null : null);
+    const actions = entriesFailed ? actionsOf(entriesFailed) : '';
+    return check('pick', 'fail', [lines.join(' '), why], actions === '' ? null : actions);
   }
   const read = entries && entriesTarget && !entries.error ? ` ${sources.text('pick.entriesRead', [entriesTarget.recordId ?? ''])}` : '';
   return check('pick', 'pass', [`${lines.join(' ')}${read}`]);

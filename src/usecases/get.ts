@@ -268,6 +268,7 @@ async function readOne(target: Target, context: ReadContext): Promise<Done> {
   if (context.redact) {
     const redacted = redactConversation(entries);
     ({ entries, transcript } = redacted);
+    // eslint-disable-next-line no-param-reassign -- the run's counts, one warning for every conversation
     for (const kind of REDACTION_KINDS) context.counts[kind] += redacted.counts[kind];
   } else {
     transcript = toTranscript(entries);

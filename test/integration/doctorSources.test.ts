@@ -12,7 +12,7 @@ import { expect } from 'chai';
 import type { SfError } from '@salesforce/core';
 import { to18 } from '../../src/input/ids.js';
 import { runDoctor, type Check, type DoctorInput } from '../../src/usecases/doctor.js';
-import type { ApiEntry } from '../emulator/entries.js';
+import type { ApiEntry, Json } from '../emulator/entries.js';
 import { escapeHtml } from '../emulator/entries.js';
 import { base62, mulberry32, stableUuid } from '../emulator/prng.js';
 import { startEmulator, type Emulator, type SessionRecord } from '../emulator/server.js';
@@ -47,14 +47,15 @@ function personalConversation(seed: number): { api: ApiEntry[]; records: Convers
     const who = people[i % people.length];
     const text = keep(`${pick(WORDS)} ${who.name} ${who.email} ${who.phone} ${pick(WORDS)} ${digits(8)}`);
     const at = keep(start + i * 1500 + Math.floor(next() * 500));
+    const payload: { [key: string]: Json } =
+      i === 3
+        ? { entries: [{ operation: 'add', displayName: who.name, participant: { subject: who.subject } }], [who.email]: keep(`key-${digits(5)}`) }
+        : { abstractMessage: { messageType: 'StaticContentMessage', staticContent: { formatType: 'Text', text } } };
     return {
       identifier: keep(stableUuid(`${seed}/entry/${i}`)),
       entryType: i === 3 ? 'PARTICIPANT_CHANGED' : 'Message',
       messageText: escapeHtml(text),
-      entryPayload:
-        i === 3
-          ? { entries: [{ operation: 'add', displayName: who.name, participant: { subject: who.subject } }], [who.email]: keep(`key-${digits(5)}`) }
-          : { abstractMessage: { messageType: 'StaticContentMessage', staticContent: { formatType: 'Text', text } } },
+      entryPayload: payload,
       sender: { role: i % 2 ? 'Agent' : 'EndUser', appType: 'iamessage', subject: who.subject, name: who.name },
       clientTimestamp: keep(at - 40),
       serverReceivedTimestamp: at,

@@ -110,26 +110,26 @@ export default class ConversationEntriesGet extends ConversationCommand<Conversa
       this.log(messages.text(entries === 1 ? 'info.written.one' : 'info.written', [entries, file]));
     } else if (!this.jsonEnabled()) {
       await writeToStdout(outcome.lines());
-      this.logToStderr(this.summary(outcome, entries));
+      this.logToStderr(summaryOf(outcome, entries));
     }
     return result;
   }
+}
 
-  /** The line after the transcript, on stderr: what was shown, and where it came from. Org data is shown inert. */
-  private summary(outcome: GetOutcome, entries: number): string {
-    const count = entries === 1 ? '.one' : '';
-    if (outcome.case) {
-      const sources = [...new Set(outcome.headers.map((h) => h.source ?? ''))].filter(Boolean).join(', ');
-      return records.text(`info.case${count}`, [sanitizeLine(outcome.case.caseNumber ?? outcome.case.caseId), outcome.headers.length, entries, sources || '-']);
-    }
-    const [header] = outcome.headers;
-    const source = header.source ?? '';
-    if (header.voiceCallId) return records.text(`info.call${count}`, [header.voiceCallId, entries, source]);
-    if (!header.conversationIdentifier) return records.text(`info.session${count}`, [header.sessionId ?? '', entries, source]);
-    // The identifier is the org's data: shown inert, like the transcript.
-    const conversation = sanitizeLine(header.conversationIdentifier);
-    return header.sessionId
-      ? messages.text(`info.summaryWithSession${count}`, [conversation, header.sessionId, entries, source])
-      : messages.text(`info.summary${count}`, [conversation, entries, source]);
+/** The line after the transcript, on stderr: what was shown, and where it came from. Org data is shown inert. */
+function summaryOf(outcome: GetOutcome, entries: number): string {
+  const count = entries === 1 ? '.one' : '';
+  if (outcome.case) {
+    const sources = [...new Set(outcome.headers.map((h) => h.source ?? ''))].filter(Boolean).join(', ');
+    return records.text(`info.case${count}`, [sanitizeLine(outcome.case.caseNumber ?? outcome.case.caseId), outcome.headers.length, entries, sources || '-']);
   }
+  const [header] = outcome.headers;
+  const source = header.source ?? '';
+  if (header.voiceCallId) return records.text(`info.call${count}`, [header.voiceCallId, entries, source]);
+  if (!header.conversationIdentifier) return records.text(`info.session${count}`, [header.sessionId ?? '', entries, source]);
+  // The identifier is the org's data: shown inert, like the transcript.
+  const conversation = sanitizeLine(header.conversationIdentifier);
+  return header.sessionId
+    ? messages.text(`info.summaryWithSession${count}`, [conversation, header.sessionId, entries, source])
+    : messages.text(`info.summary${count}`, [conversation, entries, source]);
 }
