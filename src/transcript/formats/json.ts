@@ -8,15 +8,27 @@ import { iso, type Format, type TranscriptHeader } from './format.js';
 
 /** The conversation as a JSON document: `get --json`'s result, and export's json files. */
 export type ConversationDocument = {
+  /** The 18-character MessagingSession Id, or null when the conversation was given directly (or is a voice call). */
   sessionId: string | null;
-  /** Only for a voice call (then sessionId is null). */
+  /** The 18-character VoiceCall Id, only for a voice call (then sessionId is null). */
   voiceCallId?: string;
+  /** The Conversation's identifier; null for a session or call read from its ConversationEntry records without one. */
   conversationIdentifier: string | null;
   entryCount: number;
+  /**
+   * False when the transcript is known to be incomplete: paging had to stop before the source said there was nothing
+   * more (the command then exits 7). True when every entry asked for (the window, the limit) was read.
+   */
   complete: boolean;
+  /** Why the transcript is incomplete: 'page-cap', 'stuck', 'no-timestamp' or 'unrecognised-envelope'; null when complete. */
   incompleteReason: string | null;
   /** The source that returned the entries: conversation-data, connect or conversation-entry. */
   source: SourceName | null;
+  /**
+   * The source's entries exactly as returned, oldest first: the API's entry objects, or for conversation-entry the
+   * SOQL records of ConversationEntry (Seq, EntryTime, EntryTimeMilliSecs, ActorType, ActorName, EntryType, Message…),
+   * which differ in shape from the API's.
+   */
   entries: RawEntry[];
 };
 
