@@ -12,7 +12,7 @@ export const MIN_API_VERSION = '55.0';
 
 export const compareVersions = (a: string, b: string): number => Number(a) - Number(b);
 
-const sources = bundle('sources');
+const sources = bundle('sources.auto');
 
 export type AccessInput = {
   /** Default auto: the source is chosen per conversation (sources/auto.ts). */

@@ -180,7 +180,8 @@ export async function caseConversations(conn: Connection, key: CaseKey, orgId: s
   }
   const id = caseId as string;
   const calls = voiceCalls(conn, orgId, 2);
-  const [sessions, callRows] = await Promise.all([sessionsOfCases(conn, [id], orgId), calls.ofCases([id])]);
+  const failed = (detail: string, code: string): Error => messages.fail('CaseSessionsQueryFailed', ExitCode.ApiFailed, [detail, code]);
+  const [sessions, callRows] = await Promise.all([sessionsOfCases(conn, [id], orgId, 1, failed), calls.ofCases([id])]);
   const conversations = oldestFirst([...sessions, ...callRows]);
   if (!conversations.length && key.caseId) {
     // Nothing linked: an empty case, or none at all (or a CaseNumber that looks like an Id).

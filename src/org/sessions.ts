@@ -191,25 +191,31 @@ export async function selectSessions(conn: Connection, selection: Selection, org
  * The sessions of some cases (MessagingSession.CaseId), one query per batch of 200 case Ids, run `concurrency` at a
  * time. The Ids must be validated 18-character Case Ids.
  */
-export async function sessionsOfCases(conn: Connection, caseIds: readonly string[], orgId: string, concurrency = 1): Promise<SessionRow[]> {
+export async function sessionsOfCases(
+  conn: Connection,
+  caseIds: readonly string[],
+  orgId: string,
+  concurrency = 1,
+  failed?: (detail: string, code: string) => Error
+): Promise<SessionRow[]> {
   const queue = new PQueue({ concurrency });
   const batches: Array<Promise<{ records: Row[] }>> = [];
   for (let i = 0; i < caseIds.length; i += ID_BATCH) {
     const ids = caseIds.slice(i, i + ID_BATCH).map((id) => `'${id}'`).join(',');
     const soql = `SELECT Id, StartTime, ChannelType, CaseId, Conversation.ConversationIdentifier FROM MessagingSession WHERE CaseId IN (${ids})`;
-    batches.push(queue.add(() => query(conn, orgId, () => conn.query<Row>(soql))) as Promise<{ records: Row[] }>);
+    batches.push(queue.add(() => query(conn, orgId, () => conn.query<Row>(soql), failed)) as Promise<{ records: Row[] }>);
   }
   return (await Promise.all(batches)).flatMap((batch) => batch.records.map(toSession));
 }
 
-/** Runs a MessagingSession query, turning its failures into named errors. */
-async function query<T>(conn: Connection, orgId: string, run: () => PromiseLike<T>): Promise<T> {
+/** Runs a MessagingSession query, turning its failures into named errors (by default, an export selection's). */
+async function query<T>(conn: Connection, orgId: string, run: () => PromiseLike<T>, failed?: (detail: string, code: string) => Error): Promise<T> {
   try {
     return await run();
   } catch (error) {
     throw (
       classifyQueryError(error, orgId, conn.instanceUrl) ??
-      queryFailed(error, (detail, code) => fail('SelectionQueryFailed', ExitCode.ApiFailed, [detail, code]))
+      queryFailed(error, failed ?? ((detail, code) => fail('SelectionQueryFailed', ExitCode.ApiFailed, [detail, code])))
     );
   }
 }

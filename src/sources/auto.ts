@@ -16,7 +16,7 @@
 import { bundle } from '../messages.js';
 import type { ApiChoice, ConversationRef, SourceName } from './source.js';
 
-const messages = bundle('sources');
+const messages = bundle('sources.auto');
 
 /** What auto knows about the run's tokens: whether --client-id gives the API its token, and the org's own token. */
 export type AutoContext = {

@@ -28,7 +28,7 @@ import { conversationEntrySource } from './conversationEntry.js';
 import { rateLimiter, type RateLimit } from './rateLimit.js';
 import type { ApiChoice, ConversationRef, Read, ReadOptions, SourceName } from './source.js';
 
-const own = bundle('sources');
+const own = bundle('sources.auto');
 
 export type OpenInput = {
   /** The source the user chose (default: auto, the source is chosen per conversation). */
