@@ -1,8 +1,9 @@
 /*
  * The real sf CLI, shared by npm run test:sf (scripts/test-sf.ts) and npm run bench (scripts/bench.ts):
  * installs @salesforce/cli and Node 22 from npm into a cache folder outside the repo (once, reused when present),
- * makes an isolated home, links this plugin into sf there (or registers it as an installed plugin, see
- * SfCliOptions.plugin) and authorises the local org emulator with `sf org login access-token`.
+ * makes an isolated home, links this plugin into sf there (or registers it as an installed plugin, or installs the
+ * packed tarball as users do: see SfCliOptions.plugin) and authorises the local org emulator with
+ * `sf org login access-token`.
  *
  * Everything is spawned asynchronously: the emulator runs in the calling process, so a spawnSync would block its
  * event loop and deadlock any sf command that talks to it.
@@ -49,8 +50,8 @@ export type SfCli = {
   /** The set-up steps in order; all ok means sf runs, the plugin is linked and the org is logged in as `alias`. */
   setup: SetupStep[];
   ok: boolean;
-  /** Runs sf with the isolated env, plus `extraEnv` for this command only. */
-  sf(args: string[], options?: Pick<RunOptions, 'input' | 'timeoutMs'>, extraEnv?: NodeJS.ProcessEnv): Promise<ProcessRun>;
+  /** Runs sf with the home's env; `env` adds variables (e.g. SF_LOG_LEVEL) for this run only. */
+  sf(args: string[], options?: Pick<RunOptions, 'input' | 'timeoutMs'> & { env?: NodeJS.ProcessEnv }): Promise<ProcessRun>;
   cleanup(): Promise<void>;
 };
 
@@ -66,10 +67,62 @@ export type SfCliOptions = {
    * and registers tsx before loading the command: a cost users never pay. 'installed': registered the way
    * `sf plugins install` leaves a plugin (a `user` plugin in sf's data dir, node_modules/<name> here a symlink to the
    * repo), so the command loads the compiled lib/ with no tsx, as from npm; its dependencies are the repo's, which an
-   * npm install would give it too (sf never shares its own dependencies with user plugins).
+   * npm install would give it too (sf never shares its own dependencies with user plugins). Neither is what users
+   * get. 'tarball': what users get: `npm pack` (prepack makes the release bundle; or the tarball option) and
+   * `sf plugins install file:<tarball>`, which installs the package's dependencies from the registry as for any user
+   * plugin.
    */
-  plugin?: 'link' | 'installed';
+  plugin?: 'link' | 'installed' | 'tarball';
+  /**
+   * With plugin 'tarball': the tarball to install (from packPlugin). Without it, createSfCli packs the repo first with
+   * `npm pack` (its prepack makes the release bundle).
+   */
+  tarball?: string;
 };
+
+/** A packed plugin: the tarball and what is in it. */
+export type PackedPlugin = {
+  file: string;
+  name: string;
+  version: string;
+  /** Whether lib/ is the release bundle (lib/bundle.json in the tarball). */
+  bundled: boolean;
+  /** Files in the tarball, its size and unpacked size in bytes. */
+  entryCount: number;
+  size: number;
+  unpackedSize: number;
+};
+
+/**
+ * `npm pack` of the repo into `destination`. With `scripts` (default) npm runs prepack, which makes lib/ the release
+ * bundle (npm run build:release), as npm publish would; `scripts: false` packs lib/ as it is (--ignore-scripts), e.g.
+ * the plain tsc build of `npm run build`, which is what the package shipped before it was bundled.
+ */
+export async function packPlugin(destination: string, options: { scripts?: boolean } = {}): Promise<PackedPlugin> {
+  await mkdir(destination, { recursive: true });
+  const args = ['pack', '--json', '--pack-destination', destination, ...(options.scripts === false ? ['--ignore-scripts'] : [])];
+  // npm prints the lifecycle scripts' output before the JSON: the JSON is the last top-level array.
+  const run = await runProcess('npm', args, { cwd: ROOT, env: process.env, timeoutMs: 600_000 });
+  const start = run.stdout.lastIndexOf('\n[\n');
+  const json = run.stdout.slice(start < 0 ? run.stdout.indexOf('[') : start + 1);
+  let packed: Array<{ name: string; version: string; filename: string; size: number; unpackedSize: number; entryCount: number; files: Array<{ path: string }> }>;
+  try {
+    packed = JSON.parse(json) as typeof packed;
+  } catch {
+    throw new Error(`npm ${args.join(' ')} failed (exit ${String(run.code)}):\n${run.stderr.slice(-2000)}\n${run.stdout.slice(-2000)}`);
+  }
+  if (run.code !== 0 || packed.length !== 1) throw new Error(`npm ${args.join(' ')} exited ${String(run.code)}:\n${run.stderr.slice(-2000)}`);
+  const [p] = packed;
+  return {
+    file: join(destination, p.filename),
+    name: p.name,
+    version: p.version,
+    bundled: p.files.some((f) => f.path === 'lib/bundle.json'),
+    entryCount: p.entryCount,
+    size: p.size,
+    unpackedSize: p.unpackedSize,
+  };
+}
 
 /** Variables that would move sf's config, data or cache dirs out of the isolated home. */
 const XDG = ['XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME', 'XDG_STATE_HOME'];
@@ -85,10 +138,28 @@ async function registerInstalled(home: string): Promise<string> {
   return name;
 }
 
+/** The name of the user plugin `sf plugins install` recorded in the home's sf data dir, if exactly one. */
+function installedName(home: string): string | undefined {
+  try {
+    const pjson = JSON.parse(readFileSync(join(home, '.local', 'share', 'sf', 'package.json'), 'utf8')) as { oclif?: { plugins?: Array<{ name: string; type: string }> } };
+    const user = (pjson.oclif?.plugins ?? []).filter((p) => p.type === 'user');
+    return user.length === 1 ? user[0].name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where sf installed a user plugin (its package directory), in a home made by createSfCli. */
+export function installedPluginRoot(home: string): string | undefined {
+  const name = installedName(home);
+  return name === undefined ? undefined : join(home, '.local', 'share', 'sf', 'node_modules', name);
+}
+
 /**
  * Installs sf when needed, then in a new isolated home: `sf version`, `sf plugins link <repo> --no-install` (or the
- * installed registration, see SfCliOptions.plugin), `sf org login access-token --instance-url <emulator> --alias
- * <alias> --no-prompt` with the emulator's JWT (sfap_api) token in SF_ACCESS_TOKEN (for that command only).
+ * installed registration, or the tarball install, see SfCliOptions.plugin), `sf org login access-token
+ * --instance-url <emulator> --alias <alias> --no-prompt` with the emulator's JWT (sfap_api) token in SF_ACCESS_TOKEN
+ * (for that command only).
  * Doesn't throw when a step fails: see `setup` / `ok`.
  */
 export async function createSfCli(emulator: SfCliEmulator, options: SfCliOptions = {}): Promise<SfCli> {
@@ -110,7 +181,19 @@ export async function createSfCli(emulator: SfCliEmulator, options: SfCliOptions
   try {
     const version = await sf(['version']);
     setup.push({ name: `sf ${SF_VERSION} runs`, ok: version.code === 0 && version.stdout.includes(SF_VERSION), run: version });
-    if (options.plugin === 'installed') {
+    if (options.plugin === 'tarball') {
+      // What a user does: `sf plugins install`, from a tarball here instead of the registry. The plugin is unsigned, so
+      // sf would ask "…isn't signed by Salesforce…"; the allow list (plugin-trust) skips the question, keyed by what is
+      // installed. stdin stays closed, so an unexpected prompt fails the step instead of hanging.
+      const tarball = options.tarball ?? (await packPlugin(join(home, 'pack'))).file;
+      const spec = `file:${tarball}`;
+      const allow = await sf(['plugins', 'trust', 'allowlist', 'add', '--name', spec]);
+      setup.push({ name: 'sf plugins trust allowlist add', ok: allow.code === 0, run: allow });
+      const install = await sf(['plugins', 'install', spec], { timeoutMs: 600_000 });
+      const name = installedName(home);
+      const ok = install.code === 0 && !(install.stdout + install.stderr).includes("isn't signed") && name !== undefined;
+      setup.push({ name: `sf plugins install ${spec}`, ok, run: install });
+    } else if (options.plugin === 'installed') {
       const name = await registerInstalled(home);
       const plugins = await sf(['plugins', '--json']);
       let listed: Array<{ name?: string; type?: string }> = [];
@@ -132,5 +215,14 @@ export async function createSfCli(emulator: SfCliEmulator, options: SfCliOptions
     await cleanup();
     throw error;
   }
-  return { home, alias, env, token, setup, ok: setup.every((s) => s.ok), sf, cleanup };
+  return {
+    home,
+    alias,
+    env,
+    token,
+    setup,
+    ok: setup.every((s) => s.ok),
+    sf: (args, { env: extraEnv, ...runOptions } = {}) => sf(args, runOptions, extraEnv),
+    cleanup,
+  };
 }

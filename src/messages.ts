@@ -9,6 +9,9 @@ export { ExitCode } from './exitCodes.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 
+/** The package name the messages are registered under (package.json's `name`, as importMessagesDirectory reads it). */
+export const PACKAGE = '@conversation-data/plugin-conversation';
+
 export type Bundle = {
   /** The message `key`, with its `%s` tokens filled in. */
   text(key: string, tokens?: Array<string | number>): string;
@@ -26,7 +29,7 @@ export type Bundle = {
 /** The messages of messages/<name>.md. */
 export function bundle(name: string): Bundle {
   let loaded: Messages<string> | undefined;
-  const messages = (): Messages<string> => (loaded ??= Messages.loadMessages('plugin-conversation', name));
+  const messages = (): Messages<string> => (loaded ??= Messages.loadMessages(PACKAGE, name));
   return {
     text: (key, tokens = []) => messages().getMessage(key, tokens.map(String)),
     list: (key) => messages().getMessages(key),
@@ -35,8 +38,3 @@ export function bundle(name: string): Bundle {
       messages().createError(`error.${key}`, tokens.map((t) => sanitizeText(String(t))), actionTokens.map(sanitizeText), exitCode),
   };
 }
-
-/** The catch-all file, while modules move to their own. */
-const errors = bundle('errors');
-export const messages = { getMessage: (key: string, tokens: string[] = []): string => errors.text(key, tokens), messages: { has: (key: string): boolean => errors.has(key) } };
-export const fail: Bundle['fail'] = (...args) => errors.fail(...args);

@@ -8,8 +8,7 @@
  * file, where there are no colours anyway; the bytes are the same (oclif's stringify is JSON.stringify with a guard
  * for cycles, which results here never have). On a terminal the output stays coloured.
  */
-import { writeChunks, writeFailed } from '../files/output.js';
-import { messages } from '../messages.js';
+import { stdoutWriteFailed, writeChunks } from '../files/output.js';
 
 /** Writes `json` as SfCommand would, without the colouring pass off a terminal; `coloured` is SfCommand's logJson. */
 export function writeJson(json: unknown, coloured: (json: unknown) => void): void {
@@ -40,5 +39,5 @@ export async function writeToStdout(chunks: Iterable<string>, out: NodeJS.WriteS
     for (const listener of others) out.on('error', listener);
   }
   if (!failure || (failure as NodeJS.ErrnoException).code === 'EPIPE') return;
-  throw writeFailed(failure, messages.getMessage('write.stdout')) ?? failure;
+  throw stdoutWriteFailed(failure) ?? failure;
 }

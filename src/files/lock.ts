@@ -10,8 +10,10 @@ import { constants, readFileSync, unlinkSync } from 'node:fs';
 import { link, open, readFile, rename, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { ExitCode, fail } from '../messages.js';
+import { bundle, ExitCode } from '../messages.js';
 import { whileInterruptible } from './cleanup.js';
+
+const messages = bundle('files');
 
 export const LOCK_FILE = '.conversation-export.lock';
 
@@ -95,8 +97,8 @@ async function removeStale(path: string, stale: LockOwner): Promise<boolean> {
 
 /** Another run holds the lock (alive on this host, or on another host), or its owner can't be read. */
 function held(dir: string, path: string, owner: LockOwner | undefined): Error {
-  if (!owner) return fail('OutputDirLockedUnknown', ExitCode.InvalidInput, [dir, path], [path]);
-  return fail('OutputDirLocked', ExitCode.InvalidInput, [dir, String(owner.pid), owner.host, owner.startedAt], [path, owner.host]);
+  if (!owner) return messages.fail('OutputDirLockedUnknown', ExitCode.InvalidInput, [dir, path], [path]);
+  return messages.fail('OutputDirLocked', ExitCode.InvalidInput, [dir, String(owner.pid), owner.host, owner.startedAt], [path, owner.host]);
 }
 
 /** Takes the directory's lock, or throws OutputDirLocked (exit 2). The directory must exist. */

@@ -1,7 +1,9 @@
 /*
- * manifest.jsonl: one line per selected session. During a run it is a journal (a line appended as each session
- * ends, after its file is in place); at the end it is rewritten atomically with this run's lines, sorted by Id, so a
- * resumed run leaves the same file as an uninterrupted one, apart from the timing fields `at` and `durationMs`.
+ * manifest.jsonl: one line per session exported into the directory (or tried). During a run it is a journal (a line
+ * appended as each session ends, after its file is in place); at the end it is rewritten atomically, sorted by Id, with
+ * this run's lines and an earlier run's for the sessions this one did not select, so a resumed run leaves the same file
+ * as an uninterrupted one (apart from the timing fields `at` and `durationMs`), and a run with another selection into
+ * the same directory never drops what an earlier one recorded.
  */
 import { createHash } from 'node:crypto';
 import { constants, createReadStream } from 'node:fs';
@@ -139,10 +141,12 @@ export type Journal = {
   /** Journals one session's outcome; resolves once the line is in the file. */
   append(line: JournalLine): Promise<void>;
   /**
-   * Rewrites the manifest with this run's lines only, sorted by Id. `each`, if given, gets every line in that
-   * order, with its skipped mark; without it nothing per session is kept once the file is written.
+   * Rewrites the manifest, sorted by Id: this run's line for each session it selected, and an earlier run's line for
+   * each session this run did not select (the manifest describes the directory: a run into it never drops what an
+   * earlier one recorded). `each`, if given, gets this run's lines in that order, with their skipped mark; `kept` gets
+   * the earlier runs' lines kept. Without them nothing per session is held once the file is written.
    */
-  finish(each?: (line: JournalLine) => void): Promise<void>;
+  finish(each?: (line: JournalLine) => void, kept?: (line: ManifestLine) => void): Promise<void>;
   /** Closes the journal without finishing it (a run that stops on an error); safe after finish. */
   close(): Promise<void>;
 };
@@ -154,16 +158,17 @@ export type Journal = {
  */
 export async function openJournal(dir: string, force: boolean): Promise<Journal> {
   const path = join(dir, MANIFEST);
-  const earlier = force ? new Map<string, string>() : await lastLinePerSession(path);
+  // Read with --force too: a forced run fetches its sessions again, but keeps the others' lines.
+  const earlier = await lastLinePerSession(path);
   const previous: PreviousRun = {
-    size: earlier.size,
+    size: force ? 0 : earlier.size,
     get(sessionId) {
-      const text = earlier.get(sessionId);
+      const text = force ? undefined : earlier.get(sessionId);
       // A line that doesn't pass the checks means the session was not exported.
       const line = text === undefined ? undefined : parseLine(text, true);
       return line && withoutMark(line);
     },
-    sessionIds: () => earlier.keys(),
+    sessionIds: () => (force ? new Map<string, string>() : earlier).keys(),
   };
   // Never through a symlink (O_NOFOLLOW): claimOutputDir refused one already; this closes the gap since.
   const handle = await open(path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
@@ -187,14 +192,26 @@ export async function openJournal(dir: string, force: boolean): Promise<Journal>
       // One write() on an O_APPEND descriptor: concurrent lines never interleave.
       await handle.write(`${JSON.stringify(line)}\n`);
     },
-    async finish(each): Promise<void> {
+    async finish(each, kept): Promise<void> {
       await close();
       const ours = await lastLinePerSession(path, start);
+      for (const sessionId of ours.keys()) earlier.delete(sessionId);
       // Default sort: by UTF-16 code unit, as the `<` comparison a reader would use.
-      const sessionIds = [...ours.keys()].sort();
+      const sessionIds = [...ours.keys(), ...earlier.keys()].sort();
       function* sorted(): Generator<string> {
         for (const sessionId of sessionIds) {
-          const line = parseLine(ours.get(sessionId) ?? '') as JournalLine;
+          const text = ours.get(sessionId);
+          if (text === undefined) {
+            // An earlier run's line, kept only if it passes the checks (one that doesn't means "not exported").
+            const line = parseLine(earlier.get(sessionId) ?? '', true);
+            earlier.delete(sessionId);
+            if (!line) continue;
+            const plain = withoutMark(line);
+            kept?.(plain);
+            yield `${JSON.stringify(plain)}\n`;
+            continue;
+          }
+          const line = parseLine(text) as JournalLine;
           ours.delete(sessionId);
           each?.(line);
           yield `${JSON.stringify(withoutMark(line))}\n`;

@@ -4,14 +4,16 @@
  */
 import { once } from 'node:events';
 import { createWriteStream, unlinkSync, type WriteStream } from 'node:fs';
-import { link, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { link, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { SfError } from '@salesforce/core';
 import { printable } from '../input/ids.js';
-import { ExitCode, fail, messages } from '../messages.js';
+import { bundle, ExitCode } from '../messages.js';
 import { whileInterruptible } from './cleanup.js';
 import { processAlive } from './lock.js';
+
+const messages = bundle('files');
 
 const CHUNK = 64 * 1024;
 
@@ -34,24 +36,41 @@ export async function writeChunks(chunks: Iterable<string>, out: NodeJS.Writable
 
 /** A path that is empty or only spaces (or ends in a name that is) is a mistake, not a file name. */
 function checkNotBlank(path: string, flag: string, kind: string, example: string): void {
-  if (!path.trim() || !basename(path).trim()) throw fail('OutputPathBlank', ExitCode.InvalidInput, [flag, printable(path), kind], [kind, example]);
+  if (!path.trim() || !basename(path).trim()) throw messages.fail('OutputPathBlank', ExitCode.InvalidInput, [flag, printable(path), kind], [kind, example]);
 }
 
 /** Before any request: the file must not exist (unless --force), and its directory must. */
 export async function checkOutputFile(path: string, force: boolean): Promise<void> {
   checkNotBlank(path, '--output-file', 'file', 'transcript.csv');
   const existing = await stat(path).catch(() => undefined);
-  if (existing?.isDirectory()) throw fail('OutputFileIsDirectory', ExitCode.InvalidInput, [path], [path]);
-  if (existing && !force) throw fail('OutputFileExists', ExitCode.InvalidInput, [path]);
+  if (existing?.isDirectory()) throw messages.fail('OutputFileIsDirectory', ExitCode.InvalidInput, [path], [path]);
+  if (existing && !force) throw messages.fail('OutputFileExists', ExitCode.InvalidInput, [path]);
   const dir = await stat(dirname(path)).catch(() => undefined);
-  if (!dir?.isDirectory()) throw fail('OutputDirMissing', ExitCode.InvalidInput, [dirname(path), path]);
+  if (!dir?.isDirectory()) throw messages.fail('OutputDirMissing', ExitCode.InvalidInput, [dirname(path), path]);
+  await checkWritable(dirname(path), path);
+}
+
+/**
+ * Before any request: a file can be created in `dir` (a read-only file system, no permission, or a pseudo-file system
+ * such as /proc would otherwise fail only after the conversation was fetched, and marked active). Creates and removes
+ * a probe file named like this process's temp files, so a kill in between leaves nothing another run won't tidy.
+ */
+async function checkWritable(dir: string, path: string): Promise<void> {
+  const probe = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    const handle = await open(probe, 'wx', 0o600);
+    await handle.close();
+    await unlink(probe);
+  } catch (error) {
+    throw writeFailed(error, path) ?? messages.fail('OutputNotWritable', ExitCode.InvalidInput, [printable(path), (error as NodeJS.ErrnoException).code ?? 'error']);
+  }
 }
 
 /** Before any request: the export directory may be missing (it is created), but must not be a file. */
 export async function checkOutputDir(path: string): Promise<void> {
   checkNotBlank(path, '--output-dir', 'directory', 'conversations');
   const existing = await stat(path).catch(() => undefined);
-  if (existing && !existing.isDirectory()) throw fail('OutputDirIsFile', ExitCode.InvalidInput, [path]);
+  if (existing && !existing.isDirectory()) throw messages.fail('OutputDirIsFile', ExitCode.InvalidInput, [path]);
 }
 
 /** Errors of the file system that mean the output can't be written there (a full disk, a read-only one, no permission). */
@@ -72,8 +91,11 @@ const WRITE_FAILURES: Record<string, string> = {
 export function writeFailed(error: unknown, path: string): SfError | undefined {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (!code || !(code in WRITE_FAILURES)) return undefined;
-  return fail('WriteFailed', ExitCode.WriteFailed, [printable(path), messages.getMessage(`write.${WRITE_FAILURES[code]}`), code]);
+  return messages.fail('WriteFailed', ExitCode.WriteFailed, [printable(path), messages.text(`write.${WRITE_FAILURES[code]}`), code]);
 }
+
+/** writeFailed for standard output (`> file` on a full disk). */
+export const stdoutWriteFailed = (error: unknown): SfError | undefined => writeFailed(error, messages.text('write.stdout'));
 
 /**
  * Writes `chunks` to `path` atomically with mode 0600. Without `force`, never replaces a file that appeared meanwhile.
@@ -95,7 +117,7 @@ export async function writeFileAtomically(path: string, chunks: Iterable<string>
     } else {
       // link() fails if the name exists, so a file created since the check is never overwritten.
       await link(temp, path).catch((error: NodeJS.ErrnoException) => {
-        throw error.code === 'EEXIST' ? fail('OutputFileExists', ExitCode.InvalidInput, [path]) : error;
+        throw error.code === 'EEXIST' ? messages.fail('OutputFileExists', ExitCode.InvalidInput, [path]) : error;
       });
       await unlink(temp);
     }

@@ -5,9 +5,12 @@
  */
 import { lstat, mkdir, rmdir } from 'node:fs/promises';
 import { join, relative, resolve, sep, isAbsolute } from 'node:path';
-import { ExitCode, fail, messages } from '../messages.js';
+import { bundle, ExitCode } from '../messages.js';
 import { acquireLock } from './lock.js';
+import { writeFailed } from './output.js';
 import { MANIFEST } from './manifest.js';
+
+const messages = bundle('files');
 
 export type ClaimedDir = {
   /** Releases the lock; with `nothingWritten`, also removes the directory if this run created it (and it is empty). */
@@ -19,8 +22,12 @@ const writableByOthers = (mode: number): boolean => (mode & 0o022) !== 0;
 
 export async function claimOutputDir(dir: string, warn: (message: string) => void): Promise<ClaimedDir> {
   const existed = await lstat(dir).catch(() => undefined);
-  if (!existed) await mkdir(dir, { recursive: true, mode: 0o700 });
-  else if (writableByOthers(existed.mode)) warn(messages.getMessage('warning.OutputDirWritableByOthers', [dir, (existed.mode & 0o777).toString(8)]));
+  if (!existed) {
+    await mkdir(dir, { recursive: true, mode: 0o700 }).catch((error: unknown) => {
+      throw writeFailed(error, dir) ?? error;
+    });
+  }
+  else if (writableByOthers(existed.mode)) warn(messages.text('warning.OutputDirWritableByOthers', [dir, (existed.mode & 0o777).toString(8)]));
   const created = !existed;
   const removeIfCreated = async (): Promise<void> => {
     if (created) await rmdir(dir).catch(() => undefined);
@@ -28,16 +35,16 @@ export async function claimOutputDir(dir: string, warn: (message: string) => voi
   const manifest = await lstat(join(dir, MANIFEST)).catch(() => undefined);
   if (manifest && !manifest.isFile()) {
     await removeIfCreated();
-    throw fail('ManifestNotAFile', ExitCode.InvalidInput, [join(dir, MANIFEST)]);
+    throw messages.fail('ManifestNotAFile', ExitCode.InvalidInput, [join(dir, MANIFEST)]);
   }
   let lock;
   try {
     lock = await acquireLock(dir);
   } catch (error) {
     await removeIfCreated();
-    throw error;
+    throw writeFailed(error, dir) ?? error;
   }
-  if (lock.tookOverFrom) warn(messages.getMessage('warning.LockTakenOver', [String(lock.tookOverFrom.pid), lock.tookOverFrom.startedAt]));
+  if (lock.tookOverFrom) warn(messages.text('warning.LockTakenOver', [String(lock.tookOverFrom.pid), lock.tookOverFrom.startedAt]));
   return {
     async release(nothingWritten): Promise<void> {
       await lock.release();

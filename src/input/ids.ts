@@ -2,8 +2,10 @@
  * Salesforce record ids and conversation identifiers: validation and 15→18 normalisation.
  * Pure functions, no I/O, so bad input can be refused before any request is made.
  */
-import { bundle, ExitCode, fail, messages } from '../messages.js';
+import { bundle, ExitCode } from '../messages.js';
 import { sanitizeLine } from '../sanitize.js';
+
+const messages = bundle('input');
 
 /** Key prefix of MessagingSession records (seen in Connect `relatedRecords`; see api-notes §4). */
 export const MESSAGING_SESSION_PREFIX = '0Mw';
@@ -94,9 +96,9 @@ export function checkSessionId(value: string, where?: string): string {
   const check = checkRecordId(value, MESSAGING_SESSION_PREFIX);
   if (check.ok) return check.id18;
   const tokens = check.problem === 'length' ? [value.length] : check.problem === 'checksum' ? [to18(value.slice(0, 15))] : [];
-  const reason = messages.getMessage(`reason.${check.problem}`, tokens.map(String));
-  if (where) throw fail('InvalidSessionIdIn', ExitCode.InvalidInput, [printable(value), where, reason]);
-  throw fail('InvalidSessionId', ExitCode.InvalidInput, [printable(value), reason]);
+  const reason = messages.text(`reason.${check.problem}`, tokens.map(String));
+  if (where) throw messages.fail('InvalidSessionIdIn', ExitCode.InvalidInput, [printable(value), where, reason]);
+  throw messages.fail('InvalidSessionId', ExitCode.InvalidInput, [printable(value), reason]);
 }
 
 const CONVERSATION_ID_REASONS = { empty: 'reason.empty', length: 'reason.tooLong', characters: 'reason.whitespace' };
@@ -104,15 +106,15 @@ const CONVERSATION_ID_REASONS = { empty: 'reason.empty', length: 'reason.tooLong
 export function checkConversationIdentifier(value: string): string {
   const problem = checkConversationId(value);
   if (!problem) return value;
-  const reason = messages.getMessage(CONVERSATION_ID_REASONS[problem], problem === 'length' ? [String(value.length)] : []);
-  throw fail('InvalidConversationId', ExitCode.InvalidInput, [printable(value), reason]);
+  const reason = messages.text(CONVERSATION_ID_REASONS[problem], problem === 'length' ? [String(value.length)] : []);
+  throw messages.fail('InvalidConversationId', ExitCode.InvalidInput, [printable(value), reason]);
 }
 
 /** The reason an id check failed, in words (shared by every kind of record Id). */
 function idReason(value: string, problem: IdProblem, prefixReason: string): string {
   if (problem === 'prefix') return prefixReason;
   const tokens = problem === 'length' ? [value.length] : problem === 'checksum' ? [to18(value.slice(0, 15))] : [];
-  return messages.getMessage(`reason.${problem}`, tokens.map(String));
+  return messages.text(`reason.${problem}`, tokens.map(String));
 }
 
 /** A valid VoiceCall Id (0LQ…) in its 18-character form; `where` names its source (a file and line) in the error. */

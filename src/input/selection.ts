@@ -5,9 +5,11 @@
 import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
 import { parse } from 'csv-parse/sync';
-import { bundle, ExitCode, fail, messages } from '../messages.js';
+import { bundle, ExitCode } from '../messages.js';
 import { checkCase, checkSessionId, checkVoiceCallId, printable, type CaseKey } from './ids.js';
 import { checkInstant, parseInstant } from './time.js';
+
+const messages = bundle('input');
 
 /** MessagingSession.ChannelType values (api-notes §4). */
 export const CHANNEL_TYPES = [
@@ -55,7 +57,7 @@ export async function readSessionFile(path: string, stdin: NodeJS.ReadableStream
   try {
     content = path === '-' ? await text(stdin) : await readFile(path, 'utf8');
   } catch (error) {
-    throw fail('SessionFileUnreadable', ExitCode.InvalidInput, [path, (error as NodeJS.ErrnoException).code ?? 'error']);
+    throw messages.fail('SessionFileUnreadable', ExitCode.InvalidInput, [path, (error as NodeJS.ErrnoException).code ?? 'error']);
   }
   const lines = content.replace(/^\uFEFF/, '').split(/\r?\n/);
   const header = lines.find((l) => l.trim())?.trim() ?? '';
@@ -65,17 +67,17 @@ export async function readSessionFile(path: string, stdin: NodeJS.ReadableStream
       // eslint-disable-next-line camelcase -- csv-parse's option name
       rows = parse(content, { columns: (h: string[]) => h.map((c) => c.trim().replace(/^\uFEFF/, '')), skip_empty_lines: true, bom: true });
     } catch (error) {
-      throw fail('SessionFileMalformed', ExitCode.InvalidInput, [path, (error as Error).message.split('\n')[0]]);
+      throw messages.fail('SessionFileMalformed', ExitCode.InvalidInput, [path, (error as Error).message.split('\n')[0]]);
     }
     // A header and no rows selects nothing; without this check an export would run with no Id condition.
-    if (!rows.length) throw fail('SessionFileEmpty', ExitCode.InvalidInput, [path]);
+    if (!rows.length) throw messages.fail('SessionFileEmpty', ExitCode.InvalidInput, [path]);
     const column = Object.keys(rows[0]).find((c) => c.toLowerCase() === 'id');
-    if (!column) throw fail('SessionFileNoIdColumn', ExitCode.InvalidInput, [path]);
+    if (!column) throw messages.fail('SessionFileNoIdColumn', ExitCode.InvalidInput, [path]);
     // Line numbers count the header as line 1.
     return rows.map((row, i) => checkId((row[column] ?? '').trim(), `${path}:${i + 2}`));
   }
   const ids = lines.flatMap((line, i) => (line.trim() && !line.trim().startsWith('#') ? [checkId(line.trim(), `${path}:${i + 1}`)] : []));
-  if (!ids.length) throw fail('SessionFileEmpty', ExitCode.InvalidInput, [path]);
+  if (!ids.length) throw messages.fail('SessionFileEmpty', ExitCode.InvalidInput, [path]);
   return ids;
 }
 
@@ -87,29 +89,29 @@ export async function checkSelection(input: SelectionInput, now = Date.now()): P
   const since = instant('since', input.since);
   const until = instant('until', input.until);
   if (since !== undefined && until !== undefined && since > until) {
-    throw fail('EmptyWindow', ExitCode.InvalidInput, ['since', new Date(since).toISOString(), 'until', new Date(until).toISOString()]);
+    throw messages.fail('EmptyWindow', ExitCode.InvalidInput, ['since', new Date(since).toISOString(), 'until', new Date(until).toISOString()]);
   }
   const channels = input.channels.map((c) => {
     const known = CHANNEL_TYPES.find((t) => t.toLowerCase() === c.trim().toLowerCase());
-    if (!known) throw fail('InvalidChannel', ExitCode.InvalidInput, [printable(c)], [CHANNEL_TYPES.join(', ')]);
+    if (!known) throw messages.fail('InvalidChannel', ExitCode.InvalidInput, [printable(c)], [CHANNEL_TYPES.join(', ')]);
     return known;
   });
   const where = input.where?.trim();
   // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
   if (input.where !== undefined && (!where || /[\u0000-\u001f;]/.test(where))) {
-    throw fail('InvalidWhere', ExitCode.InvalidInput, [printable(input.where)]);
+    throw messages.fail('InvalidWhere', ExitCode.InvalidInput, [printable(input.where)]);
   }
   const unbalanced = input.where === undefined ? undefined : whereParenProblem(input.where);
   if (unbalanced) {
     const typed = input.where as string;
     const upTo = typed.slice(0, unbalanced.position);
     const excerpt = printable(upTo.length > 24 ? `…${upTo.slice(-24)}` : upTo);
-    throw fail('WhereUnbalanced', ExitCode.InvalidInput, [printable(typed), messages.getMessage(`reason.where.${unbalanced.problem}`), unbalanced.position, excerpt]);
+    throw messages.fail('WhereUnbalanced', ExitCode.InvalidInput, [printable(typed), messages.text(`reason.where.${unbalanced.problem}`), unbalanced.position, excerpt]);
   }
   const filtered = since !== undefined || until !== undefined || channels.length > 0 || where !== undefined;
   const { voiceCallIds, cases } = checkRecords(input, filtered);
   if (!ids.length && !filtered && input.sessionFile === undefined && !voiceCallIds.length && !cases.length) {
-    throw records.fail('NoSelector', ExitCode.InvalidInput);
+    throw messages.fail('NoSelector', ExitCode.InvalidInput);
   }
   return { ids: [...new Set(ids)], since, until, channels, where, voiceCallIds, cases };
 }

@@ -3,9 +3,11 @@
  * (SF_CONVERSATION_API_URL), the request timeout, the response size cap, and the External Client App's secret.
  * Secrets are read only from variables without an SF_/SFDX_ prefix, which sf writes to its log.
  */
-import { ExitCode, fail, messages } from '../messages.js';
+import { bundle, ExitCode } from '../messages.js';
 import { printable } from './ids.js';
 import { assertSafeForToken } from './url.js';
+
+const messages = bundle('input');
 
 /** What the environment says, checked. */
 export type Settings = {
@@ -23,13 +25,16 @@ export type Settings = {
   env: NodeJS.ProcessEnv;
 };
 
+/** --client-id was given, but no client secret in the environment. */
+export const missingClientSecret = (): Error => messages.fail('MissingClientSecret', ExitCode.InvalidInput);
+
 /**
  * Every setting from the environment, checked: throws a named error (exit 2) for the first bad value. `clientSecret`:
  * read the client secret too (a --client-id was given), and with 'required' its absence is an error.
  */
 export function readSettings(env: NodeJS.ProcessEnv, { clientSecret = 'no' }: { clientSecret?: 'no' | 'optional' | 'required' } = {}): Settings {
   const { secret, warning } = clientSecret === 'no' ? {} : clientSecretFrom(env);
-  if (clientSecret === 'required' && !secret) throw fail('MissingClientSecret', ExitCode.InvalidInput);
+  if (clientSecret === 'required' && !secret) throw missingClientSecret();
   return {
     baseUrl: resolveApiBaseUrl(env),
     apiUrlFromEnv: apiUrlFromEnv(env) !== undefined,
@@ -57,16 +62,16 @@ const apiUrlFromEnv = (env: NodeJS.ProcessEnv): string | undefined => {
  */
 function resolveApiBaseUrl(env: NodeJS.ProcessEnv): URL {
   const raw = apiUrlFromEnv(env);
-  const source = raw ? API_URL_ENV : 'the default';
+  const source = raw ? API_URL_ENV : messages.text('settings.default');
   let url: URL;
   try {
     url = new URL(raw ?? DEFAULT_API_URL);
   } catch {
-    throw fail('InvalidApiUrl', ExitCode.InvalidInput, [redactRaw(raw ?? ''), source]);
+    throw messages.fail('InvalidApiUrl', ExitCode.InvalidInput, [redactRaw(raw ?? ''), source]);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     // As typed (user info removed): rebuilt from the parsed URL, `mailto:x@y` would read `mailto://x@y`.
-    throw fail('InvalidApiUrl', ExitCode.InvalidInput, [redactRaw(raw ?? url.href), source]);
+    throw messages.fail('InvalidApiUrl', ExitCode.InvalidInput, [redactRaw(raw ?? url.href), source]);
   }
   assertSafeForToken(url, source);
   url.pathname = url.pathname.replace(/\/+$/, '');
@@ -97,8 +102,8 @@ function clientSecretFrom(env: NodeJS.ProcessEnv): { secret?: string; warning?: 
   const old = env[OLD_CLIENT_SECRET_ENV] ?? '';
   if (!old) return { secret: current || undefined };
   const tokens = [OLD_CLIENT_SECRET_ENV, CLIENT_SECRET_ENV];
-  if (current) return { secret: current, warning: messages.getMessage('warning.OldClientSecretEnvIgnored', tokens) };
-  return { secret: old, warning: messages.getMessage('warning.OldClientSecretEnv', tokens) };
+  if (current) return { secret: current, warning: messages.text('warning.OldClientSecretEnvIgnored', tokens) };
+  return { secret: old, warning: messages.text('warning.OldClientSecretEnv', tokens) };
 }
 
 export const TIMEOUT_ENV = 'SF_CONVERSATION_HTTP_TIMEOUT';
@@ -112,7 +117,7 @@ function checkTimeout(env: NodeJS.ProcessEnv): number {
   const raw = env[TIMEOUT_ENV]?.trim();
   const timeoutMs = raw ? Number(raw) : DEFAULT_TIMEOUT_MS;
   if (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 600_000) {
-    throw fail('InvalidTimeout', ExitCode.InvalidInput, [printable(raw ?? '')]);
+    throw messages.fail('InvalidTimeout', ExitCode.InvalidInput, [printable(raw ?? '')]);
   }
   return timeoutMs;
 }
@@ -121,7 +126,7 @@ function checkMaxResponse(env: NodeJS.ProcessEnv): number {
   const raw = env[MAX_RESPONSE_ENV]?.trim();
   const mb = raw ? (/^\d{1,4}$/.test(raw) ? Number(raw) : NaN) : DEFAULT_MAX_RESPONSE_MB;
   if (!(mb >= 1 && mb <= MAX_RESPONSE_MB_LIMIT)) {
-    throw fail('InvalidMaxResponse', ExitCode.InvalidInput, [printable(raw ?? ''), MAX_RESPONSE_MB_LIMIT], [String(DEFAULT_MAX_RESPONSE_MB)]);
+    throw messages.fail('InvalidMaxResponse', ExitCode.InvalidInput, [printable(raw ?? ''), MAX_RESPONSE_MB_LIMIT], [String(DEFAULT_MAX_RESPONSE_MB)]);
   }
   return mb * 1024 * 1024;
 }

@@ -1,8 +1,10 @@
 /*
  * Instants the user gives (--start, --end, --since, --until): ISO-8601, epoch milliseconds, or relative to now.
  */
-import { ExitCode, fail } from '../messages.js';
+import { bundle, ExitCode } from '../messages.js';
 import { printable } from './ids.js';
+
+const messages = bundle('input');
 
 const ISO_8601 =
   /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
@@ -51,10 +53,10 @@ export function checkInstant(flag: string, value: string | undefined, parse: (te
   const readings = ambiguousEpoch(value);
   if (readings) {
     const [seconds, milliseconds] = [isoInstant(readings.asSeconds), isoInstant(readings.asMilliseconds)];
-    throw fail('AmbiguousInstant', ExitCode.InvalidInput, [flag, printable(value), seconds, milliseconds], [flag, seconds, flag, String(readings.asSeconds), flag, milliseconds, flag]);
+    throw messages.fail('AmbiguousInstant', ExitCode.InvalidInput, [flag, printable(value), seconds, milliseconds], [flag, seconds, flag, String(readings.asSeconds), flag, milliseconds, flag]);
   }
   const ms = parse(value);
-  if (ms === undefined) throw fail('InvalidInstant', ExitCode.InvalidInput, [flag, printable(value)]);
+  if (ms === undefined) throw messages.fail('InvalidInstant', ExitCode.InvalidInput, [flag, printable(value)]);
   return ms;
 }
 
@@ -63,10 +65,10 @@ export function checkWindow(input: { start?: string; end?: string; limit?: numbe
   const start = checkInstant('start', input.start);
   const end = checkInstant('end', input.end);
   if (start !== undefined && end !== undefined && start > end) {
-    throw fail('EmptyWindow', ExitCode.InvalidInput, ['start', new Date(start).toISOString(), 'end', new Date(end).toISOString()]);
+    throw messages.fail('EmptyWindow', ExitCode.InvalidInput, ['start', new Date(start).toISOString(), 'end', new Date(end).toISOString()]);
   }
   if (input.limit !== undefined && (!Number.isSafeInteger(input.limit) || input.limit < 1)) {
-    throw fail('InvalidLimit', ExitCode.InvalidInput, [input.limit]);
+    throw messages.fail('InvalidLimit', ExitCode.InvalidInput, [input.limit]);
   }
   return { start, end, limit: input.limit };
 }

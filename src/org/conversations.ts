@@ -149,6 +149,9 @@ async function findCases(conn: Connection, orgId: string, keys: { ids?: readonly
   return found.flat();
 }
 
+/** A failed query of the cases' sessions. */
+const caseSessionsFailed = (detail: string, code: string): Error => messages.fail('CaseSessionsQueryFailed', ExitCode.ApiFailed, [detail, code]);
+
 /** Newest last; ties by record Id. The one order of a case's conversations. */
 export function oldestFirst(rows: readonly SessionRow[]): SessionRow[] {
   const at = (r: SessionRow): number => (r.startTime ? Date.parse(r.startTime.replace(/([+-]\d\d)(\d\d)$/, '$1:$2')) : NaN);
@@ -180,8 +183,7 @@ export async function caseConversations(conn: Connection, key: CaseKey, orgId: s
   }
   const id = caseId as string;
   const calls = voiceCalls(conn, orgId, 2);
-  const failed = (detail: string, code: string): Error => messages.fail('CaseSessionsQueryFailed', ExitCode.ApiFailed, [detail, code]);
-  const [sessions, callRows] = await Promise.all([sessionsOfCases(conn, [id], orgId, 1, failed), calls.ofCases([id])]);
+  const [sessions, callRows] = await Promise.all([sessionsOfCases(conn, [id], orgId, caseSessionsFailed), calls.ofCases([id])]);
   const conversations = oldestFirst([...sessions, ...callRows]);
   if (!conversations.length && key.caseId) {
     // Nothing linked: an empty case, or none at all (or a CaseNumber that looks like an Id).
@@ -230,7 +232,7 @@ export async function selectRecords(conn: Connection, selection: RecordSelection
   const missingCases = numbers.filter((n) => !numberIds.has(foldNumber(n)));
   const caseIds = [...new Set([...givenIds, ...numberIds.values()])];
   const [sessions, caseCalls] = caseIds.length
-    ? await Promise.all([sessionsOfCases(conn, caseIds, orgId, concurrency), calls.ofCases(caseIds)])
+    ? await Promise.all([sessionsOfCases(conn, caseIds, orgId, caseSessionsFailed, concurrency), calls.ofCases(caseIds)])
     : [[], []];
   const linked = new Set([...sessions, ...caseCalls].map((r) => r.caseId));
   const unlinked = givenIds.filter((id) => !linked.has(id));

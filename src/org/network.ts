@@ -6,13 +6,17 @@
  */
 import type { SfError } from '@salesforce/core';
 import { getProxyForUrl } from 'proxy-from-env';
-import { ExitCode, fail, messages } from '../messages.js';
+import { bundle, ExitCode } from '../messages.js';
+
+const messages = bundle('org');
 
 /** Socket and DNS error codes, each with the reason it gives. */
 const REASONS: Record<string, string> = {
   ENOTFOUND: 'dns',
   EAI_AGAIN: 'dns',
   EAI_FAIL: 'dns',
+  EAI_NONAME: 'dns',
+  EAI_NODATA: 'dns',
   ECONNREFUSED: 'refused',
   ECONNRESET: 'reset',
   ETIMEDOUT: 'timeout',
@@ -21,6 +25,9 @@ const REASONS: Record<string, string> = {
   ENETUNREACH: 'route',
   EHOSTDOWN: 'route',
   ENETDOWN: 'route',
+  EADDRNOTAVAIL: 'route',
+  // got's name for a TLS handshake that failed (such as https:// to a plain-HTTP port).
+  EPROTO: 'tls',
 };
 const TLS = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|UND_ERR_PRX_TLS$)/;
 /** undici's ProxyAgent when the proxy won't open a tunnel (407, 403, 502…). */
@@ -28,11 +35,14 @@ const PROXY_REFUSED = /^Proxy response \((\d{3})\) !== 200/;
 /** got's timeout events that happen before the host has answered anything. */
 const CONNECT_EVENTS = new Set(['lookup', 'connect', 'secureConnect']);
 
-export type Unreachable = { code: string; reason: 'dns' | 'refused' | 'reset' | 'timeout' | 'route' | 'tls' | 'proxy' };
+export type Unreachable = { code: string; reason: 'dns' | 'refused' | 'reset' | 'timeout' | 'route' | 'tls' | 'proxy'; phase?: string };
 
 type Chained = { name?: unknown; code?: unknown; message?: unknown; cause?: unknown; errors?: unknown; syscall?: unknown; event?: unknown };
 
-/** Why `error` (or an error in its `cause` chain) means the host was never reached, or undefined for any other error. */
+/**
+ * Why `error` (or an error in its `cause` chain) means the host was never reached, or undefined for any other error:
+ * for @salesforce/core's connection (undici) and the plugin's own requests (got) alike.
+ */
 export function unreachableCause(error: unknown): Unreachable | undefined {
   const queue: unknown[] = [error];
   const seen = new Set<unknown>();
@@ -45,7 +55,9 @@ export function unreachableCause(error: unknown): Unreachable | undefined {
     if (typeof code === 'string') {
       // A read timeout means the host answered (slowly); only a timeout while connecting means it can't be reached.
       const timedOutLate = code === 'ETIMEDOUT' && syscall !== 'connect' && typeof event === 'string' && !CONNECT_EVENTS.has(event);
-      if (code in REASONS && !timedOutLate) return { code, reason: REASONS[code] as Unreachable['reason'] };
+      // got's connect timeout says in which phase (lookup, connect, secureConnect).
+      const phase = name === 'TimeoutError' && typeof event === 'string' ? { phase: event } : {};
+      if (code in REASONS && !timedOutLate) return { code, reason: REASONS[code] as Unreachable['reason'], ...phase };
       if (TLS.test(code)) return { code, reason: 'tls' };
     }
     const proxy = typeof message === 'string' ? PROXY_REFUSED.exec(message) : null;
@@ -61,7 +73,7 @@ export const showProxy = (proxy: string): string => {
     const url = new URL(proxy);
     return `${url.protocol}//${url.host}`;
   } catch {
-    return messages.getMessage('unreachable.unreadableProxy');
+    return messages.text('unreachable.unreadableProxy');
   }
 };
 
@@ -76,6 +88,10 @@ export function coreProxy(env: NodeJS.ProcessEnv = process.env): string | undefi
 /** The proxy the plugin's own requests (got, through proxy-agent) use for `url`: HTTPS_PROXY/HTTP_PROXY and NO_PROXY. */
 export const ownProxy = (url: string): string | undefined => getProxyForUrl(url) || undefined;
 
+/** Why the host could not be reached, in words (`the connection was refused (ECONNREFUSED)`). */
+export const unreachableText = (cause: Unreachable): string =>
+  messages.text(`unreachable.reason.${cause.reason}`, [cause.phase ? `${cause.code}, ${cause.phase}` : cause.code]);
+
 /**
  * The named error (Unreachable, exit 9) when `error` means `url`'s host was never reached, else undefined. `where`
  * says what was being reached (the org, its token endpoint); `proxy` is the proxy that request went through.
@@ -85,11 +101,11 @@ export function unreachableError(error: unknown, url: string | undefined, proxy:
   if (!cause) return undefined;
   let host: string;
   try {
-    host = url ? new URL(url).host : messages.getMessage('unreachable.unknownHost');
+    host = url ? new URL(url).host : messages.text('unreachable.unknownHost');
   } catch {
-    host = messages.getMessage('unreachable.unknownHost');
+    host = messages.text('unreachable.unknownHost');
   }
-  const through = proxy ? ` ${messages.getMessage('unreachable.viaProxy', [showProxy(proxy)])}` : '';
-  const reason = messages.getMessage(`unreachable.reason.${cause.reason}`, [cause.code]);
-  return fail('Unreachable', ExitCode.Unreachable, [messages.getMessage(`unreachable.where.${where}`), host, through, reason]);
+  const through = proxy ? ` ${messages.text('unreachable.viaProxy', [showProxy(proxy)])}` : '';
+  const reason = unreachableText(cause);
+  return messages.fail('Unreachable', ExitCode.Unreachable, [messages.text(`unreachable.where.${where}`), host, through, reason]);
 }

@@ -1,13 +1,13 @@
 /*
  * Loading the target org from the sf keychain, and the API version its queries use.
  */
-import { AuthInfo, ConfigAggregator, Org, OrgConfigProperties, StateAggregator, type Connection } from '@salesforce/core';
+import { AuthInfo, ConfigAggregator, matchesAccessToken, Org, OrgConfigProperties, StateAggregator, type Connection } from '@salesforce/core';
 import { compareVersions, MIN_API_VERSION } from '../input/access.js';
-import { ExitCode, fail } from '../messages.js';
+import { bundle, ExitCode } from '../messages.js';
 import { coreProxy, unreachableError } from './network.js';
 
-/** A raw access token can be passed where a username is expected; never echo one (conventions, snag 12). */
-const looksLikeToken = (value: string): boolean => /^00D\w{12,15}!/.test(value) || value.split('.').length === 3;
+const messages = bundle('org');
+
 
 export async function loadOrg(targetOrg: string | undefined): Promise<Org> {
   try {
@@ -18,11 +18,12 @@ export async function loadOrg(targetOrg: string | undefined): Promise<Org> {
     if (unreachable) throw unreachable;
     const e = error as Error;
     if (e.name === 'NoUsernameFoundError' || e.name === 'NoUsernameFound') {
-      throw fail('NoTargetOrg', ExitCode.Auth);
+      throw messages.fail('NoTargetOrg', ExitCode.Auth);
     }
     let detail = e.message ?? String(error);
-    if (targetOrg && looksLikeToken(targetOrg)) detail = detail.split(targetOrg).join('[access token]');
-    throw fail('OrgNotFound', ExitCode.Auth, [detail]);
+    // A raw access token can be passed where a username is expected: never echo one (conventions, snag 12).
+    if (targetOrg && matchesAccessToken(targetOrg)) detail = detail.split(targetOrg).join('[access token]');
+    throw messages.fail('OrgNotFound', ExitCode.Auth, [detail]);
   }
 }
 
@@ -40,14 +41,14 @@ async function storedInstanceUrl(targetOrg: string | undefined): Promise<string 
 
 /**
  * The org's connection at the requested API version (already checked to be 55.0 or later), or the org's own
- * version raised to 55.0 when it is older; then `raisedFrom` is the org's own version, for a warning.
+ * version raised to 55.0 when it is older: then `raisedFrom` is the org's own version, and `warning` says so.
  */
-export function connectionFor(org: Org, apiVersion?: string): { conn: Connection; raisedFrom?: string } {
+export function connectionFor(org: Org, apiVersion?: string): { conn: Connection; raisedFrom?: string; warning?: string } {
   const conn = org.getConnection(apiVersion);
   const version = conn.getApiVersion();
   if (compareVersions(version, MIN_API_VERSION) < 0) {
     conn.setApiVersion(MIN_API_VERSION);
-    return { conn, raisedFrom: version };
+    return { conn, raisedFrom: version, warning: messages.text('warning.ApiVersionRaised', [version]) };
   }
   return { conn };
 }
@@ -71,7 +72,7 @@ export async function refresh(org: Org, instanceUrl: string): Promise<void> {
     await org.refreshAuth();
   } catch (error) {
     if (isAuthFailure(error) || (error as Error).name === 'AuthInfoRefreshError') {
-      throw fail('SessionExpired', ExitCode.Auth, [org.getOrgId(), instanceUrl]);
+      throw messages.fail('SessionExpired', ExitCode.Auth, [org.getOrgId(), instanceUrl]);
     }
     throw unreachableError(error, instanceUrl, coreProxy()) ?? error;
   }

@@ -6,16 +6,21 @@
 import type { Connection } from '@salesforce/core';
 import PQueue from 'p-queue';
 import type { Selection } from '../input/selection.js';
-import { ExitCode, fail } from '../messages.js';
+import { bundle, ExitCode } from '../messages.js';
 import type { RecordKind } from '../sources/source.js';
 import { sanitizeLine } from '../sanitize.js';
 import { coreProxy, unreachableError } from './network.js';
 import { isAuthFailure } from './org.js';
 
+const messages = bundle('org');
+
 type SessionRecord = { StartTime?: string | null; ChannelType?: string | null; Conversation?: { ConversationIdentifier?: string | null } | null };
 
 export const sessionQuery = (sessionId18: string): string =>
   `SELECT StartTime, ChannelType, Conversation.ConversationIdentifier FROM MessagingSession WHERE Id = '${sessionId18}'`;
+
+/** The session (or call) has no conversation to read. */
+export const noConversation = (recordId: string): Error => messages.fail('NoConversation', ExitCode.NotFound, [recordId]);
 
 /**
  * The session: its ConversationIdentifier, or null when it has no Conversation (a standard channel's session, whose
@@ -30,7 +35,7 @@ export async function lookupSession(conn: Connection, sessionId18: string, orgId
   } catch (error) {
     throw queryError(error, sessionId18, orgId, conn.instanceUrl);
   }
-  if (records.length === 0) throw fail('SessionNotFound', ExitCode.NotFound, [sessionId18, orgId], [sessionId18]);
+  if (records.length === 0) throw messages.fail('SessionNotFound', ExitCode.NotFound, [sessionId18, orgId], [sessionId18]);
   const [record] = records;
   return {
     sessionId: sessionId18,
@@ -44,13 +49,13 @@ export async function lookupSession(conn: Connection, sessionId18: string, orgId
 /** The ConversationIdentifier of the session; a session without a Conversation is NoConversationError. */
 export async function resolveConversationIdentifier(conn: Connection, sessionId18: string, orgId: string): Promise<string> {
   const identifier = (await lookupSession(conn, sessionId18, orgId)).conversationIdentifier;
-  if (!identifier) throw fail('NoConversation', ExitCode.NotFound, [sessionId18]);
+  if (!identifier) throw noConversation(sessionId18);
   return identifier;
 }
 
 function queryError(error: unknown, sessionId18: string, orgId: string, instanceUrl: string): Error {
   return classifyQueryError(error, orgId, instanceUrl) ?? queryFailed(error, (detail, code) =>
-    fail('QueryFailed', ExitCode.ApiFailed, [sessionId18, detail, code], [sessionId18])
+    messages.fail('QueryFailed', ExitCode.ApiFailed, [sessionId18, detail, code], [sessionId18])
   );
 }
 
@@ -59,8 +64,8 @@ export function classifyQueryError(error: unknown, orgId: string, instanceUrl: s
   const unreachable = unreachableError(error, instanceUrl, coreProxy());
   if (unreachable) return unreachable;
   const e = error as { errorCode?: string; name?: string };
-  if (isAuthFailure(error)) return fail('SessionExpired', ExitCode.Auth, [orgId, instanceUrl]);
-  if ((e.errorCode ?? e.name) === 'INVALID_TYPE') return fail('MessagingNotAvailable', ExitCode.NotAvailable, [orgId, 'INVALID_TYPE']);
+  if (isAuthFailure(error)) return messages.fail('SessionExpired', ExitCode.Auth, [orgId, instanceUrl]);
+  if ((e.errorCode ?? e.name) === 'INVALID_TYPE') return messages.fail('MessagingNotAvailable', ExitCode.NotAvailable, [orgId, 'INVALID_TYPE']);
   return undefined;
 }
 
@@ -134,7 +139,7 @@ export const filterQuery = (selection: Selection): string => `${FIELDS} WHERE ${
  */
 export async function sessionsById(conn: Connection, selection: Selection, orgId: string, concurrency = 1): Promise<{ found: SessionRow[]; missing: string[] }> {
   const queue = new PQueue({ concurrency });
-  const batches = await Promise.all(idQueries(selection).map((soql) => queue.add(() => query(conn, orgId, () => conn.query<Row>(soql)))));
+  const batches = await Promise.all(idQueries(selection).map((soql) => queue.add(() => query(conn, orgId, selection, () => conn.query<Row>(soql)))));
   const found = batches.flatMap((batch) => batch.records.map(toSession));
   const seen = new Set(found.map((r) => r.sessionId));
   return { found, missing: selection.ids.filter((id) => !seen.has(id)) };
@@ -142,7 +147,7 @@ export async function sessionsById(conn: Connection, selection: Selection, orgId
 
 /** Sessions of a filter selection, streamed page by page through queryMore. The first page says the total. */
 export async function streamSessions(conn: Connection, selection: Selection, orgId: string): Promise<{ total: number; rows: AsyncGenerator<SessionRow> }> {
-  const first = await query(conn, orgId, () => conn.query<Row>(filterQuery(selection)));
+  const first = await query(conn, orgId, selection, () => conn.query<Row>(filterQuery(selection)));
   async function* rows(): AsyncGenerator<SessionRow> {
     let page = first;
     for (;;) {
@@ -150,7 +155,7 @@ export async function streamSessions(conn: Connection, selection: Selection, org
       if (page.done || !page.nextRecordsUrl) return;
       const next: string = page.nextRecordsUrl;
       // eslint-disable-next-line no-await-in-loop -- pages are sequential
-      page = await query(conn, orgId, () => conn.queryMore<Row>(next));
+      page = await query(conn, orgId, selection, () => conn.queryMore<Row>(next));
     }
   }
   return { total: first.totalSize, rows: rows() };
@@ -189,33 +194,39 @@ export async function selectSessions(conn: Connection, selection: Selection, org
 
 /**
  * The sessions of some cases (MessagingSession.CaseId), one query per batch of 200 case Ids, run `concurrency` at a
- * time. The Ids must be validated 18-character Case Ids.
+ * time. The Ids must be validated 18-character Case Ids. `failed` names a query's failure.
  */
 export async function sessionsOfCases(
   conn: Connection,
   caseIds: readonly string[],
   orgId: string,
-  concurrency = 1,
-  failed?: (detail: string, code: string) => Error
+  failed: (detail: string, code: string) => Error,
+  concurrency = 1
 ): Promise<SessionRow[]> {
   const queue = new PQueue({ concurrency });
   const batches: Array<Promise<{ records: Row[] }>> = [];
   for (let i = 0; i < caseIds.length; i += ID_BATCH) {
     const ids = caseIds.slice(i, i + ID_BATCH).map((id) => `'${id}'`).join(',');
     const soql = `SELECT Id, StartTime, ChannelType, CaseId, Conversation.ConversationIdentifier FROM MessagingSession WHERE CaseId IN (${ids})`;
-    batches.push(queue.add(() => query(conn, orgId, () => conn.query<Row>(soql), failed)) as Promise<{ records: Row[] }>);
+    batches.push(
+      queue.add(async () => {
+        try {
+          return await conn.query<Row>(soql);
+        } catch (error) {
+          throw classifyQueryError(error, orgId, conn.instanceUrl) ?? queryFailed(error, failed);
+        }
+      }) as Promise<{ records: Row[] }>
+    );
   }
   return (await Promise.all(batches)).flatMap((batch) => batch.records.map(toSession));
 }
 
-/** Runs a MessagingSession query, turning its failures into named errors (by default, an export selection's). */
-async function query<T>(conn: Connection, orgId: string, run: () => PromiseLike<T>, failed?: (detail: string, code: string) => Error): Promise<T> {
+/** Runs a selection query, turning its failures into named errors; the advice names --where only when one was given. */
+async function query<T>(conn: Connection, orgId: string, selection: Selection, run: () => PromiseLike<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    throw (
-      classifyQueryError(error, orgId, conn.instanceUrl) ??
-      queryFailed(error, failed ?? ((detail, code) => fail('SelectionQueryFailed', ExitCode.ApiFailed, [detail, code])))
-    );
+    const key = selection.where ? 'SelectionQueryFailedWhere' : 'SelectionQueryFailed';
+    throw classifyQueryError(error, orgId, conn.instanceUrl) ?? queryFailed(error, (detail, code) => messages.fail(key, ExitCode.ApiFailed, [detail, code]));
   }
 }

@@ -13,8 +13,9 @@
 import { Org, type Connection } from '@salesforce/core';
 import type { Settings } from '../input/settings.js';
 import { assertSafeForToken } from '../input/url.js';
-import { bundle, ExitCode, fail, messages } from '../messages.js';
+import { bundle } from '../messages.js';
 import { refresh } from '../org/org.js';
+import { noConversation } from '../org/sessions.js';
 import { sanitizeLine } from '../sanitize.js';
 import { SANDBOX_API_URL } from './api/apiUrl.js';
 import { connectEntriesUrl, createEntriesClient, entriesUrl, type EntriesTarget, type HttpStats } from './api/client.js';
@@ -29,6 +30,8 @@ import { rateLimiter, type RateLimit } from './rateLimit.js';
 import type { ApiChoice, ConversationRef, Read, ReadOptions, SourceName } from './source.js';
 
 const own = bundle('sources.auto');
+
+const messages = bundle('sources');
 
 export type OpenInput = {
   /** The source the user chose (default: auto, the source is chosen per conversation). */
@@ -66,8 +69,7 @@ export type OpenedSource = {
 };
 
 /** A source's name in words, for messages and the transcript's header. */
-export const sourceLabel = (name: SourceName): string =>
-  own.has(`source.${name}`) ? own.text(`source.${name}`) : messages.getMessage(`source.${name}`);
+export const sourceLabel = (name: SourceName): string => messages.text(`source.${name}`);
 
 const looksLikeSandbox = (org: Org, instanceUrl: string): boolean =>
   Boolean(org.getField(Org.Fields.IS_SANDBOX)) ||
@@ -156,7 +158,7 @@ async function openApi(name: 'conversation-data' | 'connect', input: OpenInput):
     stats,
     async read(conversation: ConversationRef, options: ReadOptions = {}): Promise<Read> {
       const conversationIdentifier = conversation.conversationIdentifier;
-      if (!conversationIdentifier) throw fail('NoConversation', ExitCode.NotFound, [conversation.recordId ?? '']);
+      if (!conversationIdentifier) throw noConversation(conversation.recordId ?? '');
       const fetcher = client.fetcher(access.target(conversationIdentifier));
       try {
         const collected = await collectEntries(fetcher.fetchPage, options);
@@ -187,12 +189,12 @@ export async function openSource(input: OpenInput): Promise<OpenedSource> {
   const apiSource = (name: 'conversation-data' | 'connect'): Promise<ApiSource> =>
     (apis[name] ??= openApi(name, input).then((source) => opened.add(source) && source));
 
-  if (api === 'connect') input.warn(messages.getMessage('warning.ConnectApi'));
+  if (api === 'connect') input.warn(messages.text('warning.ConnectApi'));
   let token: TokenCheck | undefined;
   if (api === 'conversation-data' || (api === 'auto' && context.clientCredentials)) {
     const data = await apiSource('conversation-data');
     token = data.token;
-    if (api === 'conversation-data' && !input.clientId && token && !token.ok) input.warn(messages.getMessage('warning.TokenCantWork', [token.description]));
+    if (api === 'conversation-data' && !input.clientId && token && !token.ok) input.warn(messages.text('warning.TokenCantWork', [token.description]));
   } else if (api === 'connect') {
     await apiSource('connect');
   } else if (api === 'auto') {

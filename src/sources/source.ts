@@ -1,20 +1,16 @@
 /*
  * Every way to read a conversation's entries is a source behind this one interface: the Conversation Data API and
  * the Connect REST API (sources/api/, one client and paging model for both), and the ConversationEntry records read
- * by SOQL (sources/conversationEntry.ts). A source owns its host, its token
- * and how it is renewed, its paging and its retries; use cases only ask it for a conversation's entries, and order
- * what comes back with transcript/order.ts. sources/open.ts picks the source for a run.
+ * by SOQL (sources/conversationEntry.ts). A source owns its host, its token and how it is renewed, its paging and its
+ * retries; use cases only ask it for a conversation's entries, and order what comes back with transcript/order.ts.
+ * sources/open.ts opens the sources for a run; sources/auto.ts picks one per conversation.
  */
+import type { SourceName } from '../input/access.js';
 import type { IncompleteReason } from './api/paging.js';
 
+export { API_CHOICES, SOURCE_NAMES, type ApiChoice, type SourceName } from '../input/access.js';
+
 export type RawEntry = Record<string, unknown>;
-
-export const SOURCE_NAMES = ['conversation-data', 'connect', 'conversation-entry'] as const;
-export type SourceName = (typeof SOURCE_NAMES)[number];
-
-/** What --api takes: `auto` (the default: the source is chosen per conversation, sources/auto.ts) or a source. */
-export const API_CHOICES = ['auto', ...SOURCE_NAMES] as const;
-export type ApiChoice = (typeof API_CHOICES)[number];
 
 /** The records a conversation belongs to. */
 export type RecordKind = 'MessagingSession' | 'VoiceCall';

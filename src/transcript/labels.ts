@@ -9,6 +9,8 @@
 import { bundle } from '../messages.js';
 
 const labels = bundle('transcript.labels');
+/** The transcript's own words (transcript.md): what an entry without a type, and a sender without a role, are called. */
+const transcript = bundle('transcript');
 
 /** A name with case, underscores, dashes and spaces folded away: EndUser, END_USER and end-user are one. */
 export const fold = (value: string | undefined): string => (value ?? '').toLowerCase().replace(/[\s_-]/g, '');
@@ -110,7 +112,7 @@ export function entryTypeLabel(value: string | undefined): string | undefined {
 export const isMessageType = (value: string | undefined): boolean => MESSAGE_TYPES.has(fold(value));
 
 /** How an event's text starts, before its summary: `[Participant changed]`. */
-export const eventPrefix = (type: string | undefined): string => `[${entryTypeLabel(type) ?? labels.text('nonTextEntry')}]`;
+export const eventPrefix = (type: string | undefined): string => `[${entryTypeLabel(type) ?? transcript.text('part.nonText')}]`;
 
 /** A role in one spelling (END_USER → EndUser, Bot → Chatbot); an unknown role as given; undefined for none. */
 export function canonicalRole(value: string | undefined): string | undefined {
@@ -138,7 +140,7 @@ export const appTypeLabel = (value: string | undefined): string | undefined => l
  * name or else its app type's label, left out when it only repeats the role.
  */
 export function senderLabel(e: { senderRole?: string; senderAppType?: string; senderName?: string }): string {
-  const role = roleLabel(e.senderRole) ?? labels.text('unknownRole');
+  const role = roleLabel(e.senderRole) ?? transcript.text('sender.unknown');
   const detail = e.senderName ?? appTypeLabel(e.senderAppType);
   return detail && fold(detail) !== fold(role) ? `${role} (${detail})` : role;
 }

@@ -8,6 +8,7 @@ import { conversationEntryShape } from './shapes/conversationEntry.js';
 import type { Shape, TranscriptEntry } from './shapes/shape.js';
 
 export type { TranscriptEntry } from './shapes/shape.js';
+
 export { obj } from './shapes/shape.js';
 export { senderLabel } from './labels.js';
 

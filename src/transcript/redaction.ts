@@ -7,9 +7,11 @@
  * are never masked or counted again.
  */
 import type { ConversationEntry } from '../sources/api/page.js';
-import { messages } from '../messages.js';
+import { bundle } from '../messages.js';
 import { REDACTION_KINDS, emptyCounts, redactEntry, redactText, type RedactionCounts } from './redact.js';
 import { toTranscript, type TranscriptEntry } from './normalize.js';
+
+const messages = bundle('transcript');
 
 export type RedactedConversation = {
   /** The raw entries, for --json and the JSON Lines `raw`: every value where something was masked is decoded. */
@@ -36,6 +38,6 @@ export function redactConversation(entries: ConversationEntry[]): RedactedConver
 /** What --redact says after a conversation: how many of each kind it masked, or that it found nothing. */
 export function redactionWarning(counts: RedactionCounts): string {
   return REDACTION_KINDS.some((kind) => counts[kind] > 0)
-    ? messages.getMessage('warning.Redacted', REDACTION_KINDS.map((kind) => String(counts[kind])))
-    : messages.getMessage('warning.RedactedNothing');
+    ? messages.text('warning.Redacted', REDACTION_KINDS.map((kind) => String(counts[kind])))
+    : messages.text('warning.RedactedNothing');
 }

@@ -11,8 +11,9 @@ import type { Connection, Org, SfError } from '@salesforce/core';
 import { checkAccess, type AccessInput, type CheckedAccess } from '../input/access.js';
 import { checkCase, checkSessionId, checkVoiceCallId, type CaseKey } from '../input/ids.js';
 import { displayUrl } from '../input/url.js';
+import { missingClientSecret } from '../input/settings.js';
 import { checkOutputFile, writeFileAtomically } from '../files/output.js';
-import { bundle, ExitCode, fail } from '../messages.js';
+import { bundle, ExitCode } from '../messages.js';
 import { caseConversations, kindOf, voiceCallConversation } from '../org/conversations.js';
 import { coreProxy, ownProxy, showProxy, unreachableError } from '../org/network.js';
 import { connectionFor, loadOrg, refresh } from '../org/org.js';
@@ -224,7 +225,7 @@ async function probe(
   let source: OpenedSource | undefined;
   try {
     const clientId = api === 'conversation-data' ? access.clientId : undefined;
-    if (clientId !== undefined && !access.settings.clientSecret) throw fail('MissingClientSecret', ExitCode.InvalidInput);
+    if (clientId !== undefined && !access.settings.clientSecret) throw missingClientSecret();
     source = await openSource({ ...access, api, clientId, org, conn, warn: () => undefined, retry: PROBE, observe });
     // A random identifier: the answer says whether the token is accepted without touching a real conversation.
     await source.read(record ?? { recordId: null, conversationIdentifier: real ?? randomUUID() }, { limit: real !== undefined || record ? PROBE_ENTRIES : 1 });

@@ -17,7 +17,7 @@ import { checkSelection, type Selection, type SelectionInput } from '../input/se
 import { hashing, openJournal, sha256OfFile, type Journal, type JournalLine, type ManifestLine } from '../files/manifest.js';
 import { claimOutputDir, pathInside } from '../files/outputDir.js';
 import { checkOutputDir, removeStaleTempFiles, writeFailed, writeFileAtomically } from '../files/output.js';
-import { bundle, ExitCode, fail, messages } from '../messages.js';
+import { bundle, ExitCode } from '../messages.js';
 import { kindOf, selectRecords } from '../org/conversations.js';
 import { connectionFor, loadOrg } from '../org/org.js';
 import { selectSessions, type Selected, type SessionRow } from '../org/sessions.js';
@@ -33,6 +33,7 @@ import { toTranscript } from '../transcript/normalize.js';
 import { orderEntries } from '../transcript/order.js';
 import { withCompactHeap } from './exportHeap.js';
 
+const messages = bundle('export');
 const own = bundle('export.conversations');
 
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -151,23 +152,23 @@ const emptyResult = (input: ExportInput): ExportResult => ({
 async function selectAndExport(run: Run): Promise<ExportResult> {
   const { input, events, access, selection } = run;
   const org = await loadOrg(input.targetOrg);
-  const { conn, raisedFrom } = connectionFor(org, input.apiVersion);
-  if (raisedFrom) events.warn(messages.getMessage('warning.ApiVersionRaised', [raisedFrom]));
+  const { conn, warning } = connectionFor(org, input.apiVersion);
+  if (warning) events.warn(warning);
   const orgId = org.getOrgId();
 
   const selected = await selectConversations(conn, selection, orgId, input.concurrency);
   selected.warnings.forEach(events.warn);
   if (selected.casesNotFound.length) events.warn(own.text('warning.CasesNotFound', [selected.casesNotFound.length, selected.casesNotFound.join(', ')]));
-  if (selected.notSelected) events.warn(messages.getMessage('warning.IdsNotSelected', [String(selected.notSelected)]));
+  if (selected.notSelected) events.warn(messages.text('warning.IdsNotSelected', [String(selected.notSelected)]));
   // Conversations read through ConversationEntry records (SOQL) are never marked active: the guard counts the others.
   if (access.api === 'conversation-entry') selected.conversations = 0;
   if (selected.conversations > input.maxConversations) {
-    const stop = fail('TooManyConversations', ExitCode.TooMany, [selected.conversations, input.maxConversations], [String(selected.conversations)]);
+    const stop = messages.fail('TooManyConversations', ExitCode.TooMany, [selected.conversations, input.maxConversations], [String(selected.conversations)]);
     // A dry run reads no conversation, so it still lists the selection, and says the real run would stop.
     if (!input.dryRun) throw stop;
     events.warn(stop.message);
   }
-  if (selected.conversations > WARN_ABOVE) events.warn(messages.getMessage('warning.ManyConversations', [String(selected.conversations)]));
+  if (selected.conversations > WARN_ABOVE) events.warn(messages.text('warning.ManyConversations', [String(selected.conversations)]));
   const empty = { ...emptyResult(input), casesNotFound: selected.casesNotFound };
   if (input.dryRun) return listDryRun(selected, empty, run.startedAt, (ref) => decide(ref, autoContext({ ...access, conn })));
 
@@ -216,7 +217,7 @@ async function selectConversations(conn: Connection, selection: Selection, orgId
 
 /** Why a selected Id is not there: a call's reason or a session's. */
 const notFoundReason = (id: string): string =>
-  id.startsWith(VOICE_CALL_PREFIX) ? own.text('reason.voiceCallNotFound') : messages.getMessage('reason.sessionNotFound');
+  id.startsWith(VOICE_CALL_PREFIX) ? own.text('reason.voiceCallNotFound') : messages.text('reason.sessionNotFound');
 
 const refOf = (row: SessionRow): ConversationRef => ({ recordId: row.sessionId, conversationIdentifier: row.conversationIdentifier, kind: kindOf(row) });
 
@@ -310,7 +311,7 @@ async function exportSessions({ input, events, startedAt }: Run, { source, journ
     // What the org returned becomes a file name only if it is a record Id (and so a plain name inside the directory).
     // The conversation identifier never becomes part of a path (only of a URL, encoded), so it is sent as it came.
     const path = isRecordId(row.sessionId) ? pathInside(input.outputDir, file) : undefined;
-    if (!path) return done({ ...base, status: 'failed', reason: messages.getMessage('reason.unusableIdFromOrg'), httpStatus: null });
+    if (!path) return done({ ...base, status: 'failed', reason: messages.text('reason.unusableIdFromOrg'), httpStatus: null });
     const before = journal.previous.get(row.sessionId);
     // Resume: a session whose file is there with the checksum the manifest recorded is done already.
     if (before?.status === 'exported' && before.file === file && before.sha256 && (await sha256OfFile(path)) === before.sha256) {
@@ -331,7 +332,7 @@ async function exportSessions({ input, events, startedAt }: Run, { source, journ
       if (unreachableInARow >= UNREACHABLE_STOP_AFTER && !stopped) {
         // The API host can't be reached at all: the sessions after this one would each fail the same way, after
         // their own retries. Stop, and say how to resume once the network is back.
-        stopped = fail('ExportStoppedUnreachable', ExitCode.Unreachable, [String(unreachableInARow), `${e.name}: ${e.message}`.slice(0, 300), String(finished), String(selected.sessions)]);
+        stopped = messages.fail('ExportStoppedUnreachable', ExitCode.Unreachable, [String(unreachableInARow), `${e.name}: ${e.message}`.slice(0, 300), String(finished), String(selected.sessions)]);
         stop(stopped);
       }
       return;
@@ -378,7 +379,11 @@ async function exportSessions({ input, events, startedAt }: Run, { source, journ
           delete status.durationMs;
           delete status.index;
           result.sessions.push(status as SessionStatus);
-        }
+        },
+    // The index page lists every transcript in the directory: an earlier run's too.
+    (line): void => {
+      if (index && line.status === 'exported' && line.file?.endsWith(`.${format.extension}`) && line.index) index.push({ sessionId: line.sessionId, file: line.file, entries: line.entryCount ?? 0, ...line.index });
+    }
   );
   if (index) await writeFileAtomically(pathInside(input.outputDir, INDEX_FILE) as string, htmlIndex(index, { utc: true }), true);
   result.elapsedMs = Date.now() - startedAt;

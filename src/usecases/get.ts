@@ -12,7 +12,7 @@ import { checkAccess, type AccessInput, type CheckedAccess } from '../input/acce
 import { checkCase, checkConversationIdentifier, checkSessionId, checkVoiceCallId, type CaseKey } from '../input/ids.js';
 import { checkWindow } from '../input/time.js';
 import { checkOutputFile, removeStaleTempFiles, writeFileAtomically } from '../files/output.js';
-import { bundle, ExitCode, messages } from '../messages.js';
+import { bundle, ExitCode } from '../messages.js';
 import { caseConversations, kindOf, voiceCallConversation } from '../org/conversations.js';
 import { connectionFor, loadOrg, refresh } from '../org/org.js';
 import { lookupSession, type SessionRow } from '../org/sessions.js';
@@ -153,8 +153,8 @@ export async function getTranscript(input: GetInput, events: GetEvents): Promise
   access.settings.warnings.forEach(events.warn);
 
   const org = await loadOrg(input.targetOrg);
-  const { conn, raisedFrom } = connectionFor(org, input.apiVersion);
-  if (raisedFrom) events.warn(messages.getMessage('warning.ApiVersionRaised', [raisedFrom]));
+  const { conn, warning } = connectionFor(org, input.apiVersion);
+  if (warning) events.warn(warning);
   const orgId = org.getOrgId();
 
   events.phase?.('lookup');
@@ -256,7 +256,7 @@ async function readOne(target: Target, context: ReadContext): Promise<Done> {
     // Listed with why it couldn't be read; the case is incomplete (exit Partial), and a warning says which and why.
     events.warn(`${recordLabel(header)}: ${error.message}`);
     return {
-      rendering: { header: { ...header, complete: false, incompleteReason: 'failed', note: labelText('note.failed', [error.name]) }, entries: [] },
+      rendering: { header: { ...header, complete: false, note: labelText('note.failed', [error.name]) }, entries: [] },
       raw: [],
       error,
     };

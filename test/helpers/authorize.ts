@@ -6,6 +6,7 @@
  */
 import { homedir } from 'node:os';
 import { AuthInfo, Config, OrgConfigProperties } from '@salesforce/core';
+import { scrubSecrets } from './sfHome.js';
 
 type Input = {
   home: string;
@@ -24,13 +25,7 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function scrub(text: string, input: Partial<Input>): string {
-  let out = text.replace(/00D\w{12,15}![.\w]+/g, '<redacted token>').replace(/eyJ[\w-]+\.[\w-]+\.[\w-]+/g, '<redacted token>');
-  for (const secret of [input.accessToken, input.refreshToken]) {
-    if (secret) out = out.split(secret).join('<redacted token>');
-  }
-  return out;
-}
+const scrub = (text: string, input: Partial<Input>): string => scrubSecrets(text, [input.accessToken, input.refreshToken]);
 
 let input: Partial<Input> = {};
 try {

@@ -14,7 +14,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { AuthInfo, Org } from '@salesforce/core';
+import { AuthInfo, matchesJwtAccessToken, matchesOpaqueAccessToken, Org } from '@salesforce/core';
+import { scrubSecrets } from './sfHome.js';
 
 type Input = {
   mode: 'raw' | 'jwt-bearer';
@@ -34,13 +35,9 @@ async function readStdin(): Promise<string> {
 }
 
 const kindOf = (token: string | undefined): string =>
-  !token ? 'none' : /^00D\w{12,15}!/.test(token) ? 'opaque' : token.split('.').length === 3 ? 'jwt' : 'other';
+  !token ? 'none' : matchesOpaqueAccessToken(token) ? 'opaque' : matchesJwtAccessToken(token) ? 'jwt' : 'other';
 
-const scrub = (text: string, secrets: Array<string | undefined>): string => {
-  let out = text.replace(/00D\w{12,15}![.\w]+/g, '<redacted token>').replace(/eyJ[\w-]+\.[\w-]+\.[\w-]+/g, '<redacted token>');
-  for (const s of secrets) if (s) out = out.split(s).join('<redacted token>');
-  return out;
-};
+const scrub = (text: string, secrets: Array<string | undefined>): string => scrubSecrets(text, secrets);
 
 async function queryThrough(org: Org, sessionId: string, token?: string): Promise<Record<string, unknown>> {
   const conn = org.getConnection();

@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { accessTokenRegex, jwtTokenRegex } from '@salesforce/core';
 import type { AppCredentials } from '../emulator/server.js';
 import { runProcess, type ProcessRun } from './process.js';
 
@@ -65,9 +66,12 @@ export function isolatedEnv(home: string, emulatorUrl: string): NodeJS.ProcessEn
   };
 }
 
-/** Replaces anything token-shaped (and the given secrets) so error text can be shown safely. */
-export function scrubSecrets(text: string, secrets: string[] = []): string {
-  let out = text.replace(/00D\w{12,15}![.\w]+/g, '<redacted token>').replace(/eyJ[\w-]+\.[\w-]+\.[\w-]+/g, '<redacted token>');
+const OPAQUE_TOKENS = new RegExp(accessTokenRegex.source, 'g');
+const JWT_TOKENS = new RegExp(jwtTokenRegex.source, 'g');
+
+/** Replaces anything token-shaped (core's own token shapes) and the given secrets, so error text can be shown safely. */
+export function scrubSecrets(text: string, secrets: Array<string | undefined> = []): string {
+  let out = text.replace(OPAQUE_TOKENS, '<redacted token>').replace(JWT_TOKENS, '<redacted token>');
   for (const secret of secrets) if (secret) out = out.split(secret).join('<redacted token>');
   return out;
 }

@@ -439,8 +439,10 @@ describe('conversation entries export (integration)', function () {
       const dir = newDir();
       const r = await run(['-d', dir, '--where', "Nope__c = 'x'"]);
       expect(r.code, r.stdout).to.equal(6);
-      expect(r.json?.name).to.equal('SelectionQueryFailedError');
+      // With --where, the error says the condition is the likely cause (SelectionQueryFailedWhere).
+      expect(r.json?.name).to.equal('SelectionQueryFailedWhereError');
       expect(r.json?.message).to.include("No such column 'Nope__c' on entity 'MessagingSession'");
+      expect(String(r.json?.actions)).to.include('Check --where');
       expect(r.json?.message).to.include('INVALID_FIELD');
       expect(entriesRequests()).to.have.length(0);
       expect(existsSync(dir)).to.equal(false);

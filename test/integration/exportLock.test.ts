@@ -144,6 +144,30 @@ describe('export: one writer per output directory', function () {
     }
   });
 
+  it('one run after another into one directory, each with its own selection: the manifest and index.html keep every session either exported', async () => {
+    const dir = newDir();
+    const first = await exportIn(dir, { sessionIds: ids.slice(0, 3), format: 'html' });
+    const second = await exportIn(dir, { sessionIds: ids.slice(3, 6), format: 'html' });
+    expect([first.exported, second.exported]).to.deep.equal([3, 3]);
+    expect(second.sessions.map((s) => s.sessionId).sort(), "the result is this run's").to.deep.equal(ids.slice(3, 6).sort());
+    const check = async (expected: string[]): Promise<void> => {
+      const lines = await manifest(dir);
+      expect(lines.map((l) => l.sessionId), 'one line per session, sorted by Id').to.deep.equal([...expected].sort());
+      for (const line of lines) {
+        expect(line.status).to.equal('exported');
+        expect(sha256(await readFile(join(dir, line.file as string)))).to.equal(line.sha256); // eslint-disable-line no-await-in-loop
+      }
+    };
+    await check(ids.slice(0, 6));
+    const index = await readFile(join(dir, 'index.html'), 'utf8');
+    for (const id of ids.slice(0, 6)) expect(index, `index.html links ${id}`).to.include(`href="${id}.html"`);
+    // --force fetches its own selection again, and still keeps the other sessions' lines.
+    emu.clearLog();
+    const forced = await exportIn(dir, { sessionIds: ids.slice(0, 1), format: 'html', force: true });
+    expect([forced.exported, forced.skipped, entriesRequests() > 0]).to.deep.equal([1, 0, true]);
+    await check(ids.slice(0, 6));
+  });
+
   it('a lock left by a process that is gone (same host) is taken over, with a warning, and released at the end', async () => {
     const dir = newDir();
     await mkdir(dir, { mode: 0o700 });

@@ -233,7 +233,7 @@ describe('entries client: a host that can\'t be reached at all', () => {
       const error = await failure(fetcherFor(new URL(`https://${server.url.host}`)));
       expect(error.name).to.equal('ApiUnreachableError');
       expect(error.exitCode).to.equal(9);
-      expect(error.message).to.match(/the TLS connection could not be set up \(\w+\)/);
+      expect(error.message).to.match(/the TLS handshake failed \(\w+\)/);
       expect(error.actions?.join('\n')).to.include('NODE_EXTRA_CA_CERTS');
     } finally {
       await server.stop();
@@ -248,7 +248,7 @@ describe('entries client: a host that can\'t be reached at all', () => {
     try {
       const error = await failure(fetcherFor(server.url));
       expect(error.name).to.equal('ApiUnreachableError');
-      expect(error.message).to.include('the proxy refused the request (HTTP 407');
+      expect(error.message).to.include('the proxy refused to open a connection to it (HTTP 407)');
     } finally {
       await server.stop();
     }
@@ -273,7 +273,7 @@ describe('entries client: a host that can\'t be reached at all', () => {
     for (const code of unreachable) expect(unreachableReason(new RequestError('x', { code }, undefined as never)), code).to.be.a('string').and.include(code);
     for (const code of answered) expect(unreachableReason(new RequestError('x', { code }, undefined as never)), code).to.equal(undefined);
     const timeout = (event: string): RequestError => new TimeoutError(Object.assign(new Error('t'), { event }) as never, {} as never, undefined as never);
-    for (const event of ['lookup', 'connect', 'secureConnect']) expect(unreachableReason(timeout(event)), event).to.include(`(${event})`);
+    for (const event of ['lookup', 'connect', 'secureConnect']) expect(unreachableReason(timeout(event)), event).to.include(`(ETIMEDOUT, ${event})`);
     for (const event of ['socket', 'response', 'read', 'request']) expect(unreachableReason(timeout(event)), event).to.equal(undefined);
   });
 });

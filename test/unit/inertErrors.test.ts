@@ -7,7 +7,10 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { clientCredentialsToken } from '../../src/sources/api/clientCredentials.js';
 import { createEntriesFetcher, entriesUrl, serverSaid } from '../../src/sources/api/client.js';
-import { ExitCode, fail } from '../../src/messages.js';
+import { bundle, ExitCode } from '../../src/messages.js';
+
+const org = bundle('org');
+const sources = bundle('sources');
 import { queryFailed } from '../../src/org/sessions.js';
 import { expectedInert, hostileStrings, unsafeIn } from '../helpers/hostile.js';
 
@@ -81,7 +84,7 @@ describe('inert errors: what servers and the org say', () => {
   it("a failed SOQL query's last line and code are quoted inert", () => {
     for (const text of hostileStrings(32, 300)) {
       const error = queryFailed(Object.assign(new Error(`first line\n${text}`), { errorCode: text }), (detail, code) =>
-        fail('QueryFailed', ExitCode.ApiFailed, ['0Mw5g00000AbCdECAV', detail, code], ['0Mw5g00000AbCdECAV'])
+        org.fail('QueryFailed', ExitCode.ApiFailed, ['0Mw5g00000AbCdECAV', detail, code], ['0Mw5g00000AbCdECAV'])
       );
       expect(unsafeIn(shown(error)), JSON.stringify(text)).to.deep.equal([]);
     }
@@ -89,7 +92,7 @@ describe('inert errors: what servers and the org say', () => {
 
   it('every named error makes its tokens inert, whatever they quote', () => {
     for (const text of hostileStrings(33, 300)) {
-      const error = fail('ConversationNotFound', ExitCode.NotFound, ['https://api.example', text, ''], [text]);
+      const error = sources.fail('ConversationNotFound', ExitCode.NotFound, ['https://api.example', text, ''], [text]);
       expect(unsafeIn(shown(error)), JSON.stringify(text)).to.deep.equal([]);
       expect(error.message).to.include(expectedInert(text));
     }

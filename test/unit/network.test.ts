@@ -8,7 +8,7 @@ const fetchFailed = (cause: unknown): TypeError => new TypeError('fetch failed',
 
 describe('unreachable hosts: recognised in every shape they arrive in', () => {
   it('finds the socket or DNS code behind "fetch failed", however deep, and says why', () => {
-    const cases: Array<[unknown, string, string]> = [
+    const cases: Array<[unknown, string, string, string?]> = [
       [fetchFailed(sys('ECONNREFUSED', { syscall: 'connect', address: '127.0.0.1', port: 9 })), 'ECONNREFUSED', 'refused'],
       [fetchFailed(sys('ENOTFOUND', { syscall: 'getaddrinfo', hostname: 'x.invalid' })), 'ENOTFOUND', 'dns'],
       [fetchFailed(sys('EAI_AGAIN')), 'EAI_AGAIN', 'dns'],
@@ -28,9 +28,9 @@ describe('unreachable hosts: recognised in every shape they arrive in', () => {
       [Object.assign(new Error('The org cannot be found'), { name: 'DomainNotFoundError' }), 'ENOTFOUND', 'dns'],
       // got (the plugin's own requests): the code on the error itself; a timeout while connecting.
       [Object.assign(new Error('connect ECONNREFUSED'), { name: 'RequestError', code: 'ECONNREFUSED' }), 'ECONNREFUSED', 'refused'],
-      [Object.assign(new Error('Timeout awaiting connect'), { name: 'TimeoutError', code: 'ETIMEDOUT', event: 'connect' }), 'ETIMEDOUT', 'timeout'],
+      [Object.assign(new Error('Timeout awaiting connect'), { name: 'TimeoutError', code: 'ETIMEDOUT', event: 'connect' }), 'ETIMEDOUT', 'timeout', 'connect'],
     ];
-    for (const [error, code, reason] of cases) expect(unreachableCause(error), `${code}/${reason}`).to.deep.equal({ code, reason });
+    for (const [error, code, reason, phase] of cases) expect(unreachableCause(error), `${code}/${reason}`).to.deep.equal({ code, reason, ...(phase ? { phase } : {}) });
   });
 
   it('leaves every other failure alone', () => {

@@ -2,8 +2,9 @@ import { expect } from 'chai';
 import { classifyToken, describeToken, tokenProblem } from '../../src/sources/api/token.js';
 
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+/** A JWT as Salesforce issues them (header typ JWT, as @salesforce/core's matchesJwtAccessToken requires). */
 const jwt = (payload: Record<string, unknown>, header: Record<string, unknown> = { alg: 'RS256', tnk: 'core/prod/00D5g000004AbCdEAK' }): string =>
-  `${b64(header)}.${b64(payload)}.c2lnbmF0dXJl`;
+  `${b64({ typ: 'JWT', ...header })}.${b64(payload)}.c2lnbmF0dXJl`;
 
 describe('token diagnosis', () => {
   const future = Math.floor(Date.now() / 1000) + 3600;

@@ -7,17 +7,20 @@
 import type { SfError } from '@salesforce/core';
 import got, { HTTPError, ParseError, RequestError, TimeoutError, type Got, type Response } from 'got';
 import { getProxyForUrl } from 'proxy-from-env';
-import { ExitCode, fail, messages } from '../../messages.js';
+import { bundle, ExitCode } from '../../messages.js';
+import { unreachableCause, unreachableText } from '../../org/network.js';
 import { sanitizeLine } from '../../sanitize.js';
 import { DEFAULT_MAX_RESPONSE_MB, DEFAULT_TIMEOUT_MS } from '../../input/settings.js';
 import type { Observe } from '../contract.js';
 import type { SourceName } from '../source.js';
-import { assertSafeForToken, displayUrl } from '../../input/url.js';
+import { displayUrl, isSafeForToken } from '../../input/url.js';
 import { ENTRIES_PATH } from './apiUrl.js';
 import { proxyAgents, USER_AGENT } from './proxy.js';
 import { MAX_JSON_DEPTH, jsonTooDeep } from './page.js';
 import { DEFAULT_RETRY_POLICY, RETRY_ERROR_CODES, RETRY_STATUS_CODES, retryDelay, type RetryPolicy } from './retry.js';
 import type { FetchPage, PageRequest } from './paging.js';
+
+const messages = bundle('sources');
 
 /** How long resolving the host and opening a connection (TCP, then TLS) may each take. */
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -124,15 +127,15 @@ const isSuccess = (status: number): boolean => status >= 200 && status <= 299;
  */
 function apiFail(api: SourceName, key: string, exitCode: number, tokens: Array<string | number>, actionTokens: string[] = []): SfError {
   // `error.Connect.X` makes an XError too (core names an error after the last part of its key).
-  const variant = api === 'connect' && messages.messages.has(`error.Connect.${key}`) ? `Connect.${key}` : key;
-  return fail(variant, exitCode, tokens, actionTokens);
+  const variant = api === 'connect' && messages.has(`error.Connect.${key}`) ? `Connect.${key}` : key;
+  return messages.fail(variant, exitCode, tokens, actionTokens);
 }
 
 /** Why a 2xx body is not a page: empty, not a JSON object or array, or nested too deep. */
 function bodyProblem(body: unknown): string | undefined {
-  if (body === '' || body === undefined) return messages.getMessage('reason.emptyBody');
-  if (body === null || typeof body !== 'object') return messages.getMessage('reason.notAnObject', [body === null ? 'null' : typeof body]);
-  if (jsonTooDeep(body)) return messages.getMessage('reason.tooDeep', [String(MAX_JSON_DEPTH)]);
+  if (body === '' || body === undefined) return messages.text('reason.emptyBody');
+  if (body === null || typeof body !== 'object') return messages.text('reason.notAnObject', [body === null ? 'null' : typeof body]);
+  if (jsonTooDeep(body)) return messages.text('reason.tooDeep', [String(MAX_JSON_DEPTH)]);
   return undefined;
 }
 
@@ -174,7 +177,7 @@ function conversationFetcher(http: Got, options: EntriesHttpOptions, timeoutMs: 
         if (error instanceof HTTPError && error.response.statusCode === 404 && firstPage && options.fallback && !fellBack) {
           fellBack = true;
           call.answered = true;
-          attempts.push(`HTTP 404 at ${displayUrl(baseUrl)}`);
+          attempts.push(messages.text('attempt.notFoundAt', [displayUrl(baseUrl)]));
           ({ endpoint, baseUrl } = options.fallback);
           continue;
         }
@@ -187,7 +190,7 @@ function conversationFetcher(http: Got, options: EntriesHttpOptions, timeoutMs: 
           if (options.getToken() === sent) await options.refresh();
           // The same token again would get the same answer: retry only with a new one.
           if (options.getToken() !== sent) {
-            attempts.push('HTTP 401, token refreshed');
+            attempts.push(messages.text('attempt.refreshed'));
             continue;
           }
         }
@@ -238,7 +241,7 @@ function unexpectedStatus(api: SourceName, response: Response, baseUrl: URL, con
   const location = response.headers.location;
   if (location) {
     try {
-      target = ' ' + messages.getMessage('reason.redirectTo', [displayUrl(new URL(location, baseUrl))]);
+      target = ' ' + messages.text('reason.redirectTo', [displayUrl(new URL(location, baseUrl))]);
     } catch {
       target = '';
     }
@@ -261,10 +264,10 @@ export function connectEntriesUrl(instanceUrl: string, apiVersion: string, conve
 function pageUrl(options: Pick<EntriesHttpOptions, 'endpoint' | 'baseUrl'>, request: PageRequest): URL {
   if (request.pageUrl) {
     const next = new URL(request.pageUrl, options.baseUrl);
-    if (next.origin !== options.baseUrl.origin) {
-      throw fail('InsecureApiUrl', ExitCode.ApiFailed, [displayUrl(next), 'a next-page link in the API response']);
+    // A link from the server: the token follows it only to the same origin, over HTTPS (or loopback).
+    if (next.origin !== options.baseUrl.origin || !isSafeForToken(next)) {
+      throw messages.fail('UnsafeUrlFromServer', ExitCode.ApiFailed, [displayUrl(next), messages.text('from.nextPage'), displayUrl(options.baseUrl)]);
     }
-    assertSafeForToken(next, 'a next-page link in the API response');
     return next;
   }
   const url = new URL(options.endpoint);
@@ -282,10 +285,10 @@ export function describe(error: unknown, timeoutMs: number): string {
     const retryAfter = error.response.headers['retry-after'];
     return `HTTP ${error.response.statusCode}${retryAfter ? ` (Retry-After: ${String(retryAfter)})` : ''}`;
   }
-  if (error instanceof TimeoutError) return `no answer within ${timeoutMs} ms (${error.event})`;
-  if (error instanceof ParseError) return 'a response that was not valid JSON';
+  if (error instanceof TimeoutError) return messages.text('attempt.timeout', [timeoutMs, error.event]);
+  if (error instanceof ParseError) return messages.text('attempt.notJson');
   const code = (error as { code?: string }).code;
-  return code ? `network error ${code}` : 'network error';
+  return code ? messages.text('attempt.networkCode', [code]) : messages.text('attempt.network');
 }
 
 function toNamedError(error: unknown, options: EntriesHttpOptions, call: Call, timeoutMs: number): Error {
@@ -297,19 +300,40 @@ function toNamedError(error: unknown, options: EntriesHttpOptions, call: Call, t
   const unreachable = call.answered ? undefined : unreachableReason(error);
   if (unreachable) {
     const proxy = proxyFor(options.baseUrl);
-    const via = proxy ? ` ${messages.getMessage('reason.viaProxy', [proxy])}` : '';
+    const via = proxy ? ` ${messages.text('reason.viaProxy', [proxy])}` : '';
     return apiFail(options.api, 'ApiUnreachable', ExitCode.Unreachable, [options.baseUrl.host, via, unreachable, all.length, where], [options.baseUrl.host]);
   }
   if (error instanceof ParseError) {
     const status = error.response.statusCode;
     if (!isSuccess(status)) return unexpectedStatus(options.api, error.response, options.baseUrl, conversation);
-    const reason = messages.getMessage('reason.notJson', [String(all.length)]);
+    const reason = messages.text('reason.notJson', [String(all.length)]);
     return apiFail(options.api, 'ApiBadResponse', ExitCode.ApiFailed, [where, conversation, status, reason]);
   }
   if (error instanceof HTTPError) {
     return withStatus(httpError(error, options, where, conversation, all), error.response.statusCode);
   }
-  return apiFail(options.api, 'ApiUnavailable', ExitCode.ApiFailed, [where, conversation, all.length, all.join(', ')]);
+  return unavailable(options, where, all, '');
+}
+
+/** How many attempts, in words. */
+const attemptsText = (n: number): string => (n === 1 ? messages.text('attempts.one') : messages.text('attempts.many', [n]));
+
+/** A Retry-After header in words (`45 s`, `60 min`), or undefined when there is none or it can't be read. */
+function retryAfterText(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !value.trim()) return undefined;
+  const seconds = /^\d+$/.test(value.trim()) ? Number(value.trim()) : (Date.parse(value) - Date.now()) / 1000;
+  if (!Number.isFinite(seconds) || seconds <= 0) return undefined;
+  return seconds < 120 ? `${Math.ceil(seconds)} s` : `${Math.ceil(seconds / 60)} min`;
+}
+
+/**
+ * Retries ran out: every attempt in words, what the server said last (its message and, for Salesforce's 5xx, the
+ * ErrorId to quote to support), and how long it asked to wait when it said (Retry-After), not a generic minute.
+ */
+function unavailable(options: EntriesHttpOptions, where: string, all: string[], said: string, retryAfter?: unknown): SfError {
+  const wait = retryAfterText(retryAfter);
+  const advice = wait ? messages.text('wait.retryAfter', [wait]) : messages.text('wait.default');
+  return apiFail(options.api, 'ApiUnavailable', ExitCode.ApiFailed, [where, options.conversationIdentifier, attemptsText(all.length), all.join(', '), said], [advice]);
 }
 
 /** The proxy a request to `url` goes through (from HTTPS_PROXY, HTTP_PROXY and NO_PROXY), for messages; '' if none. */
@@ -323,31 +347,17 @@ function proxyFor(url: URL): string {
   }
 }
 
-/** TLS failures: certificate problems and handshakes that fail (such as https:// to a plain-HTTP port). */
-const TLS_CODE = /CERT|SSL|TLS|^EPROTO$|^UNABLE_TO_/;
-const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA']);
-const REFUSED_CODES = new Set(['ECONNREFUSED']);
-const ROUTE_CODES = new Set(['ENETUNREACH', 'EHOSTUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EADDRNOTAVAIL']);
-const CONNECT_PHASES = new Set(['lookup', 'connect', 'secureConnect']);
-
 /**
  * Why the host can't be reached at all, in words, or undefined when it answered (or may have): DNS, a refused
- * connection, no route, a TLS failure, a connection that never opened in time, or a proxy that refused (HTTP 407).
- * Exported for tests.
+ * connection, no route, a TLS failure, a connection that never opened in time (org/network.ts decides, for every
+ * request of the plugin), or a proxy that refused (HTTP 407). A reset may come after an answer began: not counted.
  */
 export function unreachableReason(error: RequestError): string | undefined {
   if (error instanceof HTTPError) {
-    return error.response.statusCode === 407 ? messages.getMessage('reason.unreachable.proxy') : undefined;
+    return error.response.statusCode === 407 ? unreachableText({ code: 'HTTP 407', reason: 'proxy' }) : undefined;
   }
-  if (error instanceof TimeoutError) {
-    return CONNECT_PHASES.has(error.event) ? messages.getMessage('reason.unreachable.timeout', [String(CONNECT_TIMEOUT_MS), error.event]) : undefined;
-  }
-  const code = error.code ?? '';
-  if (DNS_CODES.has(code)) return messages.getMessage('reason.unreachable.dns', [code]);
-  if (REFUSED_CODES.has(code)) return messages.getMessage('reason.unreachable.refused', [code]);
-  if (ROUTE_CODES.has(code)) return messages.getMessage('reason.unreachable.route', [code]);
-  if (TLS_CODE.test(code)) return messages.getMessage('reason.unreachable.tls', [code]);
-  return undefined;
+  const cause = unreachableCause(error);
+  return cause && cause.reason !== 'reset' ? unreachableText(cause) : undefined;
 }
 
 /** Named errors keep the HTTP status for callers that record it (the export manifest). */
@@ -365,7 +375,7 @@ function httpError(error: HTTPError, options: EntriesHttpOptions, where: string,
   if (status === 403) return apiFail(options.api, 'ApiForbidden', ExitCode.Auth, [where, conversation, said]);
   if (status === 404) return apiFail(options.api, 'ConversationNotFound', ExitCode.NotFound, [where, conversation, said]);
   if (status < 500 && status !== 429) return apiFail(options.api, 'ApiRequestRejected', ExitCode.ApiFailed, [where, conversation, status, said]);
-  return apiFail(options.api, 'ApiUnavailable', ExitCode.ApiFailed, [where, conversation, all.length, all.join(', ')]);
+  return unavailable(options, where, all, said, error.response.headers['retry-after']);
 }
 
 /** The server's own error text, shortened, on one line, inert (sanitize.ts), and without the token should a server ever echo it. */

@@ -3,11 +3,13 @@
  * documented way to call the API. The secret comes only from the environment, and the token stays in memory.
  */
 import got, { HTTPError, RequestError } from 'got';
-import { ExitCode, fail } from '../../messages.js';
+import { bundle, ExitCode } from '../../messages.js';
 import { ownProxy, unreachableError } from '../../org/network.js';
 import { sanitizeLine } from '../../sanitize.js';
-import { assertSafeForToken, displayUrl } from '../../input/url.js';
+import { assertSafeForToken, displayUrl, isSafeForToken } from '../../input/url.js';
 import { proxyAgents, USER_AGENT } from './proxy.js';
+
+const messages = bundle('sources');
 
 export type ClientCredentialsToken = {
   accessToken: string;
@@ -46,15 +48,15 @@ export async function clientCredentialsToken(
       // The token endpoint's own words, on one line and inert (sanitize.ts).
       const code = typeof b.error === 'string' ? sanitizeLine(b.error.slice(0, 100)) : `HTTP ${error.response.statusCode}`;
       const description = typeof b.error_description === 'string' ? ` (${sanitizeLine(b.error_description.slice(0, 200))})` : '';
-      throw fail('ClientCredentialsRejected', ExitCode.Auth, [displayUrl(tokenUrl), clientId, `${code}${description}`]);
+      throw messages.fail('ClientCredentialsRejected', ExitCode.Auth, [displayUrl(tokenUrl), clientId, `${code}${description}`]);
     }
     const unreachable = unreachableError(error, tokenUrl.href, ownProxy(tokenUrl.href), 'token');
     if (unreachable) throw unreachable;
-    const code = error instanceof RequestError ? error.code : 'unknown error';
-    throw fail('ClientCredentialsFailed', ExitCode.ApiFailed, [displayUrl(tokenUrl), code]);
+    const code = error instanceof RequestError ? error.code : messages.text('attempt.unknownError');
+    throw messages.fail('ClientCredentialsFailed', ExitCode.ApiFailed, [displayUrl(tokenUrl), code]);
   }
   if (typeof body.access_token !== 'string' || !body.access_token) {
-    throw fail('ClientCredentialsFailed', ExitCode.ApiFailed, [displayUrl(tokenUrl), 'the response had no access_token']);
+    throw messages.fail('ClientCredentialsFailed', ExitCode.ApiFailed, [displayUrl(tokenUrl), 'the response had no access_token']);
   }
   let apiInstanceUrl: URL | undefined;
   if (typeof body.api_instance_url === 'string') {
@@ -81,6 +83,8 @@ function safeJson(text: string): TokenResponse | undefined {
  */
 export function apiBaseFor(token: ClientCredentialsToken, configured: URL, overridden: boolean): URL {
   if (overridden || !token.apiInstanceUrl) return configured;
-  assertSafeForToken(token.apiInstanceUrl, 'api_instance_url from the token endpoint');
+  if (!isSafeForToken(token.apiInstanceUrl)) {
+    throw messages.fail('UnsafeUrlFromServer', ExitCode.ApiFailed, [displayUrl(token.apiInstanceUrl), messages.text('from.apiInstanceUrl'), displayUrl(configured)]);
+  }
   return token.apiInstanceUrl;
 }

@@ -12,9 +12,11 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { printable } from '../../input/ids.js';
-import { messages } from '../../messages.js';
+import { bundle } from '../../messages.js';
 import { earliestTime, entryTimes, orderTime, timestampUnit, type EpochUnit } from './entryTime.js';
 import { entryKey, readPage, type ConversationEntry, type Page } from './page.js';
+
+const messages = bundle('sources');
 
 /** The largest page the API accepts (Connect documents 1–1000; UNCONFIRMED for the new API). */
 export const MAX_PAGE_SIZE = 1000;
@@ -96,20 +98,20 @@ export function pagingWarnings(collected: Collected): string[] {
   const count = String(collected.entries.length);
   const warnings: string[] = [];
   const reason = incompleteReason(collected);
-  if (reason === 'page-cap') warnings.push(messages.getMessage('warning.PageCap', [String(collected.pages), count]));
-  if (reason === 'stuck') warnings.push(messages.getMessage('warning.NothingNewOnFullPage', [count]));
-  if (reason === 'no-timestamp') warnings.push(messages.getMessage('warning.NoTimestamps', [count]));
+  if (reason === 'page-cap') warnings.push(messages.text('warning.PageCap', [String(collected.pages), count]));
+  if (reason === 'stuck') warnings.push(messages.text('warning.NothingNewOnFullPage', [count]));
+  if (reason === 'no-timestamp') warnings.push(messages.text('warning.NoTimestamps', [count]));
   if (reason === 'unrecognised-envelope') {
     const keys = (collected.unrecognised ?? []).map((key) => printable(key)).join(', ') || '(none)';
-    warnings.push(messages.getMessage('warning.UnrecognisedEnvelope', [keys, count]));
+    warnings.push(messages.text('warning.UnrecognisedEnvelope', [keys, count]));
   }
   if (collected.emptyAfterFull !== undefined && !reason) {
-    warnings.push(messages.getMessage('warning.EmptyAfterFullPage', [String(collected.emptyAfterFull), count]));
+    warnings.push(messages.text('warning.EmptyAfterFullPage', [String(collected.emptyAfterFull), count]));
   }
   if (collected.differing > 0) {
-    warnings.push(messages.getMessage('warning.DifferingDuplicates', [String(collected.differing), printable(collected.differingExample ?? '')]));
+    warnings.push(messages.text('warning.DifferingDuplicates', [String(collected.differing), printable(collected.differingExample ?? '')]));
   }
-  if (collected.skipped > 0) warnings.push(messages.getMessage('warning.SkippedItems', [String(collected.skipped)]));
+  if (collected.skipped > 0) warnings.push(messages.text('warning.SkippedItems', [String(collected.skipped)]));
   return warnings;
 }
 

@@ -3,6 +3,10 @@
  * JWT-based token with the sfap_api scope (api-notes §3); an opaque session id (`00D…!…`) is most likely refused.
  * A JWT is decoded without verifying it: only to read its scopes, expiry and tenant, which are not secret.
  */
+import { accessTokenRegex, matchesJwtAccessToken, matchesOpaqueAccessToken } from '@salesforce/core';
+import { bundle } from '../../messages.js';
+
+const messages = bundle('sources');
 
 export type TokenInfo =
   | { kind: 'opaque'; orgId?: string }
@@ -37,10 +41,10 @@ const scopesOf = (claim: unknown): string[] => {
 
 export function classifyToken(token: string | undefined): TokenInfo {
   if (!token) return { kind: 'unknown' };
-  const opaque = /^(00D[a-zA-Z0-9]{12,15})!/.exec(token);
-  if (opaque) return { kind: 'opaque', orgId: opaque[1] };
-  const parts = token.split('.');
-  if (parts.length === 3) {
+  // The shapes @salesforce/core itself recognises: an opaque session id `00D…!…`, or a JWT (header typ JWT).
+  if (matchesOpaqueAccessToken(token)) return { kind: 'opaque', orgId: accessTokenRegex.exec(token)?.[1] };
+  if (matchesJwtAccessToken(token)) {
+    const parts = token.split('.');
     const header = decodePart(parts[0]);
     const payload = decodePart(parts[1]);
     if (payload) {
@@ -68,9 +72,8 @@ export function tokenProblem(info: TokenInfo, now = Date.now()): TokenProblem | 
 
 /** A description safe to print: the kind, scopes, expiry and tenant, never the token. */
 export function describeToken(info: TokenInfo): string {
-  if (info.kind === 'opaque') return 'an opaque session token';
-  if (info.kind === 'unknown') return 'a token of unknown format';
-  const scopes = info.scopes.length ? info.scopes.join(' ') : 'none';
-  const exp = info.expiresAt === undefined ? 'no expiry' : `expires ${new Date(info.expiresAt).toISOString()}`;
-  return `a JWT (scopes: ${scopes}; ${exp}${info.tenant ? `; tenant ${info.tenant}` : ''})`;
+  if (info.kind !== 'jwt') return messages.text(`token.${info.kind}`);
+  const scopes = info.scopes.length ? info.scopes.join(' ') : messages.text('token.noScopes');
+  const exp = info.expiresAt === undefined ? messages.text('token.noExpiry') : messages.text('token.expires', [new Date(info.expiresAt).toISOString()]);
+  return messages.text(info.tenant ? 'token.jwtWithTenant' : 'token.jwt', [scopes, exp, info.tenant ?? '']);
 }

@@ -2,6 +2,7 @@
  * What every output format is given, and what it is: a strategy that renders a conversation as text chunks (a
  * 10,000-entry conversation is written piece by piece, never built as one string), with its file extension.
  */
+import type { IncompleteReason } from '../../sources/api/paging.js';
 import type { SourceName } from '../../sources/source.js';
 import { bundle } from '../../messages.js';
 import { formatInstant } from '../time.js';
@@ -22,7 +23,7 @@ export type TranscriptHeader = {
   /** False when the transcript is known to be incomplete (see incompleteReason). */
   complete: boolean;
   /** Why the transcript is incomplete ('page-cap', 'stuck', 'no-timestamp', 'unrecognised-envelope'), or null. */
-  incompleteReason: string | null;
+  incompleteReason: IncompleteReason | null;
   /** Where the entries came from, in words (e.g. "Conversation Data API"), for the formats that show it. */
   source?: string;
   /** Where the entries came from, by name (conversation-data, connect, conversation-entry), for --json. */

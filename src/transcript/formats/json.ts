@@ -3,6 +3,7 @@
  * it is complete, which source answered, and the entries exactly as the source returned them, in their one order.
  * Several conversations (get --case) are one case document holding one such document each.
  */
+import type { IncompleteReason } from '../../sources/api/paging.js';
 import type { RawEntry, RecordKind, SourceName } from '../../sources/source.js';
 import { iso, type Format, type TranscriptHeader } from './format.js';
 
@@ -17,17 +18,17 @@ export type ConversationDocument = {
   entryCount: number;
   /**
    * False when the transcript is known to be incomplete: paging had to stop before the source said there was nothing
-   * more (the command then exits 7). True when every entry asked for (the window, the limit) was read.
+   * more (get then exits 7; export records the session as partial). True when every entry asked for was read.
    */
   complete: boolean;
   /** Why the transcript is incomplete: 'page-cap', 'stuck', 'no-timestamp' or 'unrecognised-envelope'; null when complete. */
-  incompleteReason: string | null;
+  incompleteReason: IncompleteReason | null;
   /** The source that returned the entries: conversation-data, connect or conversation-entry. */
   source: SourceName | null;
   /**
-   * The source's entries exactly as returned, oldest first: the API's entry objects, or for conversation-entry the
-   * SOQL records of ConversationEntry (Seq, EntryTime, EntryTimeMilliSecs, ActorType, ActorName, EntryType, Message…),
-   * which differ in shape from the API's.
+   * The source's entries exactly as returned, in the one order (oldest first; transcript/order.ts): the API's entry
+   * objects, or for conversation-entry the SOQL records of ConversationEntry (Seq, EntryTime, EntryTimeMilliSecs,
+   * ActorType, ActorName, EntryType, Message…), which differ in shape from the API's.
    */
   entries: RawEntry[];
 };
@@ -55,8 +56,9 @@ export type CaseConversationDocument = {
   conversationIdentifier: string | null;
   source: SourceName | null;
   entryCount: number;
+  /** False when the conversation is incomplete, or could not be read (then error says why). */
   complete: boolean;
-  incompleteReason: string | null;
+  incompleteReason: IncompleteReason | null;
   /** Why the conversation could not be read (then complete is false and entries is empty); null when it was. */
   error: { name: string; message: string } | null;
   entries: RawEntry[];

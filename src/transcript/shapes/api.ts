@@ -7,8 +7,11 @@
 import { decodeHTML } from 'entities';
 import { orderTime } from '../../sources/api/entryTime.js';
 import type { ConversationEntry } from '../../sources/api/page.js';
+import { bundle } from '../../messages.js';
 import { canonicalAppType, canonicalEntryType, canonicalRole, eventPrefix } from '../labels.js';
 import { obj, str, type Shape, type TranscriptEntry } from './shape.js';
+
+const labels = bundle('transcript');
 
 type Obj = Record<string, unknown>;
 
@@ -35,16 +38,16 @@ function payloadText(message: Obj | undefined): string | undefined {
 
   push(str(content?.text));
   const attachments = names(list(content?.attachments), (a) => str(obj(a)?.name) ?? str(obj(a)?.title) ?? str(obj(a)?.url));
-  if (attachments.length) parts.push(`[attachment: ${attachments.join(', ')}]`);
+  if (attachments.length) parts.push(labels.text('part.attachment', [attachments.join(', ')]));
   const template = str(obj(content?.externalTemplate)?.name) ?? str(obj(message.externalTemplate)?.name) ?? str(message.templateName);
-  if (template) parts.push(`[template: ${template}]`);
+  if (template) parts.push(labels.text('part.template', [template]));
   push(str(choices?.text) ?? str(choices?.title));
   const offered = names(list(choices?.optionItems), titleOf);
-  if (offered.length) parts.push(`[choices: ${offered.join(' | ')}]`);
+  if (offered.length) parts.push(labels.text('part.choices', [offered.join(' | ')]));
   const chosen = names(list(response?.selectedOptions), titleOf);
-  if (chosen.length) parts.push(`[chose: ${chosen.join(' | ')}]`);
+  if (chosen.length) parts.push(labels.text('part.chose', [chosen.join(' | ')]));
   const formName = str(form?.title) ?? str(form?.name) ?? str(formResponse?.title) ?? str(formResponse?.name);
-  if (formName) parts.push(`[${formResponse ? 'form response' : 'form'}: ${formName}]`);
+  if (formName) parts.push(labels.text(formResponse ? 'part.formResponse' : 'part.form', [formName]));
   return parts.length ? parts.join(' ') : undefined;
 }
 
