@@ -5,7 +5,8 @@
  *
  * Environment:
  *   BENCH_RUNS=n        runs per measurement (default 3; the start-up and real-sf rows take at least 5)
- *   BENCH_ONLY=a,b,...  only these sections, of: startup, realsf, large, memory, bulk (default: all)
+ *   BENCH_ONLY=a,b,...  only these sections, of: startup, realsf, large, memory, bulk, datacloud (default: all)
+ *   BENCH_DC_SESSIONS=n,m  the datacloud section's two sizes (default 10000,100000)
  *   BENCH_SKIP_MEMORY=1 leave out the memory section
  *   BENCH_ONLY_EXPORT=1 old spelling of BENCH_ONLY=memory,bulk (ignored when BENCH_ONLY is set)
  * A run of some sections only prints those, and replaces only their rows in latest.json: the other sections' rows
@@ -44,7 +45,7 @@ type Row = {
 };
 const rows: Row[] = [];
 
-const SECTIONS = ['startup', 'realsf', 'large', 'memory', 'bulk'] as const;
+const SECTIONS = ['startup', 'realsf', 'large', 'memory', 'bulk', 'datacloud'] as const;
 type Section = (typeof SECTIONS)[number];
 /** The sections to run: BENCH_ONLY (comma list), else BENCH_ONLY_EXPORT's memory + bulk, else all; minus BENCH_SKIP_MEMORY. */
 function selectedSections(): Set<Section> {
@@ -422,12 +423,122 @@ async function exportMemory(): Promise<void> {
   }
 }
 
+/**
+ * Export through Data Cloud (--api data-cloud) of the emulator's generated volume: N sessions × 20 entries, selected by
+ * time window (one SOQL query plus queryMore pages), one SQL query per batch. For N (10,000): requests by kind, wall
+ * time and peak RSS, against the goal of at most one request per 2,000 rows plus a fixed few; the same selection's
+ * minimum time through the per-conversation API at 90 requests a minute, from its request count (one entries request
+ * per conversation of 20 entries, as the bulk section measures, plus the same SOQL); and peak RSS for 10 × N against N.
+ * The CLI is spawned (bin/run.js, so build first) without --json (whose result lists every session's status, which
+ * grows with the selection by design); the emulator runs in this process. Medians of BENCH_RUNS for N, one run of
+ * 10 × N unless BENCH_RUNS says more (it takes minutes on a 2-core machine).
+ */
+async function dataCloudExport(): Promise<void> {
+  const { startEmulator } = await import('../test/emulator/server.js');
+  const { volumeSessions } = await import('../test/emulator/dataCloudData.js');
+  const { createSfHome } = await import('../test/helpers/sfHome.js');
+  const { spawn } = await import('node:child_process');
+  const [small, large] = (process.env.BENCH_DC_SESSIONS ?? '10000,100000').split(',').map(Number);
+  const entries = 20;
+  const pageRows = 2000;
+  const emu = await startEmulator({ extraSessions: volumeSessions(large), dataCloud: { volume: { conversations: large, entries } } });
+  const home = await createSfHome(emu, { alias: 'bench' });
+  const dir = mkdtempSync(join(tmpdir(), 'bench-datacloud-'));
+  const base = Date.UTC(2030, 0, 1);
+  type Sample = { wall: number; rssMb: number; soql: number; metadata: number; posts: number; statuses: number; pages: number; deletes: number; other: number; exported: number };
+  const measure = async (sessions: number, run: number): Promise<Sample> => {
+    emu.clearLog();
+    const out = join(dir, `out-${sessions}-${run}`);
+    const report = join(dir, `rss-${sessions}-${run}`);
+    const until = new Date(base + (sessions - 1) * 1000).toISOString();
+    const args = ['--import', join(ROOT, 'scripts/bench/report-rss.mjs'), join(ROOT, 'bin/run.js'), 'conversation', 'entries', 'export', '-o', 'bench', '--api', 'data-cloud', '--since', '2030-01-01T00:00:00Z', '--until', until, '-d', out];
+    let stdout = '';
+    const started = performance.now();
+    const code = await new Promise<number | null>((resolve) => {
+      const child = spawn(process.execPath, args, { env: { ...home.env, REPORT_RSS_FILE: report }, stdio: ['ignore', 'pipe', 'ignore'] });
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.on('close', resolve);
+    });
+    const wall = performance.now() - started;
+    if (code !== 0) throw new Error(`Data Cloud export of ${sessions} sessions exited ${String(code)}: ${stdout.slice(0, 500)}`);
+    const exported = readFileSync(join(out, 'manifest.jsonl'), 'utf8').split('\n').filter((line) => line.includes('"status":"exported"')).length;
+    rmSync(out, { recursive: true, force: true });
+    const ssot = emu.requests.filter((r) => r.path.includes('/ssot/'));
+    const count = (test: (r: (typeof ssot)[number]) => boolean): number => ssot.filter(test).length;
+    // The selection: the MessagingSession query and its queryMore pages.
+    const soql = emu.requests.filter((r) => (r.query.q ?? '').includes('FROM MessagingSession') || /\/query(All)?\/[^/]+$/.test(r.path)).length;
+    return {
+      wall,
+      rssMb: Number(readFileSync(report, 'utf8')) / 1024,
+      soql,
+      metadata: count((r) => r.path.endsWith('/metadata')),
+      posts: count((r) => r.method === 'POST'),
+      statuses: count((r) => r.method === 'GET' && /\/query-sql\/[^/]+$/.test(r.path)),
+      pages: count((r) => r.path.endsWith('/rows')),
+      deletes: count((r) => r.method === 'DELETE'),
+      other: emu.requests.length - soql - ssot.length,
+      exported,
+    };
+  };
+  try {
+    const smallRuns: Sample[] = [];
+    for (let i = 0; i < RUNS; i++) smallRuns.push(await measure(small, i)); // eslint-disable-line no-await-in-loop -- one at a time
+    const largeRuns: Sample[] = [];
+    for (let i = 0; i < Math.max(1, RUNS - 2); i++) largeRuns.push(await measure(large, i)); // eslint-disable-line no-await-in-loop
+    for (const s of [...smallRuns, ...largeRuns]) if (s.exported !== (smallRuns.includes(s) ? small : large)) throw new Error(`exported ${s.exported} sessions`);
+    const m = (key: keyof Sample, samples = smallRuns): number => median(samples.map((x) => x[key]));
+    const rowsCount = small * entries;
+    const dataCloud = m('metadata') + m('posts') + m('statuses') + m('pages') + m('deletes');
+    const requests = m('soql') + dataCloud + m('other');
+    const section = `export through Data Cloud (${small.toLocaleString('en')} sessions × ${entries} entries = ${rowsCount.toLocaleString('en')} rows, emulator)`;
+    const goal = Math.ceil(rowsCount / pageRows);
+    rows.push({
+      section,
+      name: `requests: ${m('other')} org (core's start-up) + ${m('soql')} SOQL + ${m('metadata')} metadata + ${m('posts')} queries (batches) + ${m('statuses')} status + ${m('pages')} rows pages + ${m('deletes')} cancels`,
+      value: requests,
+      unit: 'requests',
+      ratio: requests / goal,
+      against: `rows ÷ ${pageRows} = ${goal}`,
+      goal: '≤ 1.0× + a fixed few',
+      samples: smallRuns.map((x) => x.other + x.soql + x.metadata + x.posts + x.statuses + x.pages + x.deletes),
+      details: { runs: smallRuns },
+    });
+    rows.push({ section, name: 'whole command, wall time', value: m('wall'), unit: 'ms', samples: smallRuns.map((x) => x.wall) });
+    const apiRequests = small + Math.ceil(small / 2000);
+    const apiMinutes = small / 90;
+    rows.push({
+      section,
+      name: `the same selection through the per-conversation API at 90 requests/min: ${apiRequests.toLocaleString('en')} requests (${small.toLocaleString('en')} entries requests + ${Math.ceil(small / 2000)} SOQL), at least`,
+      value: apiMinutes * 60_000,
+      unit: 'ms',
+      ratio: (apiMinutes * 60_000) / m('wall'),
+      against: 'Data Cloud wall time',
+    });
+    rows.push({ section, name: `${small.toLocaleString('en')} sessions`, value: m('rssMb'), unit: 'MB peak RSS', samples: smallRuns.map((x) => x.rssMb) });
+    rows.push({
+      section,
+      name: `${large.toLocaleString('en')} sessions (${(large * entries).toLocaleString('en')} rows; ${m('posts', largeRuns)} queries, ${m('other', largeRuns) + m('soql', largeRuns) + m('metadata', largeRuns) + m('posts', largeRuns) + m('statuses', largeRuns) + m('pages', largeRuns)} requests, ${(m('wall', largeRuns) / 1000).toFixed(0)} s)`,
+      value: m('rssMb', largeRuns),
+      unit: 'MB peak RSS',
+      ratio: m('rssMb', largeRuns) / m('rssMb'),
+      against: `${small.toLocaleString('en')} sessions`,
+      goal: '≤ 1.2×',
+      samples: largeRuns.map((x) => x.rssMb),
+      details: { runs: largeRuns },
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await home.cleanup();
+    await emu.stop();
+  }
+}
+
 let extraPackages: string[] = [];
 /** Lines printed under the table, by section. */
 const notes: Array<{ bench: Section; text: string }> = [];
 const sections = selectedSections();
 const measured = new Date().toISOString();
-const RUNNERS: Record<Section, () => unknown> = { startup: startUp, realsf: realSf, large: largeTranscript, memory: exportMemory, bulk: bulkExport };
+const RUNNERS: Record<Section, () => unknown> = { startup: startUp, realsf: realSf, large: largeTranscript, memory: exportMemory, bulk: bulkExport, datacloud: dataCloudExport };
 for (const section of SECTIONS) {
   if (!sections.has(section)) continue;
   const before = rows.length;
@@ -449,7 +560,7 @@ process.stdout.write(`${text}${packagesLine}${notes.map((note) => `\n\n${note.te
 // latest.json: this run's sections, plus the other sections' rows (and notes, packages) from the previous file.
 type Saved = { date?: string; rows?: Row[]; extraPackages?: string[]; notes?: Array<{ bench: Section; text: string }> };
 /** Sections of rows written before rows carried `bench`, by their titles. */
-const LEGACY: Array<[RegExp, Section]> = [[/^start-up/, 'startup'], [/^Real sf/, 'realsf'], [/^large transcript/, 'large'], [/^export memory/, 'memory'], [/^bulk export/, 'bulk']];
+const LEGACY: Array<[RegExp, Section]> = [[/^start-up/, 'startup'], [/^Real sf/, 'realsf'], [/^large transcript/, 'large'], [/^export memory/, 'memory'], [/^bulk export/, 'bulk'], [/^export through Data Cloud/, 'datacloud']];
 const file = join(ROOT, 'bench-results', 'latest.json');
 let previous: Saved = {};
 try {

@@ -28,6 +28,11 @@
  *    (sf-plugins-core's `import('@salesforce/core')`) become a require with the namespace Node would give.
  *  - Files found next to a module (`new URL('x', import.meta.url)`: the WebAssembly of quickjs-wasi, which PAC proxy
  *    support evaluates PAC files with) are copied into lib/assets/ and the URL points there.
+ *  - core's log worker, twice. Each copy of core starts its own pino transport (a worker thread writing sf's log file),
+ *    and Node waits for each worker to flush at exit: sf's and the bundle's. The bundled core's root logger shares sf's
+ *    instead when sf's core has one (found in require.cache, loaded by sf before any plugin runs): the plugin's log
+ *    lines go to the same file through sf's worker, and the bundle starts none (SHARE_HOST_LOGGER below). Without a
+ *    host logger (oclif run directly, tests) it starts its own, as core does.
  *  - Class and function names: esbuild renames clashing ones (`Config` → `_Config`), and core names loggers after
  *    classes (the log file said `sf:_Config`): keepNames keeps them.
  *  - @oclif/table (ink, react, yoga) is imported by sf-plugins-core for SfCommand.table(), which no command here calls:
@@ -113,6 +118,31 @@ const REVIEWED = {
 const MESSAGES_CALL = /^(\s*)([\w$.]+)\.importMessagesDirectoryFromMetaUrl\(import\.meta\.url\)/gm;
 /** The plugin's own call: works in the bundle, since the walk up from lib/ ends at this package's package.json. */
 const OWN_MESSAGES_CALL = /Messages\.importMessagesDirectoryFromMetaUrl\(import\.meta\.url\)/g;
+/**
+ * core's Logger.getRoot(), rewritten to share the host CLI's root logger (see the header): the code it starts with,
+ * and what goes before it. The host's logger is only used when it has a pino logger with child(): anything else (an
+ * older or newer core that keeps it elsewhere) falls back to core's own.
+ */
+const GET_ROOT = 'const rootLogger = (this.rootLogger = new Logger(Logger.ROOT_NAME));';
+const SHARE_HOST_LOGGER = `const hostRoot = (() => {
+          try {
+            for (const [file, loaded] of Object.entries(require.cache)) {
+              if (!/[\\\\/]@salesforce[\\\\/]core[\\\\/]lib[\\\\/]logger[\\\\/]logger\\.js$/.test(file)) continue;
+              const root = loaded?.exports?.Logger?.rootLogger;
+              if (typeof root?.pinoLogger?.child === 'function') return root;
+            }
+          } catch {}
+          return undefined;
+        })();
+        if (hostRoot) {
+          const shared = Object.create(Logger.prototype);
+          // Named as core names its root ('sf'): loggers are named after their parent (sf's is 'sf:oclif').
+          shared.pinoLogger = hostRoot.pinoLogger.child({ name: Logger.ROOT_NAME });
+          shared.memoryLogger = hostRoot.memoryLogger;
+          return (this.rootLogger = shared);
+        }
+        `;
+let sharedHostLogger = false;
 const PATH_SENSITIVE = /__dirname|__filename|require\.resolve|import\.meta\.(?:url|dirname|filename)/;
 
 /* ---------------------------------------------------------------------------------------------------------------- */
@@ -254,6 +284,15 @@ const rewrites = {
           return `new URL(${JSON.stringify(libPath(target))}, import.meta.url)`;
         });
       }
+      if (where === '@salesforce/core/lib/logger/logger.js') {
+        if (source.split(GET_ROOT).length !== 2) fail(`${where} no longer has "${GET_ROOT}" once: check how it creates its root logger`);
+        const fields = new Set([...source.matchAll(/\bthis\.(\w+) = /g)].map((m) => m[1]));
+        if ([...fields].some((field) => !['pinoLogger', 'memoryLogger', 'rootLogger'].includes(field))) {
+          fail(`${where} sets an instance field other than pinoLogger and memoryLogger: a shared root logger would lack it`);
+        }
+        source = source.replace(GET_ROOT, `${SHARE_HOST_LOGGER}${GET_ROOT}`);
+        sharedHostLogger = true;
+      }
       // import() of a CommonJS module in the bundle: the namespace Node gives (its exports, and them as default).
       for (const [match, , specifier] of [...source.matchAll(/\bimport\(\s*(['"])([^'"]+)\1\s*\)/g)]) {
         // eslint-disable-next-line no-await-in-loop
@@ -357,6 +396,7 @@ const result = await esbuild.build({
 });
 const outputsOf = (meta) => Object.keys(meta.outputs).map((file) => resolve(ROOT, file));
 
+if (!sharedHostLogger) fail("@salesforce/core's logger was not in the bundle: where does core log from now?");
 if (tableCopies.size > 1) fail(`the bundle imports ${tableCopies.size} copies of @oclif/table: ${[...tableCopies].join(', ')}`);
 const vendor = tableCopies.size
   ? await esbuild.build({

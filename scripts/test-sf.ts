@@ -183,7 +183,8 @@ try {
   );
 
   // sf's log file, as users have it (SF_LOG_LEVEL=debug to see the plugin's lines): core's logger in the plugin
-  // (a copy of its own, not sf's) writes its connection's lines there through pino's worker and the log transform.
+  // writes its connection's lines there, named as core names them: in the release bundle through sf's own root logger
+  // (one log worker), in a tsc build through its own copy's worker and the log transform.
   const logDir = join(cli.home, '.sf');
   const logLines = (): Array<{ name?: string; msg?: string }> =>
     (existsSync(logDir) ? readdirSync(logDir).filter((f) => /^sf-.*\.log$/.test(f)) : []).flatMap((f) =>

@@ -4,9 +4,9 @@
  * closed standard output (`| head`: end quietly), and the exit code of a use case's outcome, from the one table.
  */
 import { SfCommand } from '@salesforce/sf-plugins-core';
-import type { Interfaces } from '@oclif/core';
+import { ux, type Interfaces } from '@oclif/core';
 import { ExitCode, type ExitName } from '../exitCodes.js';
-import { cleanUpNow } from '../files/cleanup.js';
+import { cleanUpAll, cleanUpNow } from '../files/cleanup.js';
 import { bundle } from '../messages.js';
 import { writeJson } from './stdout.js';
 
@@ -68,8 +68,9 @@ export abstract class ConversationCommand<T> extends SfCommand<T> {
 
   /**
    * SfCommand turns a signal into `this.exit(130)` thrown inside the signal handler: a stack trace and exit 1, while the
-   * command may go on writing. Its listeners are replaced here by one that cleans up (temp files, the lock), says so
-   * in one line (and as a JSON error under --json), and ends the process with 130 at once.
+   * command may go on writing. Its listeners are replaced here by one that cleans up (temp files and the lock at once;
+   * a running Data Cloud query is cancelled, within a bounded time), says so in one line (and as a JSON error under
+   * --json), and ends the process with 130. A second signal meanwhile ends it at once (the listener is gone).
    */
   // eslint-disable-next-line no-underscore-dangle, @typescript-eslint/naming-convention -- oclif's own method name
   public async _run<R>(): Promise<R> {
@@ -80,7 +81,7 @@ export abstract class ConversationCommand<T> extends SfCommand<T> {
     for (const signal of SIGNALS) {
       for (const listener of process.listeners(signal)) if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener as () => void);
     }
-    const onSignal = (): void => this.interrupt();
+    const onSignal = (): void => void this.interrupt();
     const onStdoutError = (error: NodeJS.ErrnoException): void => {
       // The reader went away (`| head`): there is no one left to write for; end quietly.
       if (error.code === 'EPIPE') {
@@ -107,8 +108,13 @@ export abstract class ConversationCommand<T> extends SfCommand<T> {
     return super.parse<F, B, A>(options, optionsInAnyCase(argv, flags)).catch(asInputError);
   }
 
-  private interrupt(): void {
-    cleanUpNow();
+  /** Cleans up (a query still running on a server gets up to 2 s to be cancelled), says so, and exits with 130. */
+  private async interrupt(): Promise<void> {
+    // Should the command still end on its own while a query is being cancelled, it ends as interrupted.
+    process.exitCode = ExitCode.Interrupted;
+    await cleanUpAll();
+    // A running spinner (oclif's action) holds stderr's writes back until it stops: end it, or the line is lost.
+    if (ux.action.running) this.spinner.stop(messages.text('interrupted.spinner'));
     const message = messages.text(this.interruptedMessage);
     if (this.jsonEnabled()) {
       process.stdout.write(`${JSON.stringify({ status: ExitCode.Interrupted, name: 'InterruptedError', message, exitCode: ExitCode.Interrupted, warnings: [] }, null, 2)}\n`);

@@ -20,9 +20,13 @@ export type ManifestLine = {
   /** The conversation's record Id: a MessagingSession's (0Mw…) or, for a voice call, the VoiceCall's (0LQ…). The file is named after it. */
   sessionId: string;
   conversationIdentifier: string | null;
-  /** `partial`: written, but the conversation's paging stopped short (reason says why); fetched again on resume. */
-  status: 'exported' | 'partial' | 'no-conversation' | 'failed';
-  /** The source that returned the entries (or was tried): conversation-data, connect or conversation-entry. */
+  /**
+   * `partial`: written, but the conversation's paging stopped short (reason says why); fetched again on resume.
+   * `not-in-data-cloud`: --api data-cloud found no such conversation in Data Cloud (not ingested yet): not written,
+   * fetched again on resume.
+   */
+  status: 'exported' | 'partial' | 'no-conversation' | 'not-in-data-cloud' | 'failed';
+  /** The source that returned the entries (or was tried): conversation-data, connect, conversation-entry or data-cloud. */
   source?: SourceName;
   entryCount?: number;
   file?: string;
@@ -39,7 +43,7 @@ export type ManifestLine = {
 /** A journal line: a manifest line, marked when the session was skipped because an earlier run exported it. */
 export type JournalLine = ManifestLine & { skipped?: boolean };
 
-const STATUSES: ReadonlySet<string> = new Set<ManifestLine['status']>(['exported', 'partial', 'no-conversation', 'failed']);
+const STATUSES: ReadonlySet<string> = new Set<ManifestLine['status']>(['exported', 'partial', 'no-conversation', 'not-in-data-cloud', 'failed']);
 const isCount = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 0;
 const optional = (v: unknown, ok: (x: unknown) => boolean): boolean => v === undefined || ok(v);
 const isString = (v: unknown): boolean => typeof v === 'string';

@@ -3,6 +3,7 @@
  * (input/settings.ts), checked before any request. get, export and doctor share it.
  */
 import { bundle, ExitCode } from '../messages.js';
+import { dataCloudSettings } from './dataCloudSettings.js';
 import { printable } from './ids.js';
 import { readSettings, type Settings } from './settings.js';
 
@@ -15,7 +16,7 @@ export const MIN_API_VERSION = '55.0';
 export const compareVersions = (a: string, b: string): number => Number(a) - Number(b);
 
 /** The sources the user can choose with --api (each one is a file in src/sources/, opened by sources/open.ts). */
-export const SOURCE_NAMES = ['conversation-data', 'connect', 'conversation-entry'] as const;
+export const SOURCE_NAMES = ['conversation-data', 'connect', 'conversation-entry', 'data-cloud'] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
 /** What --api takes: `auto` (the default: the source is chosen per conversation, sources/auto.ts) or a source. */
@@ -44,6 +45,7 @@ export function checkAccess(input: AccessInput, { requireSecret = true } = {}): 
   if (input.clientId !== undefined && !input.clientId.trim()) throw messages.fail('InvalidClientId', ExitCode.InvalidInput, [printable(input.clientId)]);
   if (input.clientId !== undefined && input.api === 'connect') throw messages.fail('ClientIdWithConnect', ExitCode.InvalidInput);
   if (input.clientId !== undefined && input.api === 'conversation-entry') throw sources.fail('ClientIdWithEntries', ExitCode.InvalidInput);
+  if (input.api === 'data-cloud') dataCloudSettings(input.env ?? process.env, input.clientId);
   const clientSecret = input.clientId === undefined ? 'no' : requireSecret ? 'required' : 'optional';
   const settings = readSettings(input.env ?? process.env, { clientSecret });
   return { api: input.api ?? 'auto', clientId: input.clientId, apiVersion: input.apiVersion, settings };

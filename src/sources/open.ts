@@ -27,7 +27,7 @@ import { decide, type AutoContext, type Decision } from './auto.js';
 import type { Observe } from './contract.js';
 import { conversationEntrySource } from './conversationEntry.js';
 import { rateLimiter, type RateLimit } from './rateLimit.js';
-import type { ApiChoice, ConversationRef, Read, ReadOptions, SourceName } from './source.js';
+import type { ApiChoice, BatchReader, ConversationRef, EntrySource, Read, ReadOptions, SourceName } from './source.js';
 
 const own = bundle('sources.auto');
 
@@ -55,13 +55,28 @@ export type TokenCheck = { description: string; ok: boolean };
 /** What a read returned, and which source returned it. */
 export type SourcedRead = Read & { source: SourceName };
 
-export type OpenedSource = {
+/** One source, as its file opens it: the two APIs here, Data Cloud in sources/dataCloud.ts. */
+export type OpenedSource = EntrySource & {
+  /** The source's own token, described; undefined for Connect (the org's token is all it needs). */
+  readonly token?: TokenCheck;
+  /** Every request, retry and token refresh of every read so far. */
+  readonly stats: HttpStats;
+  /** A source that lags the live conversation (Data Cloud): the newest entry time it has returned so far, epoch ms. */
+  readonly newestEntry?: () => number | undefined;
+};
+
+/** The run's source, as get, export and doctor use it: one source (--api <source>), or each conversation's (auto). */
+export type RunSource = {
   /** The source chosen for the run: one source, or auto (chosen per conversation). */
   readonly name: ApiChoice;
   /** The Conversation Data API's token, described; undefined when the run can't use that API. */
   readonly token?: TokenCheck;
   /** Every request (entries requests and ConversationEntry queries), retry and token refresh of every read so far. */
   readonly stats: HttpStats;
+  /** A source that lags the live conversation (Data Cloud): the newest entry time it has returned so far, epoch ms. */
+  readonly newestEntry?: () => number | undefined;
+  /** A source that reads many conversations per request (Data Cloud): export reads through it instead of read(). */
+  readonly batch?: BatchReader;
   /** Which source would read this conversation, and why (sources/auto.ts); no request. */
   decide(conversation: ConversationRef): Decision;
   /** Reads one conversation's entries; throws a named error when it can't. */
@@ -69,7 +84,8 @@ export type OpenedSource = {
 };
 
 /** A source's name in words, for messages and the transcript's header. */
-export const sourceLabel = (name: SourceName): string => messages.text(`source.${name}`);
+export const sourceLabel = (name: SourceName): string =>
+  name === 'data-cloud' ? bundle('dataCloud').text('source') : messages.text(`source.${name}`);
 
 const looksLikeSandbox = (org: Org, instanceUrl: string): boolean =>
   Boolean(org.getField(Org.Fields.IS_SANDBOX)) ||
@@ -179,9 +195,20 @@ async function openApi(name: 'conversation-data' | 'connect', input: OpenInput):
  * before anything is written); Connect is opened when a conversation first needs it, with one warning that says it
  * is text only and which setup gives the full payload; the ConversationEntry source costs nothing to open.
  */
-export async function openSource(input: OpenInput): Promise<OpenedSource> {
+export async function openSource(input: OpenInput): Promise<RunSource> {
   const api: ApiChoice = input.api ?? 'auto';
   const context = autoContext(input);
+  // Loaded only when asked for: nothing of it is on the other sources' start-up path.
+  if (api === 'data-cloud') {
+    const dataCloud = await (await import('./dataCloud.js')).openDataCloudSource(input);
+    return {
+      // Its own fields too (doctor reads the DMOs it found).
+      ...dataCloud,
+      name: api,
+      decide: (conversation) => decide(conversation, context),
+      read: async (conversation, options) => ({ ...(await dataCloud.read(conversation, options)), source: api }),
+    };
+  }
   const entriesSource = conversationEntrySource({ conn: input.conn, orgId: input.org.getOrgId(), observe: input.observe });
   // Every source opened so far, for the run's counters.
   const opened = new Set<{ stats: HttpStats }>([entriesSource]);
@@ -204,6 +231,8 @@ export async function openSource(input: OpenInput): Promise<OpenedSource> {
   let connectWarned = false;
   const sourceFor = async (name: SourceName): Promise<{ read: ApiSource['read'] }> => {
     if (name === 'conversation-entry') return entriesSource;
+    // Data Cloud is opened on its own, above: auto never picks it.
+    if (name === 'data-cloud') throw new Error('Data Cloud is read only with --api data-cloud');
     if (name === 'connect' && api === 'auto' && !connectWarned) {
       connectWarned = true;
       input.warn(own.text('warning.AutoConnect', [context.orgToken.description]));

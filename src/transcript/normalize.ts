@@ -5,6 +5,7 @@
 import type { RawEntry } from '../sources/source.js';
 import { apiShape } from './shapes/api.js';
 import { conversationEntryShape } from './shapes/conversationEntry.js';
+import { dataCloudShape } from './shapes/dataCloud.js';
 import type { Shape, TranscriptEntry } from './shapes/shape.js';
 
 export type { TranscriptEntry } from './shapes/shape.js';
@@ -13,7 +14,7 @@ export { obj } from './shapes/shape.js';
 export { senderLabel } from './labels.js';
 
 /** Every shape, most specific first; the API's entry objects last, as the fallback. */
-const SHAPES: readonly Shape[] = [conversationEntryShape, apiShape];
+const SHAPES: readonly Shape[] = [dataCloudShape, conversationEntryShape, apiShape];
 
 export const shapeOf = (raw: RawEntry): Shape => SHAPES.find((shape) => shape.matches(raw)) ?? apiShape;
 

@@ -411,7 +411,11 @@ const EXEMPT_KEYS = new Set([
   'id',
 ]);
 
-const isExemptKey = (key: string): boolean => EXEMPT_KEYS.has(key) || key.endsWith('Id') || key.endsWith('Identifier');
+/** Data Cloud's columns are `ns__Name__c`: `ssot__ExternalRecordId__c` is exempt as `ExternalRecordId` would be. */
+const isExemptKey = (key: string): boolean => {
+  const name = key.replace(/__c$/, '');
+  return EXEMPT_KEYS.has(key) || key === 'conversation_identifier' || name.endsWith('Id') || name.endsWith('Identifier');
+};
 
 function copy(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(copy);

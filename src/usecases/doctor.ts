@@ -22,7 +22,8 @@ import { sanitizeText } from '../sanitize.js';
 import { decide, explain, type Decision } from '../sources/auto.js';
 import { contractRecorder, type Observe, type Recorder } from '../sources/contract.js';
 import { isNotReadable } from '../sources/conversationEntry.js';
-import { autoContext, openSource, sourceLabel, type OpenedSource } from '../sources/open.js';
+import type { DataCloudSource } from '../sources/dataCloud.js';
+import { autoContext, openSource, sourceLabel, type RunSource } from '../sources/open.js';
 import type { ConversationRef, SourceName } from '../sources/source.js';
 
 const messages = bundle('doctor');
@@ -77,7 +78,7 @@ const messageOf = (error: unknown): string => (error as Error).message ?? String
 const isUnreachable = (error: unknown): boolean => (error as SfError | undefined)?.exitCode === ExitCode.Unreachable;
 
 /** What a probe of one source found: the source (if it could be opened), and the error of opening or reading it. */
-type Probe = { source?: OpenedSource; error?: unknown; status?: number };
+type Probe = { source?: RunSource; error?: unknown; status?: number };
 
 /** The records the user named, checked before any request. */
 type Named = { sessionId18?: string; voiceCallId18?: string; caseKey?: CaseKey };
@@ -118,6 +119,7 @@ export async function runDoctor(input: DoctorInput, warn: (message: string) => v
     if (isUnreachable(error)) unreachable.push(error);
     checks.push(check('auth', 'fail', [messageOf(error)], actionsOf(error) || null));
     skip('apiVersion', 'objects', 'entriesObject', 'voiceCall', 'session', 'token', 'conversationData', 'connect', 'pick');
+    checks.push(dataCloudCheck.skipped());
     checks.push(proxyCheck(access, instanceUrl, unreachable));
     return finish(checks, input, recorder, [], undefined);
   }
@@ -154,6 +156,7 @@ export async function runDoctor(input: DoctorInput, warn: (message: string) => v
   const entriesTarget = decisions.find((d) => d.decision.source === 'conversation-entry')?.ref ?? (recorder ? targets.find((t) => t.recordId) : undefined);
   const entries = entriesTarget ? await probe('conversation-entry', access, { org, conn, observe }, undefined, entriesTarget) : undefined;
   checks.push(pickCheck(decisions, context, entriesReadable, entries, entriesTarget));
+  checks.push(await dataCloudCheck(access, { org, conn }, unreachable));
   checks.push(proxyCheck(access, conn.instanceUrl, unreachable));
   return finish(checks, input, recorder, decisions.map((d) => d.decision), conn.getApiVersion());
 }
@@ -222,7 +225,7 @@ async function probe(
   real?: string,
   record?: ConversationRef
 ): Promise<Probe> {
-  let source: OpenedSource | undefined;
+  let source: RunSource | undefined;
   try {
     const clientId = api === 'conversation-data' ? access.clientId : undefined;
     if (clientId !== undefined && !access.settings.clientSecret) throw missingClientSecret();
@@ -288,6 +291,32 @@ function pickCheck(
   const read = entries && entriesTarget && !entries.error ? ` ${sources.text('pick.entriesRead', [entriesTarget.recordId ?? ''])}` : '';
   return check('pick', 'pass', [`${lines.join(' ')}${read}`]);
 }
+
+/**
+ * Data Cloud, as `--api data-cloud` opens it (its metadata: Data Cloud enabled, the DMOs there) and one query of a
+ * random conversation (the DMOs can be queried: "not in Data Cloud" is the answer of a query that ran). Only
+ * --api data-cloud needs Data Cloud, so an org without it is a skipped check, and other problems a warning.
+ */
+async function dataCloudCheck(access: CheckedAccess, { org, conn }: { org: Org; conn: Connection }, unreachable: unknown[]): Promise<Check> {
+  const dc = bundle('dataCloud');
+  const name = dc.text('doctor.name');
+  try {
+    const source = await openSource({ ...access, api: 'data-cloud', clientId: undefined, org, conn, warn: () => undefined, retry: PROBE });
+    await source.read({ recordId: null, conversationIdentifier: randomUUID() }).catch((error: Error) => {
+      if (error.name !== 'NotInDataCloudError') throw error;
+    });
+    const { model } = source as unknown as DataCloudSource;
+    return { name, status: 'pass', detail: dc.text('doctor.pass', [model.conversation.dmo, model.entry.dmo, displayUrl(new URL(conn.instanceUrl))].map(sanitizeText)), action: null };
+  } catch (error) {
+    if (isUnreachable(error)) unreachable.push(error);
+    if ((error as Error).name === 'DataCloudNotEnabledError') return { name, status: 'skip', detail: dc.text('doctor.notEnabled', [sanitizeText(messageOf(error))]), action: null };
+    return { name, status: 'warn', detail: dc.text('doctor.warn', [sanitizeText(messageOf(error))]), action: dc.text('doctor.action', [sanitizeText(actionsOf(error))]) };
+  }
+}
+dataCloudCheck.skipped = (): Check => {
+  const dc = bundle('dataCloud');
+  return { name: dc.text('doctor.name'), status: 'skip', detail: dc.text('doctor.skip'), action: null };
+};
 
 /**
  * Which proxy each host is reached through, and whether that worked: a host that couldn't be reached through a proxy

@@ -1,12 +1,18 @@
 /*
- * `sf conversation entries export`: many sessions, bounded, resumable, honest about failures.
+ * `sf conversation entries export`: many sessions (and calls, and cases' conversations), bounded, resumable, honest
+ * about failures.
  *
  * Every value is checked before the first request, and the output directory is claimed (one writer per directory).
- * Requests: ⌈ids/200⌉ SOQL queries for an id list, run concurrently (or one query plus queryMore pages for filters),
- * then one entries request per conversation page through the run's source. Two stages: up to --concurrency
+ * Requests: ⌈ids/200⌉ SOQL queries for an id list, run concurrently (or one query plus queryMore pages for filters;
+ * calls and cases: one query per kind and batch of 200, org/conversations.ts), then per conversation the requests of
+ * the source --api auto picks for it (sources/auto.ts): one entries request per page, or one ConversationEntry query
+ * per 2,000 records. Two stages: up to --concurrency
  * conversations are fetched at once, and each hands its entries to a bounded writer stage as soon as they are in, so a
- * fetch slot never waits on the disk. Each finished session is written atomically and journalled in the manifest.
- * The result counts what happened; the command maps failures and incomplete sessions to an exit code.
+ * fetch slot never waits on the disk. A source that reads many conversations per request (Data Cloud: source.ts
+ * BatchReader) is given the sessions in batches instead, one batch at a time, each conversation handed to the same
+ * writer stage as soon as its rows are in; it has no per-conversation limit, so no --max-conversations guard. Each
+ * finished session is written atomically and journalled in the manifest. The result counts what happened; the command
+ * maps failures and incomplete sessions to an exit code.
  */
 import { createHash } from 'node:crypto';
 import type { Connection, SfError } from '@salesforce/core';
@@ -23,11 +29,12 @@ import { connectionFor, loadOrg } from '../org/org.js';
 import { selectSessions, type Selected, type SessionRow } from '../org/sessions.js';
 import type { RetryPolicy } from '../sources/api/retry.js';
 import { decide, type Decision } from '../sources/auto.js';
-import { autoContext, openSource, sourceLabel, type OpenedSource, type SourcedRead } from '../sources/open.js';
+import { autoContext, openSource, sourceLabel, type RunSource, type SourcedRead } from '../sources/open.js';
 import { RATE_WINDOW_MS } from '../sources/rateLimit.js';
-import type { ConversationRef, SourceName } from '../sources/source.js';
+import type { ConversationRef, Read, SourceName } from '../sources/source.js';
 import { soqlDateTime } from '../transcript/shapes/conversationEntry.js';
 import { formatOf, type EXPORT_FORMATS, type TranscriptHeader } from '../transcript/formats/index.js';
+import { iso } from '../transcript/formats/format.js';
 import { htmlIndex, summarize, type IndexRow } from '../transcript/formats/html.js';
 import { toTranscript } from '../transcript/normalize.js';
 import { orderEntries } from '../transcript/order.js';
@@ -37,6 +44,8 @@ const messages = bundle('export');
 const own = bundle('export.conversations');
 
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+const dataCloud = bundle('dataCloud');
 
 /** More sessions than this get a warning about the API's per-conversation limits. */
 const WARN_ABOVE = 50;
@@ -89,6 +98,8 @@ export type ExportResult = {
   exported: number;
   skipped: number;
   noConversation: number;
+  /** --api data-cloud: sessions whose conversation Data Cloud doesn't hold (yet): not exported, fetched again on resume. */
+  notInDataCloud: number;
   /** Written, but known to be incomplete (paging stopped short): counted apart from exported, fetched again on resume. */
   partial: number;
   failed: number;
@@ -96,6 +107,8 @@ export type ExportResult = {
   requests: number;
   retries: number;
   elapsedMs: number;
+  /** --api data-cloud, which lags ingestion: the newest entry time among the entries read (ISO-8601), else null. */
+  newestEntryAt: string | null;
   /** Every selected session's status, sorted by Id: always under --json and in a dry run (empty when the caller sets statuses: false). */
   sessions: SessionStatus[];
 };
@@ -140,12 +153,14 @@ const emptyResult = (input: ExportInput): ExportResult => ({
   exported: 0,
   skipped: 0,
   noConversation: 0,
+  notInDataCloud: 0,
   partial: 0,
   failed: 0,
   entries: 0,
   requests: 0,
   retries: 0,
   elapsedMs: 0,
+  newestEntryAt: null,
   sessions: [],
 });
 
@@ -160,15 +175,19 @@ async function selectAndExport(run: Run): Promise<ExportResult> {
   selected.warnings.forEach(events.warn);
   if (selected.casesNotFound.length) events.warn(own.text('warning.CasesNotFound', [selected.casesNotFound.length, selected.casesNotFound.join(', ')]));
   if (selected.notSelected) events.warn(messages.text('warning.IdsNotSelected', [String(selected.notSelected)]));
-  // Conversations read through ConversationEntry records (SOQL) are never marked active: the guard counts the others.
-  if (access.api === 'conversation-entry') selected.conversations = 0;
-  if (selected.conversations > input.maxConversations) {
+  // Data Cloud's queries and ConversationEntry queries don't mark conversations active: the guard and its warning
+  // are for the per-conversation APIs (with auto, selected.conversations counts only the sessions with a Conversation).
+  const perConversation = access.api !== 'data-cloud' && access.api !== 'conversation-entry';
+  if (perConversation && selected.conversations > input.maxConversations) {
     const stop = messages.fail('TooManyConversations', ExitCode.TooMany, [selected.conversations, input.maxConversations], [String(selected.conversations)]);
+    stop.actions = [...(stop.actions ?? []), dataCloud.text('hint.useDataCloud')];
     // A dry run reads no conversation, so it still lists the selection, and says the real run would stop.
     if (!input.dryRun) throw stop;
     events.warn(stop.message);
   }
-  if (selected.conversations > WARN_ABOVE) events.warn(messages.text('warning.ManyConversations', [String(selected.conversations)]));
+  if (perConversation && selected.conversations > WARN_ABOVE) {
+    events.warn(`${messages.text('warning.ManyConversations', [String(selected.conversations)])} ${dataCloud.text('hint.useDataCloud')}`);
+  }
   const empty = { ...emptyResult(input), casesNotFound: selected.casesNotFound };
   if (input.dryRun) return listDryRun(selected, empty, run.startedAt, (ref) => decide(ref, autoContext({ ...access, conn })));
 
@@ -184,7 +203,7 @@ async function selectAndExport(run: Run): Promise<ExportResult> {
   return exportSessions(run, { source, journal, selected, orgId, empty });
 }
 
-type Stages = { source: OpenedSource; journal: Journal; selected: Selection2; orgId: string; empty: ExportResult };
+type Stages = { source: RunSource; journal: Journal; selected: Selection2; orgId: string; empty: ExportResult };
 
 /** The selection: sessions (Ids or filters), calls and cases' conversations, each record once. */
 type Selection2 = Selected & { casesNotFound: string[]; warnings: string[] };
@@ -226,6 +245,8 @@ async function exportSessions({ input, events, startedAt }: Run, { source, journ
   const result: ExportResult = { ...empty };
   // The sources that answered, in the order they first did.
   const used = new Set<SourceName>();
+  /** Which source a read came from: its own say (auto's reads carry it), else the run's one source. */
+  const sourceOf = (read: Read): SourceName => (read as Partial<SourcedRead>).source ?? (source.name as SourceName);
   const format = formatOf(input.format);
   const index: IndexRow[] | undefined = input.format === 'html' ? [] : undefined;
   let finished = 0;
@@ -235,6 +256,7 @@ async function exportSessions({ input, events, startedAt }: Run, { source, journ
     finished++;
     if (line.status === 'exported') result[line.skipped ? 'skipped' : 'exported']++;
     else if (line.status === 'no-conversation') result.noConversation++;
+    else if (line.status === 'not-in-data-cloud') result.notInDataCloud++;
     else if (line.status === 'partial') result.partial++;
     else result.failed++;
     result.entries += line.entryCount ?? 0;
@@ -258,9 +280,10 @@ async function exportSessions({ input, events, startedAt }: Run, { source, journ
   };
 
   /** The writer stage: one conversation, ordered, rendered, written atomically, then journalled. */
-  const write = async (row: SessionRow, read: SourcedRead, file: string, path: string, began: number): Promise<void> => {
+  const write = async (row: SessionRow, read: Read, file: string, path: string, began: number): Promise<void> => {
     const entries = orderEntries(read.entries);
     const call = kindOf(row) === 'VoiceCall';
+    const from = sourceOf(read);
     const header: TranscriptHeader = {
       sessionId: call ? null : row.sessionId,
       ...(call ? { voiceCallId: row.sessionId } : {}),
@@ -269,10 +292,11 @@ async function exportSessions({ input, events, startedAt }: Run, { source, journ
       entryCount: entries.length,
       complete: read.incomplete === null,
       incompleteReason: read.incomplete,
-      source: sourceLabel(read.source),
-      sourceName: read.source,
+      source: sourceLabel(from),
+      sourceName: from,
       startTime: row.startTime ? soqlDateTime(row.startTime) : undefined,
       channel: row.channel,
+      ...(read.columns ? { columns: read.columns } : {}),
     };
     const transcript = toTranscript(entries);
     const hash = createHash('sha256');
@@ -281,7 +305,7 @@ async function exportSessions({ input, events, startedAt }: Run, { source, journ
       sessionId: row.sessionId,
       conversationIdentifier: row.conversationIdentifier,
       status: read.incomplete ? 'partial' : 'exported',
-      source: read.source,
+      source: from,
       entryCount: entries.length,
       file,
       sha256: hash.digest('hex'),
@@ -293,37 +317,50 @@ async function exportSessions({ input, events, startedAt }: Run, { source, journ
     await record(line);
   };
 
-  /** The fetch stage: one session, up to the moment its entries are in and handed to the writer. */
-  const fetchOne = async (row: SessionRow): Promise<void> => {
+  /** A session whose entries are to be read: its row, its conversation, the source for it, and where its file goes. */
+  type Pending = { row: SessionRow; ref: ConversationRef; decision: Decision; file: string; path: string; began: number };
+
+  /**
+   * Before a session's entries are read: records the session that needs no read (no conversation, an unusable Id,
+   * exported by an earlier run), else says what to read and where its file goes.
+   */
+  const prepare = async (row: SessionRow): Promise<Pending | undefined> => {
     const began = Date.now();
     const done = (line: Omit<ManifestLine, 'at' | 'durationMs'>): Promise<void> => record({ ...line, at: new Date().toISOString(), durationMs: Date.now() - began });
     const base = { sessionId: row.sessionId, conversationIdentifier: row.conversationIdentifier };
     const ref = refOf(row);
-    const decision: Decision = source.decide(ref);
+    const decision = source.decide(ref);
     // Without a Conversation, only the ConversationEntry records can hold it (auto reads them; an API can't).
-    if (!row.conversationIdentifier && decision.source !== 'conversation-entry') return done({ ...base, status: 'no-conversation' });
+    if (!row.conversationIdentifier && decision.source !== 'conversation-entry') return void (await done({ ...base, status: 'no-conversation' }));
     // Resume: a session an earlier run found without a Conversation and without records is done, as an exported one is.
     const earlier = journal.previous.get(row.sessionId);
     if (!row.conversationIdentifier && earlier?.status === 'no-conversation' && earlier.source === 'conversation-entry') {
-      return done({ ...base, status: 'no-conversation', source: 'conversation-entry' });
+      return void (await done({ ...base, status: 'no-conversation', source: 'conversation-entry' }));
     }
     const file = `${row.sessionId}.${format.extension}`;
     // What the org returned becomes a file name only if it is a record Id (and so a plain name inside the directory).
-    // The conversation identifier never becomes part of a path (only of a URL, encoded), so it is sent as it came.
+    // The conversation identifier never becomes part of a path (only of a URL, encoded, or an SQL literal), so it is
+    // sent as it came.
     const path = isRecordId(row.sessionId) ? pathInside(input.outputDir, file) : undefined;
-    if (!path) return done({ ...base, status: 'failed', reason: messages.text('reason.unusableIdFromOrg'), httpStatus: null });
+    if (!path) return void (await done({ ...base, status: 'failed', reason: messages.text('reason.unusableIdFromOrg'), httpStatus: null }));
     const before = journal.previous.get(row.sessionId);
     // Resume: a session whose file is there with the checksum the manifest recorded is done already.
     if (before?.status === 'exported' && before.file === file && before.sha256 && (await sha256OfFile(path)) === before.sha256) {
-      return record({ ...before, skipped: true });
+      return void (await record({ ...before, skipped: true }));
     }
-    let read: SourcedRead;
-    try {
-      read = await source.read(ref);
-      used.add(read.source);
+    return { row, ref, decision, file, path, began };
+  };
+
+  /** After a session's entries were read (or not): its failure recorded, or its entries handed to the writer. */
+  const received = async ({ row, decision, file, path, began }: Pending, outcome: { read: Read } | { error: unknown } | { missing: true }): Promise<void> => {
+    const done = (line: Omit<ManifestLine, 'at' | 'durationMs'>): Promise<void> => record({ ...line, at: new Date().toISOString(), durationMs: Date.now() - began });
+    const base = { sessionId: row.sessionId, conversationIdentifier: row.conversationIdentifier };
+    if ('missing' in outcome) {
       unreachableInARow = 0;
-    } catch (error) {
-      const e = error as SfError;
+      return done({ ...base, status: 'not-in-data-cloud', source: decision.source, reason: dataCloud.text('reason.notInDataCloud') });
+    }
+    if ('error' in outcome) {
+      const e = outcome.error as SfError;
       unreachableInARow = e.exitCode === ExitCode.Unreachable ? unreachableInARow + 1 : 0;
       // No Conversation and no ConversationEntry records: nothing to export, as for a session without a conversation.
       if (e.name === 'NoConversationError') return done({ ...base, status: 'no-conversation', source: decision.source });
@@ -337,22 +374,66 @@ async function exportSessions({ input, events, startedAt }: Run, { source, journ
       }
       return;
     }
+    unreachableInARow = 0;
+    used.add(sourceOf(outcome.read));
     // The slot is free as soon as the writer has room for this conversation.
     await writing.onSizeLessThan(WRITE_BACKLOG);
-    writing.add(() => write(row, read, file, path, began)).catch(stop);
+    writing.add(() => write(row, outcome.read, file, path, began)).catch(stop);
+  };
+
+  /** The fetch stage: one session, up to the moment its entries are in and handed to the writer. */
+  const fetchOne = async (row: SessionRow): Promise<void> => {
+    const pending = await prepare(row);
+    if (!pending) return;
+    let outcome: { read: Read } | { error: unknown };
+    try {
+      outcome = { read: await source.read(pending.ref) };
+    } catch (error) {
+      outcome = { error };
+    }
+    await received(pending, outcome);
+  };
+
+  /** The fetch stage of a batch source: one batch (one query), each conversation handed over as its rows come in. */
+  const fetchBatch = async (batch: Pending[]): Promise<void> => {
+    if (!batch.length || !source.batch) return;
+    const byRef = new Map(batch.map((p) => [p.ref, p]));
+    for await (const item of source.batch.readMany(batch.map((p) => p.ref))) {
+      const pending = byRef.get(item.ref);
+      if (pending) await received(pending, item);
+      // The run stopped: the batch's query is cancelled (the source stops when this loop does).
+      if (broken) break;
+    }
   };
 
   try {
-    for await (const row of selected.rows) {
-      // Backpressure: never read more sessions than the workers can take, so memory stays flat.
-      await fetching.onSizeLessThan(input.concurrency);
-      if (broken) break;
-      result.selected++;
-      // Once the run stopped, the sessions still queued are dropped (clear() rejects them): not an error of theirs.
-      fetching.add(() => fetchOne(row)).catch((error: unknown) => (broken ? undefined : stop(error)));
+    if (source.batch) {
+      // One batch at a time, as large as the source says (bounded by rows); the writer stage runs alongside.
+      let batch: Pending[] = [];
+      for await (const row of selected.rows) {
+        if (broken) break;
+        result.selected++;
+        const pending = await prepare(row);
+        if (pending) batch.push(pending);
+        if (batch.length >= source.batch.nextBatchSize()) {
+          await fetchBatch(batch);
+          batch = [];
+        }
+      }
+      if (!broken) await fetchBatch(batch);
+    } else {
+      for await (const row of selected.rows) {
+        // Backpressure: never read more sessions than the workers can take, so memory stays flat.
+        await fetching.onSizeLessThan(input.concurrency);
+        if (broken) break;
+        result.selected++;
+        // Once the run stopped, the sessions still queued are dropped (clear() rejects them): not an error of theirs.
+        fetching.add(() => fetchOne(row)).catch((error: unknown) => (broken ? undefined : stop(error)));
+      }
     }
   } catch (error) {
-    // The selection's next page failed: let the sessions in flight finish and journal, then stop.
+    // The selection's next page failed (or, for batches, the journal or a batch): let the sessions in flight finish
+    // and journal, then stop.
     stop(error);
   }
   await fetching.onIdle();
@@ -360,6 +441,8 @@ async function exportSessions({ input, events, startedAt }: Run, { source, journ
   result.requests = source.stats.requests;
   result.retries = source.stats.retries;
   result.source = used.size ? [...used].map(sourceLabel).join(', ') : null;
+  const newest = source.newestEntry?.();
+  if (newest !== undefined) result.newestEntryAt = iso(newest);
   if (broken) {
     await journal.close();
     throw broken;

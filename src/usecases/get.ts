@@ -18,7 +18,7 @@ import { connectionFor, loadOrg, refresh } from '../org/org.js';
 import { lookupSession, type SessionRow } from '../org/sessions.js';
 import type { RetryPolicy } from '../sources/api/retry.js';
 import { needsRecord } from '../sources/conversationEntry.js';
-import { openSource, sourceLabel, type OpenedSource, type SourcedRead } from '../sources/open.js';
+import { openSource, sourceLabel, type RunSource, type SourcedRead } from '../sources/open.js';
 import type { ConversationRef, RawEntry } from '../sources/source.js';
 import {
   caseConversationDocument,
@@ -75,18 +75,25 @@ export type GetEvents = {
  */
 export type GetResult = ConversationDocument | CaseDocument;
 
-export type GetOutcome = {
-  result: GetResult;
-  /** Each conversation's header, in order: one, or a case's (none for an empty case). */
-  headers: TranscriptHeader[];
-  /** The case, for --case. */
-  case?: { caseId: string; caseNumber: string | null };
+/** What is shown and written, whichever kind of get it was. */
+type Rendered = {
   /** The chosen format, rendered lazily: only when something is written. */
   lines: () => Iterable<string>;
   /** Set when the transcript was written to a file. */
   file?: string;
   /** True when a transcript is known to be incomplete, or a case's conversation could not be read (exit Partial). */
   partial: boolean;
+};
+
+/** One conversation (--session-id, --voice-call-id, --conversation-id): its document and its header. */
+export type GetOutcome = Rendered & { result: ConversationDocument; header: TranscriptHeader };
+
+/** Every conversation of a case (--case): the case document, and each conversation's header, in order. */
+export type CaseOutcome = Rendered & {
+  result: CaseDocument;
+  /** None for an empty case. */
+  headers: TranscriptHeader[];
+  case: { caseId: string; caseNumber: string | null };
 };
 
 /** What getTranscript checked before any request. */
@@ -131,7 +138,7 @@ const targetOf = (row: SessionRow): Target => ({
 /** Read, ordered, redacted (counting into `counts`) and described: one conversation. */
 type Done = { rendering: Omit<Rendering, 'utc'>; raw: RawEntry[]; read?: SourcedRead; error?: SfError };
 
-function headerOf(target: Target, orgId: string, entries: readonly RawEntry[], read: SourcedRead | undefined, source: OpenedSource): TranscriptHeader {
+function headerOf(target: Target, orgId: string, entries: readonly RawEntry[], read: SourcedRead | undefined, source: RunSource): TranscriptHeader {
   const { ref, row } = target;
   const sourceName = read?.source ?? source.decide(ref).source;
   return {
@@ -145,11 +152,26 @@ function headerOf(target: Target, orgId: string, entries: readonly RawEntry[], r
     source: sourceLabel(sourceName),
     sourceName,
     ...(row ? { startTime: startOf(row), channel: row.channel } : {}),
+    ...(read?.columns ? { columns: read.columns } : {}),
   };
 }
 
+/** One conversation's transcript: --session-id, --voice-call-id or --conversation-id (a --case is getCaseTranscripts'). */
 export async function getTranscript(input: GetInput, events: GetEvents): Promise<GetOutcome> {
-  const { sessionId18, conversationId, voiceCallId18, caseKey, window, access, outputFile } = await checkGetInput(input);
+  const checked = await checkGetInput(input);
+  if (checked.caseKey) throw own.fail('OneConversation', ExitCode.InvalidInput);
+  return (await run(input, checked, events)) as GetOutcome;
+}
+
+/** Every conversation of a case (--case), oldest first, each under its own header. */
+export async function getCaseTranscripts(input: GetInput, events: GetEvents): Promise<CaseOutcome> {
+  const checked = await checkGetInput(input);
+  if (!checked.caseKey) throw own.fail('OneConversation', ExitCode.InvalidInput);
+  return (await run(input, checked, events)) as CaseOutcome;
+}
+
+async function run(input: GetInput, checked: CheckedGet, events: GetEvents): Promise<GetOutcome | CaseOutcome> {
+  const { sessionId18, conversationId, voiceCallId18, caseKey, window, access, outputFile } = checked;
   access.settings.warnings.forEach(events.warn);
 
   const org = await loadOrg(input.targetOrg);
@@ -194,7 +216,7 @@ export async function getTranscript(input: GetInput, events: GetEvents): Promise
   const format = input.format ?? 'human';
   const renderings: Rendering[] = done.map((d) => ({ ...d.rendering, utc }));
   const headers = renderings.map((r) => r.header);
-  let outcome: GetOutcome;
+  let outcome: GetOutcome | CaseOutcome;
   if (caseKey && caseFound) {
     const conversations = done.map((d) =>
       caseConversationDocument(d.rendering.header, d.raw, d.error ? { name: d.error.name, message: d.error.message } : null)
@@ -217,7 +239,7 @@ export async function getTranscript(input: GetInput, events: GetEvents): Promise
     const [only] = done;
     outcome = {
       result: conversationDocument(only.rendering.header, only.raw),
-      headers,
+      header: only.rendering.header,
       lines: () => formatOf(format).render(renderings[0]),
       partial: !only.rendering.header.complete,
     };
@@ -230,7 +252,7 @@ export async function getTranscript(input: GetInput, events: GetEvents): Promise
 }
 
 type ReadContext = {
-  source: OpenedSource;
+  source: RunSource;
   window: ReturnType<typeof checkWindow>;
   redact: boolean;
   counts: RedactionCounts;

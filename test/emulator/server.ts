@@ -2,7 +2,8 @@
  * A local emulation of the Salesforce endpoints the plugin touches: OAuth + REST for @salesforce/core,
  * SOQL for MessagingSession, ConversationEntry, VoiceCall and Case (objects.ts; seedObjects.ts's records with the
  * `seedObjects` option) and the column metadata of a query (`columns=true`, which `sf data query` requests), the
- * Conversation Data API entries resource and the Connect entries resource.
+ * Conversation Data API entries resource and the Connect entries resource, and Data Cloud's Query SQL API and
+ * metadata endpoint (dataCloud.ts; knobs under the `dataCloud` option).
  * Plain node:http, no dependencies. One URL serves both the org instance and the entries API.
  */
 import { createServer } from 'node:http';
@@ -11,6 +12,8 @@ import type { AddressInfo } from 'node:net';
 import { checkBearer, identityEndpoint, revokeEndpoint, TokenStore, tokenEndpoint, userinfoEndpoint } from './auth.js';
 import type { AuthState, BearerCheck, ClientCredentialsError } from './auth.js';
 import { connectEntries, engagementEntries } from './entryRoutes.js';
+import { createDataCloud, DEFAULT_DATA_CLOUD_KNOBS } from './dataCloud.js';
+import type { DataCloudKnobs } from './dataCloud.js';
 import type { PagingModel, TokenPolicy } from './entryRoutes.js';
 import { ALL_FAULTS, FaultPlan, hostileAnswer, statusFault } from './faults.js';
 import type { FaultKind } from './faults.js';
@@ -29,6 +32,7 @@ import type { ConversationEntryRecord } from './seedObjects.js';
 export type { FaultKind } from './faults.js';
 export type { PagingModel, TokenPolicy } from './entryRoutes.js';
 export type { ClientCredentialsError } from './auth.js';
+export type { DataCloudKnobs } from './dataCloud.js';
 export type { ClientApp, ClientAppName, SessionRecord } from './seed.js';
 
 export type EmulatorOptions = {
@@ -93,6 +97,11 @@ export type EmulatorOptions = {
    * served by both entries resources; name them in extraSessions' conversationIdentifier.
    */
   extraConversations?: Record<string, ApiEntry[]>;
+  /**
+   * Data Cloud (dataCloud.ts DataCloudKnobs): the DMO spelling, not enabled, access refused, query time, a silent row
+   * cap, conversations not ingested, the volume generator… Unset knobs take their defaults; set() replaces them all.
+   */
+  dataCloud?: Partial<DataCloudKnobs>;
 };
 
 export type LoggedRequest = {
@@ -128,6 +137,8 @@ export type Emulator = {
   refreshToken: string;
   clientId: string;
   requests: LoggedRequest[];
+  /** Every SQL statement posted to Data Cloud's query-sql resource, as sent. */
+  dataCloudSqls: string[];
   /** The emulated org's client apps (= seed.ts CLIENT_APPS). */
   apps: Readonly<Record<ClientAppName, Readonly<ClientApp>>>;
   /** The app's newest access token when it is still valid (not revoked, not expired), else a newly issued one. */
@@ -205,6 +216,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     conversationEntryMessages: options.conversationEntryMessages ?? DEFAULT_OBJECT_KNOBS.conversationEntryMessages,
     extraEntryRecords: options.extraEntryRecords ?? [],
     extraConversations: options.extraConversations ?? {},
+    dataCloud: options.dataCloud ?? {},
   };
   const username = options.username ?? USERNAME;
   const store = new TokenStore();
@@ -218,6 +230,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let apiUsage = 0;
   let stopped = false;
   let baseUrl = '';
+  const dataCloud = createDataCloud(() => ({ ...DEFAULT_DATA_CLOUD_KNOBS, ...knobs.dataCloud }), ORG_ID, (ms) => wait(ms));
 
   const wait = (ms: number): Promise<void> =>
     new Promise((resolve) => {
@@ -270,7 +283,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return NOT_FOUND();
   }
 
-  function route(req: IncomingMessage, url: URL, body: string, bearer: BearerCheck): Reply {
+  function route(req: IncomingMessage, url: URL, body: string, bearer: BearerCheck): Reply | Promise<Reply> {
     const path = url.pathname;
     const method = req.method ?? 'GET';
     const auth = bearer.state;
@@ -286,6 +299,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     // The version list is public on real instances (no session needed); a bad session is still refused.
     if (path === '/services/data' || path === '/services/data/') return auth === 'invalid' ? SESSION_INVALID() : versionList();
     const data = DATA_PATH.exec(path);
+    if (data?.[2]?.startsWith('/ssot/')) {
+      const version = supportedVersion(data[1]);
+      if (auth !== 'valid') return SESSION_INVALID();
+      return version === undefined ? NOT_FOUND() : dataCloud.handle(method, data[2].slice('/ssot/'.length), url.searchParams, body, version);
+    }
     if (data) return dataRoute(req, url, auth, data[1], data[2] ?? '');
     if (ENGAGEMENT_PATH.test(path)) {
       if (method !== 'GET' && method !== 'HEAD') return json(405, { errorCode: 'METHOD_NOT_ALLOWED', message: `${method} is not supported` });
@@ -346,7 +364,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       send(res, entry, statusFault(fault, url.pathname, knobs.retryAfterSeconds));
       return;
     }
-    const reply = route(req, url, body, bearer);
+    const reply = await route(req, url, body, bearer);
     if (fault === 'no-content' || fault === 'redirect' || fault === 'envelope') {
       send(res, entry, reply.status === 200 ? hostileAnswer(fault, reply) : reply);
       return;
@@ -413,6 +431,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return { clientId: CLIENT_APPS[app].clientId, refreshToken: refreshTokenOf(app), accessToken: store.tokenFor(app) };
     },
     requests,
+    dataCloudSqls: dataCloud.sqls,
     clearLog(): void {
       requests.length = 0;
     },

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { SfError } from '@salesforce/core';
-import { getTranscript, type GetInput, type GetOutcome } from '../../src/usecases/get.js';
+import { getCaseTranscripts, getTranscript, type CaseOutcome, type GetInput, type GetOutcome } from '../../src/usecases/get.js';
 import type { CaseDocument, ConversationDocument } from '../../src/transcript/formats/index.js';
 import { to18 } from '../../src/input/ids.js';
 import { startEmulator, type Emulator, type SessionRecord } from '../emulator/server.js';
@@ -31,7 +31,7 @@ import { authorizeInProcess } from '../helpers/inProcessOrg.js';
 const ENTRIES_PATH = '/platform/engagement/v1.0/conversation-entries';
 const QUICK_RETRY = { limit: 1, baseDelayMs: 1, maxDelayMs: 2, maxRetryAfterMs: 10 };
 
-type Warned = { outcome: GetOutcome; warnings: string[] };
+type Warned = { outcome: GetOutcome | CaseOutcome; warnings: string[] };
 
 describe('every conversation an admin has: standard channels, voice calls, cases, --api auto (in-process)', function () {
   this.timeout(60_000);
@@ -71,10 +71,9 @@ describe('every conversation an admin has: standard channels, voice calls, cases
 
   const run = async (input: Partial<GetInput>, target = 'convs', api?: GetInput['api']): Promise<Warned> => {
     const warnings: string[] = [];
-    const outcome = await getTranscript(
-      { targetOrg: target, retry: QUICK_RETRY, env: { SF_CONVERSATION_API_URL: (target === 'convs' ? emu : opaque).url }, ...(api ? { api } : {}), ...input },
-      { warn: (w) => warnings.push(w) }
-    );
+    const full: GetInput = { targetOrg: target, retry: QUICK_RETRY, env: { SF_CONVERSATION_API_URL: (target === 'convs' ? emu : opaque).url }, ...(api ? { api } : {}), ...input };
+    const events = { warn: (w: string): number => warnings.push(w) };
+    const outcome = input.case === undefined ? await getTranscript(full, events) : await getCaseTranscripts(full, events);
     return { outcome, warnings };
   };
   const fails = (input: Partial<GetInput>, target?: string, api?: GetInput['api']): Promise<SfError> =>
@@ -86,7 +85,7 @@ describe('every conversation an admin has: standard channels, voice calls, cases
   const queries = (from: string, e: Emulator = emu): string[] =>
     e.requests.filter((r) => /\/query\/?$/.test(r.path) && new RegExp(`FROM ${from}\\b`).test(r.query.q ?? '')).map((r) => r.query.q);
   const queryMores = (e: Emulator = emu): number => e.requests.filter((r) => /\/query\/[^/]+$/.test(r.path)).length;
-  const single = (o: GetOutcome): ConversationDocument => o.result as ConversationDocument;
+  const single = (o: GetOutcome | CaseOutcome): ConversationDocument => o.result as ConversationDocument;
 
   before(async () => {
     emu = await startEmulator({ seedObjects: true, username: 'convs@conversation-emulator.example', extraSessions: [lostSession], extraEntryRecords: lostRecords });

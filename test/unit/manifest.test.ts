@@ -55,19 +55,25 @@ describe('export manifest journal', () => {
     await journal.close();
   });
 
-  it('the final manifest keeps only this run’s lines (not an earlier run’s), drops the skipped mark, and returns it', async () => {
-    await writeFile(join(dir, MANIFEST), jsonl([line(S('a')), line(S('z'))]));
+  it('the final manifest holds this run’s line per session, and an earlier run’s for the sessions this run did not select; only this run’s are handed back, without the skipped mark in the file', async () => {
+    // y: an earlier line that fails the checks (means "not exported"), dropped rather than kept.
+    await writeFile(join(dir, MANIFEST), jsonl([line(S('a')), line(S('c'), 'failed'), { ...line(S('y')), entryCount: '9<b>' }, line(S('z'))]));
     const journal = await openJournal(dir, false);
     const before = journal.previous.get(S('a'));
     expect(before).to.not.equal(undefined);
     await journal.append({ ...before!, skipped: true });
     await journal.append(line(S('b'), 'no-conversation'));
-    const ours = await finished(journal);
+    await journal.append(line(S('c'), 'exported', '2026-02-02T00:00:00.000Z'));
+    const kept: ManifestLine[] = [];
+    const ours: JournalLine[] = [];
+    await journal.finish((l) => ours.push(l), (l) => kept.push(l));
     expect(ours.map((l) => [l.sessionId, l.skipped])).to.deep.equal([
       [S('a'), true],
       [S('b'), undefined],
+      [S('c'), undefined],
     ]);
-    expect(await read()).to.equal(jsonl([line(S('a')), line(S('b'), 'no-conversation')]));
+    expect(kept).to.deep.equal([line(S('z'))]);
+    expect(await read()).to.equal(jsonl([line(S('a')), line(S('b'), 'no-conversation'), line(S('c'), 'exported', '2026-02-02T00:00:00.000Z'), line(S('z'))]));
   });
 
   it('a killed resumed run left skipped marks in the journal: the next run reads them without the mark', async () => {
@@ -83,6 +89,8 @@ describe('export manifest journal', () => {
     expect(journal.previous.size).to.equal(0);
     await journal.append(line(S('b')));
     expect((await finished(journal)).map((l) => l.sessionId)).to.deep.equal([S('b')]);
+    // Forced or not, a run keeps the lines of the sessions it did not select.
+    expect(await read()).to.equal(jsonl([line(S('a')), line(S('b'))]));
   });
 
   it('finish without a callback writes the same sorted manifest as with one', async () => {
@@ -97,7 +105,7 @@ describe('export manifest journal', () => {
       else await journal.finish();
       return readFile(join(where, MANIFEST), 'utf8');
     };
-    const expected = jsonl([line(S('a')), line(S('b')), line(S('c'), 'failed'), line(S('d'))]);
+    const expected = jsonl([line(S('a')), line(S('b')), line(S('c'), 'failed'), line(S('d')), line(S('z'))]);
     expect(await run('with', true)).to.equal(expected);
     expect(await run('without', false)).to.equal(expected);
   });
@@ -113,7 +121,7 @@ describe('export manifest journal', () => {
     const ours = earlier.map((l, i) => ({ ...l, sessionId: S(`b${String(i).padStart(4, '0')}`) }));
     for (const l of ours) await journal.append(l); // eslint-disable-line no-await-in-loop -- in order
     expect(await finished(journal)).to.deep.equal(ours);
-    expect(await read()).to.equal(jsonl(ours));
+    expect(await read()).to.equal(jsonl([...earlier, ...ours]));
   });
 
   it('many concurrent appends never interleave', async () => {

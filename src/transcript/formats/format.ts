@@ -2,8 +2,7 @@
  * What every output format is given, and what it is: a strategy that renders a conversation as text chunks (a
  * 10,000-entry conversation is written piece by piece, never built as one string), with its file extension.
  */
-import type { IncompleteReason } from '../../sources/api/paging.js';
-import type { SourceName } from '../../sources/source.js';
+import type { IncompleteReason, SourceName } from '../../sources/source.js';
 import { bundle } from '../../messages.js';
 import { formatInstant } from '../time.js';
 import type { TranscriptEntry } from '../normalize.js';
@@ -26,13 +25,15 @@ export type TranscriptHeader = {
   incompleteReason: IncompleteReason | null;
   /** Where the entries came from, in words (e.g. "Conversation Data API"), for the formats that show it. */
   source?: string;
-  /** Where the entries came from, by name (conversation-data, connect, conversation-entry), for --json. */
+  /** Where the entries came from, by name (conversation-data, connect, conversation-entry, data-cloud), for --json. */
   sourceName?: SourceName;
   /** When the session or call started (epoch ms), and its channel (MessagingSession.ChannelType, or Voice). */
   startTime?: number;
   channel?: string;
   /** Why a conversation listed with others (get --case) has no entries: it has none, or it could not be read. */
   note?: string;
+  /** A source whose entries are rows (Data Cloud): its columns, which the json document carries next to the rows. */
+  columns?: Array<{ name: string; type?: string }>;
 };
 
 export type Rendering = { header: TranscriptHeader; entries: readonly TranscriptEntry[]; utc: boolean };

@@ -3,8 +3,7 @@
  * it is complete, which source answered, and the entries exactly as the source returned them, in their one order.
  * Several conversations (get --case) are one case document holding one such document each.
  */
-import type { IncompleteReason } from '../../sources/api/paging.js';
-import type { RawEntry, RecordKind, SourceName } from '../../sources/source.js';
+import type { IncompleteReason, RawEntry, RecordKind, SourceName } from '../../sources/source.js';
 import { iso, type Format, type TranscriptHeader } from './format.js';
 
 /** The conversation as a JSON document: `get --json`'s result, and export's json files. */
@@ -21,14 +20,16 @@ export type ConversationDocument = {
    * more (get then exits 7; export records the session as partial). True when every entry asked for was read.
    */
   complete: boolean;
-  /** Why the transcript is incomplete: 'page-cap', 'stuck', 'no-timestamp' or 'unrecognised-envelope'; null when complete. */
+  /** Why the transcript is incomplete: 'page-cap', 'stuck', 'no-timestamp', 'unrecognised-envelope' (paging), or 'short-result' (Data Cloud returned fewer rows than it counted); null when complete. */
   incompleteReason: IncompleteReason | null;
-  /** The source that returned the entries: conversation-data, connect or conversation-entry. */
+  /** The source that returned the entries: conversation-data, connect, conversation-entry or data-cloud. */
   source: SourceName | null;
+  /** Only for a source whose entries are rows (Data Cloud): each entry is a row keyed by these columns' names. */
+  columns?: Array<{ name: string; type?: string }>;
   /**
    * The source's entries exactly as returned, in the one order (oldest first; transcript/order.ts): the API's entry
-   * objects, or for conversation-entry the SOQL records of ConversationEntry (Seq, EntryTime, EntryTimeMilliSecs,
-   * ActorType, ActorName, EntryType, Message…), which differ in shape from the API's.
+   * objects; for conversation-entry the SOQL records of ConversationEntry (Seq, EntryTime, EntryTimeMilliSecs,
+   * ActorType, ActorName, EntryType, Message…); for data-cloud the rows. The last two differ in shape from the API's.
    */
   entries: RawEntry[];
 };
@@ -41,6 +42,7 @@ export const conversationDocument = (header: TranscriptHeader, entries: RawEntry
   complete: header.complete,
   incompleteReason: header.incompleteReason,
   source: header.sourceName ?? null,
+  ...(header.columns ? { columns: header.columns } : {}),
   entries,
 });
 

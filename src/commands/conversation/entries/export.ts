@@ -12,6 +12,7 @@ import { runExport, type ExportResult } from '../../../usecases/export.js';
 const messages = bundle('conversation.entries.export');
 /** The flags and lines of the other conversations export selects: calls and cases. */
 const records = bundle('conversation.entries.export.records');
+const dataCloud = bundle('dataCloud');
 
 export type ConversationEntriesExportResult = ExportResult;
 
@@ -54,7 +55,8 @@ export default class ConversationEntriesExport extends ConversationCommand<Conve
     const { flags } = await this.parse(ConversationEntriesExport);
     const progress = this.jsonEnabled()
       ? undefined
-      : exportProgress({ stream: process.stderr, line: (text) => this.logToStderr(text), rateLimit: flags['rate-limit'] });
+      : // --rate-limit paces the per-conversation APIs; Data Cloud's batches are not held to it.
+        exportProgress({ stream: process.stderr, line: (text) => this.logToStderr(text), rateLimit: flags.api === 'data-cloud' ? 0 : flags['rate-limit'] });
     const result = await runExport(
       {
         targetOrg: flags['target-org'],
@@ -82,7 +84,7 @@ export default class ConversationEntriesExport extends ConversationCommand<Conve
       { warn: (message) => this.warn(message), progress: progress?.update }
     ).finally(() => progress?.stop()); // the bar's last state stays on screen; an error goes on a line of its own
     // Some sessions failed or came back incomplete: the others are written, and the run says so in its exit code.
-    if (!result.dryRun && (result.failed > 0 || result.partial > 0 || result.casesNotFound.length > 0)) exitWith('Partial');
+    if (notAllExported(result)) exitWith('Partial');
     if (result.dryRun) {
       const none = messages.text('info.noConversation');
       for (const s of result.sessions) {
@@ -100,7 +102,15 @@ export default class ConversationEntriesExport extends ConversationCommand<Conve
           (result.elapsedMs / 1000).toFixed(1), result.source ?? '', `${result.outputDir}/manifest.jsonl`,
         ])
       );
+      if (flags.api === 'data-cloud') {
+        const none = dataCloud.text('info.noEntries');
+        this.log(dataCloud.text('info.freshness', [result.newestEntryAt ?? none, result.notInDataCloud]));
+      }
     }
     return result;
   }
 }
+
+/** Some sessions failed, came back incomplete or are not in Data Cloud yet, or a --case matched no case (exit Partial). */
+const notAllExported = (result: ExportResult): boolean =>
+  !result.dryRun && (result.failed > 0 || result.partial > 0 || result.notInDataCloud > 0 || result.casesNotFound.length > 0);

@@ -6,7 +6,7 @@ import { writeToStdout } from '../../../cli/stdout.js';
 import { bundle } from '../../../messages.js';
 import { sanitizeLine } from '../../../sanitize.js';
 import { GET_FORMATS } from '../../../transcript/formats/index.js';
-import { getTranscript, type GetOutcome, type GetResult } from '../../../usecases/get.js';
+import { getCaseTranscripts, getTranscript, type CaseOutcome, type GetEvents, type GetInput, type GetOutcome, type GetResult } from '../../../usecases/get.js';
 
 const messages = bundle('conversation.entries.get');
 /** The flags, help and lines of the other conversations get reads: calls and cases. */
@@ -73,8 +73,7 @@ export default class ConversationEntriesGet extends ConversationCommand<Conversa
 
   public async run(): Promise<ConversationEntriesGetResult> {
     const { flags } = await this.parse(ConversationEntriesGet);
-    const outcome = await getTranscript(
-      {
+    const input: GetInput = {
         targetOrg: flags['target-org'],
         sessionId: flags['session-id'],
         conversationId: flags['conversation-id'],
@@ -91,21 +90,21 @@ export default class ConversationEntriesGet extends ConversationCommand<Conversa
         redact: flags.redact,
         outputFile: flags['output-file'],
         force: flags.force,
+    };
+    const events: GetEvents = {
+      warn: (message) => this.warn(message),
+      debug: (message) => this.debug(message),
+      phase: (phase) => this.spinner.start(messages.text(`spinner.${phase}`)),
+      progress: (entries, pages) => {
+        this.spinner.status = messages.text('spinner.progress', [entries, pages]);
       },
-      {
-        warn: (message) => this.warn(message),
-        debug: (message) => this.debug(message),
-        phase: (phase) => this.spinner.start(messages.text(`spinner.${phase}`)),
-        progress: (entries, pages) => {
-          this.spinner.status = messages.text('spinner.progress', [entries, pages]);
-        },
-      }
-    );
+    };
+    const outcome = flags.case === undefined ? await getTranscript(input, events) : await getCaseTranscripts(input, events);
     this.spinner.stop();
     // Printed or written all the same, with a warning that says why; the exit code (and --json status) says it too.
     if (outcome.partial) exitWith('Partial');
     const { result, file } = outcome;
-    const entries = outcome.headers.reduce((sum, h) => sum + h.entryCount, 0);
+    const entries = ('headers' in outcome ? outcome.headers : [outcome.header]).reduce((sum, h) => sum + h.entryCount, 0);
     if (file) {
       this.log(messages.text(entries === 1 ? 'info.written.one' : 'info.written', [entries, file]));
     } else if (!this.jsonEnabled()) {
@@ -117,13 +116,13 @@ export default class ConversationEntriesGet extends ConversationCommand<Conversa
 }
 
 /** The line after the transcript, on stderr: what was shown, and where it came from. Org data is shown inert. */
-function summaryOf(outcome: GetOutcome, entries: number): string {
+function summaryOf(outcome: GetOutcome | CaseOutcome, entries: number): string {
   const count = entries === 1 ? '.one' : '';
-  if (outcome.case) {
+  if ('case' in outcome) {
     const sources = [...new Set(outcome.headers.map((h) => h.source ?? ''))].filter(Boolean).join(', ');
     return records.text(`info.case${count}`, [sanitizeLine(outcome.case.caseNumber ?? outcome.case.caseId), outcome.headers.length, entries, sources || '-']);
   }
-  const [header] = outcome.headers;
+  const { header } = outcome;
   const source = header.source ?? '';
   if (header.voiceCallId) return records.text(`info.call${count}`, [header.voiceCallId, entries, source]);
   if (!header.conversationIdentifier) return records.text(`info.session${count}`, [header.sessionId ?? '', entries, source]);
