@@ -230,8 +230,8 @@ describe('setup: token diagnosis, client credentials, Connect fallback, doctor, 
     it('passes every check for the good setup, exit 0, and reads no real conversation', async () => {
       const { result, checks } = await doctor('jwt');
       expect(result.code, result.stdout).to.equal(0);
-      // auth, API version, Messaging objects, ConversationEntry, voice calls, (session), token, the two APIs, (auto's pick), proxy.
-      expect(checks.map((c) => c.status)).to.deep.equal(['pass', 'pass', 'pass', 'pass', 'pass', 'skip', 'pass', 'pass', 'pass', 'skip', 'pass']);
+      // auth, API version, Messaging objects, ConversationEntry, voice calls, (session), token, the two APIs, (auto's pick), Data Cloud, proxy.
+      expect(checks.map((c) => c.status)).to.deep.equal(['pass', 'pass', 'pass', 'pass', 'pass', 'skip', 'pass', 'pass', 'pass', 'skip', 'pass', 'pass']);
       const probed = emu.requests.filter((r) => r.path === ENTRIES_PATH || r.path.includes('/connect/conversation/'));
       const seeded = new Set<string>([CONVERSATIONS.short, CONVERSATIONS.long, CONVERSATIONS.pii]);
       for (const r of probed) {
