@@ -142,10 +142,13 @@ async function openAccess(api: 'conversation-data' | 'connect', input: OpenInput
 
 /** What `--api auto` decides by, known without a request: the choice, --client-id, and the org's token (sources/auto.ts). */
 export function autoContext(input: Pick<OpenInput, 'api' | 'clientId' | 'settings' | 'conn'>): AutoContext {
+  const info = classifyToken(input.conn.accessToken ?? undefined);
+  const problem = tokenProblem(info);
   return {
     api: input.api ?? 'auto',
     clientCredentials: Boolean(input.clientId && input.settings.clientSecret),
-    orgToken: tokenCheck(input.conn.accessToken),
+    // A JWT with sfap_api that has merely expired can work: the client refreshes it on the API's 401.
+    orgToken: { description: sanitizeLine(describeToken(info)), ok: problem === undefined || problem === 'expired' },
   };
 }
 

@@ -8,6 +8,7 @@ import type { SfError } from '@salesforce/core';
 import { checkCase, checkVoiceCallId, soqlString, to18 } from '../../src/input/ids.js';
 import { checkSelection } from '../../src/input/selection.js';
 import { decide, type AutoContext } from '../../src/sources/auto.js';
+import { autoContext, type OpenInput } from '../../src/sources/open.js';
 import { describeExchange, pathTemplate, safeKey, timeUnit } from '../../src/sources/contract.js';
 import { entriesQuery } from '../../src/sources/conversationEntry.js';
 import { normalizeEntry } from '../../src/transcript/normalize.js';
@@ -38,6 +39,19 @@ describe('--api auto: one decision per conversation', () => {
     expect(decide(ref, auto(opaque))).to.deep.equal({ source: 'connect', reason: 'tokenNotAccepted', fallback: 'conversation-entry' });
     // A bare conversation identifier names no record: no fallback.
     expect(decide({ recordId: null, conversationIdentifier: 'c-1' }, auto(opaque))).to.deep.equal({ source: 'connect', reason: 'tokenNotAccepted' });
+  });
+
+  it("the org's token is classified locally: a JWT with sfap_api works (expired too: it is refreshed); opaque or without sfap_api doesn't", () => {
+    const part = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const jwtOf = (scope: string, exp: number): string => `${part({ alg: 'RS256', typ: 'JWT' })}.${part({ scp: scope, exp })}.sig`;
+    const contextFor = (accessToken: string, clientSecret?: string): AutoContext =>
+      autoContext({ api: undefined, clientId: clientSecret ? 'key' : undefined, settings: { clientSecret } as OpenInput['settings'], conn: { accessToken } as OpenInput['conn'] });
+    const later = Math.floor(Date.now() / 1000) + 3600;
+    expect(contextFor(jwtOf('api sfap_api', later)).orgToken.ok).to.equal(true);
+    expect(contextFor(jwtOf('sfap_api', 1000)).orgToken.ok).to.equal(true);
+    expect(contextFor(jwtOf('api refresh_token', later)).orgToken.ok).to.equal(false);
+    expect(contextFor('00D5g000004AbCdE!AQ0AQ.opaque').orgToken).to.deep.equal({ description: 'an opaque session token', ok: false });
+    expect(contextFor('00D5g000004AbCdE!AQ0AQ.opaque', 'secret')).to.include({ api: 'auto', clientCredentials: true });
   });
 
   it('an explicit --api forces its source, with no fallback', () => {
