@@ -20,5 +20,5 @@ export function errorCodesHelp(command: string, names: readonly ExitName[]): Ret
 export const COMMAND_EXIT_CODES = {
   get: ['Success', 'InvalidInput', 'Auth', 'NotFound', 'NotAvailable', 'ApiFailed', 'Partial', 'Unreachable', 'WriteFailed', 'Interrupted'],
   export: ['Success', 'InvalidInput', 'Auth', 'NotFound', 'NotAvailable', 'ApiFailed', 'Partial', 'TooMany', 'Unreachable', 'WriteFailed', 'Interrupted'],
-  doctor: ['Success', 'CheckFailed', 'InvalidInput', 'Interrupted'],
+  doctor: ['Success', 'CheckFailed', 'InvalidInput', 'WriteFailed', 'Interrupted'],
 } as const satisfies Record<string, readonly ExitName[]>;

@@ -3,7 +3,7 @@
  */
 import { Flags } from '@salesforce/sf-plugins-core';
 import { bundle } from '../messages.js';
-import { SOURCE_NAMES } from '../sources/source.js';
+import { API_CHOICES } from '../sources/source.js';
 
 const messages = bundle('cli');
 
@@ -28,8 +28,8 @@ export const accessFlags = {
   api: Flags.option({
     summary: messages.text('flags.api.summary'),
     description: messages.text('flags.api.description'),
-    options: SOURCE_NAMES,
-    default: 'conversation-data',
+    options: API_CHOICES,
+    default: 'auto',
   })(),
   'client-id': Flags.string({
     summary: messages.text('flags.client-id.summary'),

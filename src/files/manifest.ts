@@ -11,11 +11,13 @@ import { lstat, open, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { MAX_CONVERSATION_ID_LENGTH, isRecordId } from '../input/ids.js';
+import { SOURCE_NAMES, type SourceName } from '../sources/source.js';
 import { writeFileAtomically } from './output.js';
 
 export const MANIFEST = 'manifest.jsonl';
 
 export type ManifestLine = {
+  /** The conversation's record Id: a MessagingSession's (0Mw…) or, for a voice call, the VoiceCall's (0LQ…). The file is named after it. */
   sessionId: string;
   conversationIdentifier: string | null;
   /**
@@ -24,6 +26,8 @@ export type ManifestLine = {
    * fetched again on resume.
    */
   status: 'exported' | 'partial' | 'no-conversation' | 'not-in-data-cloud' | 'failed';
+  /** The source that returned the entries (or was tried): conversation-data, connect, conversation-entry or data-cloud. */
+  source?: SourceName;
   entryCount?: number;
   file?: string;
   sha256?: string;
@@ -57,6 +61,10 @@ const isIndexFields = (value: unknown): boolean => {
   );
 };
 
+/** The status, and the source where a line has one. */
+const isStatusAndSource = (l: Record<string, unknown>): boolean =>
+  typeof l.status === 'string' && STATUSES.has(l.status) && optional(l.source, (v) => (SOURCE_NAMES as readonly unknown[]).includes(v));
+
 /**
  * A line as this plugin writes it: the manifest is a file anyone with access to the directory can edit, and a resumed
  * run trusts what it says (skipped sessions are reported from it), so every field is checked. Anything else, such as
@@ -69,8 +77,7 @@ export function isManifestLine(value: unknown): value is JournalLine {
     typeof l.sessionId === 'string' &&
     isRecordId(l.sessionId) &&
     (l.conversationIdentifier === null || (typeof l.conversationIdentifier === 'string' && l.conversationIdentifier.length <= MAX_CONVERSATION_ID_LENGTH)) &&
-    typeof l.status === 'string' &&
-    STATUSES.has(l.status) &&
+    isStatusAndSource(l) &&
     optional(l.entryCount, isCount) &&
     optional(l.file, (f) => typeof f === 'string' && f.startsWith(`${l.sessionId as string}.`) && /^[A-Za-z0-9]+\.[a-z]+$/.test(f)) &&
     optional(l.sha256, (h) => typeof h === 'string' && /^[0-9a-f]{64}$/.test(h)) &&

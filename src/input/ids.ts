@@ -9,6 +9,14 @@ const messages = bundle('input');
 
 /** Key prefix of MessagingSession records (seen in Connect `relatedRecords`; see api-notes §4). */
 export const MESSAGING_SESSION_PREFIX = '0Mw';
+/** Key prefix of VoiceCall records (api-notes §8.2). */
+export const VOICE_CALL_PREFIX = '0LQ';
+/** Key prefix of Case records. */
+export const CASE_PREFIX = '500';
+/** Case.CaseNumber's length (an autonumber, usually 8 digits). */
+export const MAX_CASE_NUMBER_LENGTH = 30;
+
+const records = bundle('input.records');
 
 const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
 const ID_15 = /^[a-zA-Z0-9]{15}$/;
@@ -101,3 +109,41 @@ export function checkConversationIdentifier(value: string): string {
   const reason = messages.text(CONVERSATION_ID_REASONS[problem], problem === 'length' ? [String(value.length)] : []);
   throw messages.fail('InvalidConversationId', ExitCode.InvalidInput, [printable(value), reason]);
 }
+
+/** The reason an id check failed, in words (shared by every kind of record Id). */
+function idReason(value: string, problem: IdProblem, prefixReason: string): string {
+  if (problem === 'prefix') return prefixReason;
+  const tokens = problem === 'length' ? [value.length] : problem === 'checksum' ? [to18(value.slice(0, 15))] : [];
+  return messages.text(`reason.${problem}`, tokens.map(String));
+}
+
+/** A valid VoiceCall Id (0LQ…) in its 18-character form; `where` names its source (a file and line) in the error. */
+export function checkVoiceCallId(value: string, where = '--voice-call-id'): string {
+  const check = checkRecordId(value, VOICE_CALL_PREFIX);
+  if (check.ok) return check.id18;
+  throw records.fail('InvalidVoiceCallId', ExitCode.InvalidInput, [printable(value), where, idReason(value, check.problem, records.text('reason.prefix.voiceCall'))]);
+}
+
+/** A case as the user named it: by its record Id, or by its CaseNumber. */
+export type CaseKey = { caseId: string; caseNumber?: undefined } | { caseNumber: string; caseId?: undefined };
+
+/**
+ * A --case value: a Case Id (15 or 18 characters, 500…, with a valid checksum) becomes an Id; anything else that could
+ * be a CaseNumber (at most 30 printable characters) is one. Only a valid Id is ever compared with an Id field (the
+ * org refuses a malformed Id literal), so a CaseNumber is never put in an Id comparison. The Id of another kind of
+ * record is refused.
+ */
+export function checkCase(value: string, where = '--case'): CaseKey {
+  const typed = value.trim();
+  const check = checkRecordId(typed, '');
+  if (check.ok && typed.startsWith(CASE_PREFIX)) return { caseId: check.id18 };
+  if (check.ok && !/^\d+$/.test(typed)) throw records.fail('CaseIsOtherRecord', ExitCode.InvalidInput, [printable(value), where]);
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
+  if (!typed || typed.length > MAX_CASE_NUMBER_LENGTH || /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ufeff]/.test(typed)) {
+    throw records.fail('InvalidCase', ExitCode.InvalidInput, [printable(value), where]);
+  }
+  return { caseNumber: typed };
+}
+
+/** A string literal for SOQL: backslashes and single quotes escaped (the value must already be checked). */
+export const soqlString = (value: string): string => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;

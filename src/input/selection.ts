@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
 import { parse } from 'csv-parse/sync';
 import { bundle, ExitCode } from '../messages.js';
-import { checkSessionId, printable } from './ids.js';
+import { checkCase, checkSessionId, checkVoiceCallId, printable, type CaseKey } from './ids.js';
 import { checkInstant, parseInstant } from './time.js';
 
 const messages = bundle('input');
@@ -16,9 +16,30 @@ export const CHANNEL_TYPES = [
   'Alexa', 'AppleBusinessChat', 'EmbeddedMessaging', 'Facebook', 'GoogleHome', 'Line', 'Omega', 'Phone', 'Text', 'Voice', 'WeChat', 'WebChat', 'WhatsApp',
 ] as const;
 
-export type Selection = { ids: string[]; since?: number; until?: number; channels: string[]; where?: string };
+const records = bundle('input.records');
 
-export type SelectionInput = { sessionIds: string[]; sessionFile?: string; since?: string; until?: string; channels: string[]; where?: string };
+export type Selection = {
+  ids: string[];
+  since?: number;
+  until?: number;
+  channels: string[];
+  where?: string;
+  /** VoiceCall Ids (18 characters). */
+  voiceCallIds: string[];
+  /** Cases by Id or CaseNumber: their sessions and calls. */
+  cases: CaseKey[];
+};
+
+export type SelectionInput = {
+  sessionIds: string[];
+  sessionFile?: string;
+  since?: string;
+  until?: string;
+  channels: string[];
+  where?: string;
+  voiceCallIds?: string[];
+  cases?: string[];
+};
 
 const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
@@ -87,10 +108,20 @@ export async function checkSelection(input: SelectionInput, now = Date.now()): P
     const excerpt = printable(upTo.length > 24 ? `…${upTo.slice(-24)}` : upTo);
     throw messages.fail('WhereUnbalanced', ExitCode.InvalidInput, [printable(typed), messages.text(`reason.where.${unbalanced.problem}`), unbalanced.position, excerpt]);
   }
-  if (!ids.length && since === undefined && until === undefined && !channels.length && !where && input.sessionFile === undefined) {
+  const filtered = since !== undefined || until !== undefined || channels.length > 0 || where !== undefined;
+  const { voiceCallIds, cases } = checkRecords(input, filtered);
+  if (!ids.length && !filtered && input.sessionFile === undefined && !voiceCallIds.length && !cases.length) {
     throw messages.fail('NoSelector', ExitCode.InvalidInput);
   }
-  return { ids: [...new Set(ids)], since, until, channels, where };
+  return { ids: [...new Set(ids)], since, until, channels, where, voiceCallIds, cases };
+}
+
+/** The calls and cases selected, each once. The filters are MessagingSession conditions: they can't narrow these. */
+function checkRecords(input: SelectionInput, filtered: boolean): Pick<Selection, 'voiceCallIds' | 'cases'> {
+  const voiceCallIds = (input.voiceCallIds ?? []).map((id) => checkVoiceCallId(id));
+  const cases = (input.cases ?? []).map((value) => checkCase(value));
+  if (filtered && (voiceCallIds.length || cases.length)) throw records.fail('FiltersWithRecords', ExitCode.InvalidInput);
+  return { voiceCallIds: [...new Set(voiceCallIds)], cases: [...new Map(cases.map((c) => [c.caseId ?? `#${c.caseNumber}`, c])).values()] };
 }
 
 export type WhereProblem = {

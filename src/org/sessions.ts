@@ -7,25 +7,28 @@ import type { Connection } from '@salesforce/core';
 import PQueue from 'p-queue';
 import type { Selection } from '../input/selection.js';
 import { bundle, ExitCode } from '../messages.js';
+import type { RecordKind } from '../sources/source.js';
 import { sanitizeLine } from '../sanitize.js';
 import { coreProxy, unreachableError } from './network.js';
 import { isAuthFailure } from './org.js';
 
 const messages = bundle('org');
 
-type SessionRecord = { Conversation?: { ConversationIdentifier?: string | null } | null };
+type SessionRecord = { StartTime?: string | null; ChannelType?: string | null; Conversation?: { ConversationIdentifier?: string | null } | null };
 
 export const sessionQuery = (sessionId18: string): string =>
-  `SELECT Conversation.ConversationIdentifier FROM MessagingSession WHERE Id = '${sessionId18}'`;
+  `SELECT StartTime, ChannelType, Conversation.ConversationIdentifier FROM MessagingSession WHERE Id = '${sessionId18}'`;
 
 /** The session (or call) has no conversation to read. */
 export const noConversation = (recordId: string): Error => messages.fail('NoConversation', ExitCode.NotFound, [recordId]);
 
 /**
- * Returns the ConversationIdentifier of the session. `sessionId18` must already be validated (ids.ts),
- * which is what makes it safe to put in the query.
+ * The session: its ConversationIdentifier, or null when it has no Conversation (a standard channel's session, whose
+ * entries are ConversationEntry records), its start and its channel. One query, all that `--api auto` needs to
+ * decide and a header shows. `sessionId18` must already be validated (ids.ts), which is what makes it safe to put in
+ * the query.
  */
-export async function resolveConversationIdentifier(conn: Connection, sessionId18: string, orgId: string): Promise<string> {
+export async function lookupSession(conn: Connection, sessionId18: string, orgId: string): Promise<SessionRow> {
   let records: SessionRecord[];
   try {
     records = (await conn.query<SessionRecord>(sessionQuery(sessionId18))).records;
@@ -33,7 +36,19 @@ export async function resolveConversationIdentifier(conn: Connection, sessionId1
     throw queryError(error, sessionId18, orgId, conn.instanceUrl);
   }
   if (records.length === 0) throw messages.fail('SessionNotFound', ExitCode.NotFound, [sessionId18, orgId], [sessionId18]);
-  const identifier = records[0].Conversation?.ConversationIdentifier;
+  const [record] = records;
+  return {
+    sessionId: sessionId18,
+    kind: 'MessagingSession',
+    conversationIdentifier: record.Conversation?.ConversationIdentifier ?? null,
+    startTime: record.StartTime ?? undefined,
+    channel: record.ChannelType ?? undefined,
+  };
+}
+
+/** The ConversationIdentifier of the session; a session without a Conversation is NoConversationError. */
+export async function resolveConversationIdentifier(conn: Connection, sessionId18: string, orgId: string): Promise<string> {
+  const identifier = (await lookupSession(conn, sessionId18, orgId)).conversationIdentifier;
   if (!identifier) throw noConversation(sessionId18);
   return identifier;
 }
@@ -64,11 +79,16 @@ export function queryFailed(error: unknown, make: (detail: string, code: string)
 export const ID_BATCH = 200;
 
 export type SessionRow = {
+  /** The conversation's record Id: a MessagingSession's, or a VoiceCall's when `kind` says so (org/conversations.ts). */
   sessionId: string;
   conversationIdentifier: string | null;
-  /** MessagingSession.StartTime (ISO-8601) and ChannelType, for an export's index page. */
+  /** MessagingSession.StartTime (VoiceCall.CallStartDateTime; ISO-8601) and ChannelType ('Voice' for a call), for headers and an export's index page. */
   startTime?: string;
   channel?: string;
+  /** Which object sessionId is; a MessagingSession when absent. */
+  kind?: RecordKind;
+  /** The Case the session (MessagingSession.CaseId) or call (VoiceCall.RelatedRecordId) is linked to, when it was selected by case. */
+  caseId?: string;
 };
 
 const soqlDateTime = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -85,13 +105,20 @@ export function conditions(selection: Selection): string[] {
 
 const FIELDS = 'SELECT Id, StartTime, ChannelType, Conversation.ConversationIdentifier FROM MessagingSession';
 
-type Row = { Id: string; StartTime?: string | null; ChannelType?: string | null; Conversation?: { ConversationIdentifier?: string | null } | null };
+type Row = {
+  Id: string;
+  StartTime?: string | null;
+  ChannelType?: string | null;
+  CaseId?: string | null;
+  Conversation?: { ConversationIdentifier?: string | null } | null;
+};
 
 const toSession = (r: Row): SessionRow => ({
   sessionId: r.Id,
   conversationIdentifier: r.Conversation?.ConversationIdentifier ?? null,
   startTime: r.StartTime ?? undefined,
   channel: r.ChannelType ?? undefined,
+  ...(r.CaseId ? { caseId: r.CaseId } : {}),
 });
 
 /** The SOQL statements for an id selection: one per batch of 200 ids. */
@@ -163,6 +190,35 @@ export async function selectSessions(conn: Connection, selection: Selection, org
     missing: filtered ? [] : missing,
     notSelected: filtered ? missing.length : 0,
   };
+}
+
+/**
+ * The sessions of some cases (MessagingSession.CaseId), one query per batch of 200 case Ids, run `concurrency` at a
+ * time. The Ids must be validated 18-character Case Ids. `failed` names a query's failure.
+ */
+export async function sessionsOfCases(
+  conn: Connection,
+  caseIds: readonly string[],
+  orgId: string,
+  failed: (detail: string, code: string) => Error,
+  concurrency = 1
+): Promise<SessionRow[]> {
+  const queue = new PQueue({ concurrency });
+  const batches: Array<Promise<{ records: Row[] }>> = [];
+  for (let i = 0; i < caseIds.length; i += ID_BATCH) {
+    const ids = caseIds.slice(i, i + ID_BATCH).map((id) => `'${id}'`).join(',');
+    const soql = `SELECT Id, StartTime, ChannelType, CaseId, Conversation.ConversationIdentifier FROM MessagingSession WHERE CaseId IN (${ids})`;
+    batches.push(
+      queue.add(async () => {
+        try {
+          return await conn.query<Row>(soql);
+        } catch (error) {
+          throw classifyQueryError(error, orgId, conn.instanceUrl) ?? queryFailed(error, failed);
+        }
+      }) as Promise<{ records: Row[] }>
+    );
+  }
+  return (await Promise.all(batches)).flatMap((batch) => batch.records.map(toSession));
 }
 
 /** Runs a selection query, turning its failures into named errors; the advice names --where only when one was given. */

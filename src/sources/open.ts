@@ -1,7 +1,9 @@
 /*
  * Opens the source a run reads entries from: which API and host, with which token, and how that token is renewed.
  * Worked out once per command (a client-credentials token is requested once), shared by every conversation of the
- * run: get reads one, export thousands, doctor probes with a random one. This is the only place that decides.
+ * run: get reads one, export thousands, doctor probes with a random one. This is the only place that decides; with
+ * --api auto (the default) it opens every source a conversation may need, and sources/auto.ts picks one per
+ * conversation.
  *
  * Host order for the Conversation Data API: SF_CONVERSATION_API_URL when set, then the api_instance_url a
  * client-credentials token names, then https://api.salesforce.com; for a sandbox or scratch org a first 404 is tried
@@ -21,14 +23,19 @@ import { apiBaseFor, clientCredentialsToken } from './api/clientCredentials.js';
 import { collectEntries, incompleteReason, pagingWarnings } from './api/paging.js';
 import type { RetryPolicy } from './api/retry.js';
 import { classifyToken, describeToken, tokenProblem } from './api/token.js';
+import { decide, type AutoContext, type Decision } from './auto.js';
+import type { Observe } from './contract.js';
+import { conversationEntrySource } from './conversationEntry.js';
 import { rateLimiter, type RateLimit } from './rateLimit.js';
-import type { ConversationRef, EntrySource, Read, ReadOptions, SourceName } from './source.js';
+import type { ApiChoice, BatchReader, ConversationRef, EntrySource, Read, ReadOptions, SourceName } from './source.js';
+
+const own = bundle('sources.auto');
 
 const messages = bundle('sources');
 
 export type OpenInput = {
-  /** The source the user chose (default: the Conversation Data API). */
-  api?: SourceName;
+  /** The source the user chose (default: auto, the source is chosen per conversation). */
+  api?: ApiChoice;
   /** An External Client App consumer key: the entries token comes by client credentials (settings hold the secret). */
   clientId?: string;
   settings: Settings;
@@ -38,11 +45,17 @@ export type OpenInput = {
   retry?: RetryPolicy;
   /** At most this many requests in any window (export's --rate-limit), retries and pages included. */
   rateLimit?: RateLimit;
+  /** Told of every request and its answer (doctor --report describes them, without their values). */
+  observe?: Observe;
 };
 
 /** The source's token for doctor and the up-front warning: its kind, scopes and expiry in words, and whether it can work. */
 export type TokenCheck = { description: string; ok: boolean };
 
+/** What a read returned, and which source returned it. */
+export type SourcedRead = Read & { source: SourceName };
+
+/** One source, as its file opens it: the two APIs here, Data Cloud in sources/dataCloud.ts. */
 export type OpenedSource = EntrySource & {
   /** The source's own token, described; undefined for Connect (the org's token is all it needs). */
   readonly token?: TokenCheck;
@@ -50,6 +63,24 @@ export type OpenedSource = EntrySource & {
   readonly stats: HttpStats;
   /** A source that lags the live conversation (Data Cloud): the newest entry time it has returned so far, epoch ms. */
   readonly newestEntry?: () => number | undefined;
+};
+
+/** The run's source, as get, export and doctor use it: one source (--api <source>), or each conversation's (auto). */
+export type RunSource = {
+  /** The source chosen for the run: one source, or auto (chosen per conversation). */
+  readonly name: ApiChoice;
+  /** The Conversation Data API's token, described; undefined when the run can't use that API. */
+  readonly token?: TokenCheck;
+  /** Every request (entries requests and ConversationEntry queries), retry and token refresh of every read so far. */
+  readonly stats: HttpStats;
+  /** A source that lags the live conversation (Data Cloud): the newest entry time it has returned so far, epoch ms. */
+  readonly newestEntry?: () => number | undefined;
+  /** A source that reads many conversations per request (Data Cloud): export reads through it instead of read(). */
+  readonly batch?: BatchReader;
+  /** Which source would read this conversation, and why (sources/auto.ts); no request. */
+  decide(conversation: ConversationRef): Decision;
+  /** Reads one conversation's entries; throws a named error when it can't. */
+  read(conversation: ConversationRef, options?: ReadOptions): Promise<SourcedRead>;
 };
 
 /** A source's name in words, for messages and the transcript's header. */
@@ -70,9 +101,9 @@ type Access = {
   target(conversationIdentifier: string): EntriesTarget;
 };
 
-async function openAccess(input: OpenInput): Promise<Access> {
+async function openAccess(api: 'conversation-data' | 'connect', input: OpenInput): Promise<Access> {
   const { org, conn, settings } = input;
-  if (input.api === 'connect') {
+  if (api === 'connect') {
     const instance = new URL(conn.instanceUrl);
     assertSafeForToken(instance, "the org's instance URL");
     return {
@@ -109,19 +140,23 @@ async function openAccess(input: OpenInput): Promise<Access> {
   };
 }
 
-/**
- * Opens the run's source. With the org's own token on the Conversation Data API, a token that can't work there is
- * warned about once, up front; Connect's warning says it is text only.
- */
-export async function openSource(input: OpenInput): Promise<OpenedSource> {
-  // Loaded only when asked for: nothing of it is on the other sources' start-up path.
-  if (input.api === 'data-cloud') return (await import('./dataCloud.js')).openDataCloudSource(input);
-  const name = input.api ?? 'conversation-data';
-  if (name === 'connect') input.warn(messages.text('warning.ConnectApi'));
-  const access = await openAccess(input);
-  if (name === 'conversation-data' && !input.clientId && access.token && !access.token.ok) {
-    input.warn(messages.text('warning.TokenCantWork', [access.token.description]));
-  }
+/** What `--api auto` decides by, known without a request: the choice, --client-id, and the org's token (sources/auto.ts). */
+export function autoContext(input: Pick<OpenInput, 'api' | 'clientId' | 'settings' | 'conn'>): AutoContext {
+  const info = classifyToken(input.conn.accessToken ?? undefined);
+  const problem = tokenProblem(info);
+  return {
+    api: input.api ?? 'auto',
+    clientCredentials: Boolean(input.clientId && input.settings.clientSecret),
+    // A JWT with sfap_api that has merely expired can work: the client refreshes it on the API's 401.
+    orgToken: { description: sanitizeLine(describeToken(info)), ok: problem === undefined || problem === 'expired' },
+  };
+}
+
+type ApiSource = { token?: TokenCheck; stats: HttpStats; read(conversation: ConversationRef, options?: ReadOptions): Promise<Read> };
+
+/** One of the two APIs, with its access, client and counters. */
+async function openApi(name: 'conversation-data' | 'connect', input: OpenInput): Promise<ApiSource> {
+  const access = await openAccess(name, input);
   // One refresh at a time, shared by every conversation in flight that sees a 401.
   let refreshing: Promise<void> | undefined;
   const refreshOnce = (): Promise<void> => (refreshing ??= access.refresh().finally(() => (refreshing = undefined)));
@@ -134,10 +169,10 @@ export async function openSource(input: OpenInput): Promise<OpenedSource> {
     maxResponseBytes: input.settings.maxResponseBytes,
     retry: input.retry,
     beforeRequest: input.rateLimit && rateLimiter(input.rateLimit),
+    observe: input.observe,
   });
   const stats: HttpStats = { requests: 0, retries: 0, refreshes: 0 };
   return {
-    name,
     token: access.token,
     stats,
     async read(conversation: ConversationRef, options: ReadOptions = {}): Promise<Read> {
@@ -151,6 +186,91 @@ export async function openSource(input: OpenInput): Promise<OpenedSource> {
         stats.requests += fetcher.stats.requests;
         stats.retries += fetcher.stats.retries;
         stats.refreshes += fetcher.stats.refreshes;
+      }
+    },
+  };
+}
+
+/**
+ * Opens the run's source. An explicit --api opens that one source; with the org's own token on the Conversation Data
+ * API, a token that can't work there is warned about once, up front; Connect's warning says it is text only. With
+ * auto (the default), the Conversation Data API is opened up front only with --client-id (its token is requested
+ * before anything is written); Connect is opened when a conversation first needs it, with one warning that says it
+ * is text only and which setup gives the full payload; the ConversationEntry source costs nothing to open.
+ */
+export async function openSource(input: OpenInput): Promise<RunSource> {
+  const api: ApiChoice = input.api ?? 'auto';
+  const context = autoContext(input);
+  // Loaded only when asked for: nothing of it is on the other sources' start-up path.
+  if (api === 'data-cloud') {
+    const dataCloud = await (await import('./dataCloud.js')).openDataCloudSource(input);
+    return {
+      // Its own fields too (doctor reads the DMOs it found).
+      ...dataCloud,
+      name: api,
+      decide: (conversation) => decide(conversation, context),
+      read: async (conversation, options) => ({ ...(await dataCloud.read(conversation, options)), source: api }),
+    };
+  }
+  const entriesSource = conversationEntrySource({ conn: input.conn, orgId: input.org.getOrgId(), observe: input.observe });
+  // Every source opened so far, for the run's counters.
+  const opened = new Set<{ stats: HttpStats }>([entriesSource]);
+  const apis: Partial<Record<'conversation-data' | 'connect', Promise<ApiSource>>> = {};
+  const apiSource = (name: 'conversation-data' | 'connect'): Promise<ApiSource> =>
+    (apis[name] ??= openApi(name, input).then((source) => opened.add(source) && source));
+
+  if (api === 'connect') input.warn(messages.text('warning.ConnectApi'));
+  let token: TokenCheck | undefined;
+  if (api === 'conversation-data' || (api === 'auto' && context.clientCredentials)) {
+    const data = await apiSource('conversation-data');
+    token = data.token;
+    if (api === 'conversation-data' && !input.clientId && token && !token.ok) input.warn(messages.text('warning.TokenCantWork', [token.description]));
+  } else if (api === 'connect') {
+    await apiSource('connect');
+  } else if (api === 'auto') {
+    token = context.orgToken;
+  }
+
+  let connectWarned = false;
+  const sourceFor = async (name: SourceName): Promise<{ read: ApiSource['read'] }> => {
+    if (name === 'conversation-entry') return entriesSource;
+    // Data Cloud is opened on its own, above: auto never picks it.
+    if (name === 'data-cloud') throw new Error('Data Cloud is read only with --api data-cloud');
+    if (name === 'connect' && api === 'auto' && !connectWarned) {
+      connectWarned = true;
+      input.warn(own.text('warning.AutoConnect', [context.orgToken.description]));
+    }
+    return apiSource(name);
+  };
+
+  const sum = (key: keyof HttpStats): number => [...opened].reduce((total, s) => total + s.stats[key], 0);
+  return {
+    name: api,
+    token,
+    stats: {
+      get requests(): number {
+        return sum('requests');
+      },
+      get retries(): number {
+        return sum('retries');
+      },
+      get refreshes(): number {
+        return sum('refreshes');
+      },
+    } as HttpStats,
+    decide: (conversation) => decide(conversation, context),
+    async read(conversation: ConversationRef, options: ReadOptions = {}): Promise<SourcedRead> {
+      const decision = decide(conversation, context);
+      const source = await sourceFor(decision.source);
+      try {
+        return { ...(await source.read(conversation, options)), source: decision.source };
+      } catch (error) {
+        if (!decision.fallback || (error as Error).name !== 'ConversationNotFoundError') throw error;
+        // The API has no such conversation: the record's ConversationEntry records may still hold it.
+        const fallback = await entriesSource.read(conversation, options).catch(() => undefined);
+        if (!fallback) throw error;
+        const note = own.text('warning.FallbackToEntries', [sourceLabel(decision.source), conversation.kind ?? 'MessagingSession', conversation.recordId ?? '']);
+        return { ...fallback, warnings: [note, ...fallback.warnings], source: 'conversation-entry' };
       }
     },
   };

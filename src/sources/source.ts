@@ -1,28 +1,34 @@
 /*
- * Every way to read a conversation's entries is a source behind this one interface. Today: the Conversation Data API
- * and the Connect REST API (sources/api/, one client and paging model for both), and Data Cloud (sources/dataCloud.ts,
- * SQL over the data model objects, many conversations per query). A source owns its host, its token and how it is
- * renewed, its paging and its retries; use cases only ask it for a conversation's entries, and order what comes back
- * with transcript/order.ts. sources/open.ts picks the source for a run.
+ * Every way to read a conversation's entries is a source behind this one interface: the Conversation Data API and
+ * the Connect REST API (sources/api/, one client and paging model for both), the ConversationEntry records read by
+ * SOQL (sources/conversationEntry.ts), and Data Cloud (sources/dataCloud.ts, SQL over the data model objects, many
+ * conversations per query). A source owns its host, its token and how it is renewed, its paging and its retries; use
+ * cases only ask it for a conversation's entries, and order what comes back with transcript/order.ts.
+ * sources/open.ts opens the sources for a run; sources/auto.ts picks one per conversation (--api auto).
  */
 import type { SourceName } from '../input/access.js';
-import type { IncompleteReason as PagingStopReason } from './api/paging.js';
+import type { PagingIncompleteReason as PagingStopReason } from './api/paging.js';
 
-export { SOURCE_NAMES, type SourceName } from '../input/access.js';
+export { API_CHOICES, SOURCE_NAMES, type ApiChoice, type SourceName } from '../input/access.js';
 
 /** Why a read is known to be incomplete: paging's stop reasons (sources/api/paging.ts), or Data Cloud's short result. */
 export type IncompleteReason = PagingStopReason | 'short-result';
 
 export type RawEntry = Record<string, unknown>;
 
+/** The records a conversation belongs to. */
+export type RecordKind = 'MessagingSession' | 'VoiceCall';
+
 /**
  * One conversation to read, as the org knows it: the record the user named or a selection found (a MessagingSession,
  * 0Mw…), and its Conversation's identifier when it has one. A source takes what it needs: the APIs the identifier.
  */
 export type ConversationRef = {
-  /** The MessagingSession's 18-character Id; null when the user gave the conversation identifier itself. */
+  /** The MessagingSession's (or VoiceCall's) 18-character Id; null when the user gave the conversation identifier itself. */
   recordId: string | null;
   conversationIdentifier: string | null;
+  /** Which object recordId is (default MessagingSession). */
+  kind?: RecordKind;
 };
 
 export type ReadOptions = {

@@ -1,9 +1,12 @@
 /*
- * `sf conversation entries export`: many sessions, bounded, resumable, honest about failures.
+ * `sf conversation entries export`: many sessions (and calls, and cases' conversations), bounded, resumable, honest
+ * about failures.
  *
  * Every value is checked before the first request, and the output directory is claimed (one writer per directory).
- * Requests: ⌈ids/200⌉ SOQL queries for an id list, run concurrently (or one query plus queryMore pages for filters),
- * then one entries request per conversation page through the run's source. Two stages: up to --concurrency
+ * Requests: ⌈ids/200⌉ SOQL queries for an id list, run concurrently (or one query plus queryMore pages for filters;
+ * calls and cases: one query per kind and batch of 200, org/conversations.ts), then per conversation the requests of
+ * the source --api auto picks for it (sources/auto.ts): one entries request per page, or one ConversationEntry query
+ * per 2,000 records. Two stages: up to --concurrency
  * conversations are fetched at once, and each hands its entries to a bounded writer stage as soon as they are in, so a
  * fetch slot never waits on the disk. A source that reads many conversations per request (Data Cloud: source.ts
  * BatchReader) is given the sessions in batches instead, one batch at a time, each conversation handed to the same
@@ -12,21 +15,24 @@
  * maps failures and incomplete sessions to an exit code.
  */
 import { createHash } from 'node:crypto';
-import type { SfError } from '@salesforce/core';
+import type { Connection, SfError } from '@salesforce/core';
 import PQueue from 'p-queue';
 import { checkAccess, type AccessInput, type CheckedAccess } from '../input/access.js';
-import { isRecordId } from '../input/ids.js';
+import { isRecordId, printable, VOICE_CALL_PREFIX } from '../input/ids.js';
 import { checkSelection, type Selection, type SelectionInput } from '../input/selection.js';
 import { hashing, openJournal, sha256OfFile, type Journal, type JournalLine, type ManifestLine } from '../files/manifest.js';
 import { claimOutputDir, pathInside } from '../files/outputDir.js';
 import { checkOutputDir, removeStaleTempFiles, writeFailed, writeFileAtomically } from '../files/output.js';
 import { bundle, ExitCode } from '../messages.js';
+import { kindOf, selectRecords } from '../org/conversations.js';
 import { connectionFor, loadOrg } from '../org/org.js';
 import { selectSessions, type Selected, type SessionRow } from '../org/sessions.js';
 import type { RetryPolicy } from '../sources/api/retry.js';
-import { openSource, sourceLabel, type OpenedSource } from '../sources/open.js';
+import { decide, type Decision } from '../sources/auto.js';
+import { autoContext, openSource, sourceLabel, type RunSource, type SourcedRead } from '../sources/open.js';
 import { RATE_WINDOW_MS } from '../sources/rateLimit.js';
-import type { ConversationRef, Read } from '../sources/source.js';
+import type { ConversationRef, Read, SourceName } from '../sources/source.js';
+import { soqlDateTime } from '../transcript/shapes/conversationEntry.js';
 import { formatOf, type EXPORT_FORMATS, type TranscriptHeader } from '../transcript/formats/index.js';
 import { iso } from '../transcript/formats/format.js';
 import { htmlIndex, summarize, type IndexRow } from '../transcript/formats/html.js';
@@ -35,6 +41,7 @@ import { orderEntries } from '../transcript/order.js';
 import { withCompactHeap } from './exportHeap.js';
 
 const messages = bundle('export');
+const own = bundle('export.conversations');
 
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
@@ -83,8 +90,10 @@ export type SessionStatus = Omit<ManifestLine, 'at' | 'durationMs' | 'status' | 
 export type ExportResult = {
   dryRun: boolean;
   outputDir: string;
-  /** The source that answered (e.g. "Conversation Data API"); null in a dry run, which reads no entries. */
+  /** The sources that answered, in words (e.g. "Conversation Data API, ConversationEntry records"); null when none did (a dry run reads no entries). */
   source: string | null;
+  /** --case values (as given) that matched no case: nothing could be selected for them (the run exits Partial). */
+  casesNotFound: string[];
   selected: number;
   exported: number;
   skipped: number;
@@ -139,6 +148,7 @@ const emptyResult = (input: ExportInput): ExportResult => ({
   dryRun: input.dryRun,
   outputDir: input.outputDir,
   source: null,
+  casesNotFound: [],
   selected: 0,
   exported: 0,
   skipped: 0,
@@ -161,10 +171,13 @@ async function selectAndExport(run: Run): Promise<ExportResult> {
   if (warning) events.warn(warning);
   const orgId = org.getOrgId();
 
-  const selected = await selectSessions(conn, selection, orgId, input.concurrency);
+  const selected = await selectConversations(conn, selection, orgId, input.concurrency);
+  selected.warnings.forEach(events.warn);
+  if (selected.casesNotFound.length) events.warn(own.text('warning.CasesNotFound', [selected.casesNotFound.length, selected.casesNotFound.join(', ')]));
   if (selected.notSelected) events.warn(messages.text('warning.IdsNotSelected', [String(selected.notSelected)]));
-  // Data Cloud's queries don't mark conversations active: the guard and its warning are for the per-conversation APIs.
-  const perConversation = access.api !== 'data-cloud';
+  // Data Cloud's queries and ConversationEntry queries don't mark conversations active: the guard and its warning
+  // are for the per-conversation APIs (with auto, selected.conversations counts only the sessions with a Conversation).
+  const perConversation = access.api !== 'data-cloud' && access.api !== 'conversation-entry';
   if (perConversation && selected.conversations > input.maxConversations) {
     const stop = messages.fail('TooManyConversations', ExitCode.TooMany, [selected.conversations, input.maxConversations], [String(selected.conversations)]);
     stop.actions = [...(stop.actions ?? []), dataCloud.text('hint.useDataCloud')];
@@ -175,7 +188,8 @@ async function selectAndExport(run: Run): Promise<ExportResult> {
   if (perConversation && selected.conversations > WARN_ABOVE) {
     events.warn(`${messages.text('warning.ManyConversations', [String(selected.conversations)])} ${dataCloud.text('hint.useDataCloud')}`);
   }
-  if (input.dryRun) return listDryRun(selected, emptyResult(input), run.startedAt);
+  const empty = { ...emptyResult(input), casesNotFound: selected.casesNotFound };
+  if (input.dryRun) return listDryRun(selected, empty, run.startedAt, (ref) => decide(ref, autoContext({ ...access, conn })));
 
   // The source, opened once for every conversation (a client-credentials token is requested here, before anything is
   // written, so a setup that can't work leaves no directory behind).
@@ -186,14 +200,53 @@ async function selectAndExport(run: Run): Promise<ExportResult> {
   // uninterrupted run leaves it.
   await removeStaleTempFiles(input.outputDir);
   const journal = await openJournal(input.outputDir, input.force);
-  return exportSessions(run, { source, journal, selected, orgId });
+  return exportSessions(run, { source, journal, selected, orgId, empty });
 }
 
-type Stages = { source: OpenedSource; journal: Journal; selected: Selected; orgId: string };
+type Stages = { source: RunSource; journal: Journal; selected: Selection2; orgId: string; empty: ExportResult };
+
+/** The selection: sessions (Ids or filters), calls and cases' conversations, each record once. */
+type Selection2 = Selected & { casesNotFound: string[]; warnings: string[] };
+
+/**
+ * The selected conversations: sessions by Id or filter (org/sessions.ts), then calls and cases (org/conversations.ts),
+ * each one query per batch of 200. Filters can't be combined with calls or cases (input/selection.ts refuses it).
+ */
+async function selectConversations(conn: Connection, selection: Selection, orgId: string, concurrency: number): Promise<Selection2> {
+  if (!selection.voiceCallIds.length && !selection.cases.length) {
+    return { ...(await selectSessions(conn, selection, orgId, concurrency)), casesNotFound: [], warnings: [] };
+  }
+  const [sessions, records] = await Promise.all([
+    selection.ids.length ? selectSessions(conn, selection, orgId, concurrency) : undefined,
+    selectRecords(conn, selection, orgId, concurrency),
+  ]);
+  const seen = new Set<string>();
+  const rows = [...((sessions?.rows ?? []) as SessionRow[]), ...records.rows].filter((r) => !seen.has(r.sessionId) && seen.add(r.sessionId));
+  const missing = [...(sessions?.missing ?? []), ...records.missingCalls];
+  return {
+    rows,
+    conversations: rows.filter((r) => r.conversationIdentifier).length,
+    sessions: rows.length + missing.length,
+    missing,
+    notSelected: 0,
+    casesNotFound: records.missingCases.map((c) => printable(c)),
+    warnings: records.warnings,
+  };
+}
+
+/** Why a selected Id is not there: a call's reason or a session's. */
+const notFoundReason = (id: string): string =>
+  id.startsWith(VOICE_CALL_PREFIX) ? own.text('reason.voiceCallNotFound') : messages.text('reason.sessionNotFound');
+
+const refOf = (row: SessionRow): ConversationRef => ({ recordId: row.sessionId, conversationIdentifier: row.conversationIdentifier, kind: kindOf(row) });
 
 /** Fetches, writes and journals every selected session, then writes the final manifest (and the index page). */
-async function exportSessions({ input, events, startedAt }: Run, { source, journal, selected, orgId }: Stages): Promise<ExportResult> {
-  const result: ExportResult = { ...emptyResult(input), source: sourceLabel(source.name) };
+async function exportSessions({ input, events, startedAt }: Run, { source, journal, selected, orgId, empty }: Stages): Promise<ExportResult> {
+  const result: ExportResult = { ...empty };
+  // The sources that answered, in the order they first did.
+  const used = new Set<SourceName>();
+  /** Which source a read came from: its own say (auto's reads carry it), else the run's one source. */
+  const sourceOf = (read: Read): SourceName => (read as Partial<SourcedRead>).source ?? (source.name as SourceName);
   const format = formatOf(input.format);
   const index: IndexRow[] | undefined = input.format === 'html' ? [] : undefined;
   let finished = 0;
@@ -227,16 +280,22 @@ async function exportSessions({ input, events, startedAt }: Run, { source, journ
   };
 
   /** The writer stage: one conversation, ordered, rendered, written atomically, then journalled. */
-  const write = async (row: SessionRow & { conversationIdentifier: string }, read: Read, file: string, path: string, began: number): Promise<void> => {
+  const write = async (row: SessionRow, read: Read, file: string, path: string, began: number): Promise<void> => {
     const entries = orderEntries(read.entries);
+    const call = kindOf(row) === 'VoiceCall';
+    const from = sourceOf(read);
     const header: TranscriptHeader = {
-      sessionId: row.sessionId,
+      sessionId: call ? null : row.sessionId,
+      ...(call ? { voiceCallId: row.sessionId } : {}),
       conversationIdentifier: row.conversationIdentifier,
       orgId,
       entryCount: entries.length,
       complete: read.incomplete === null,
       incompleteReason: read.incomplete,
-      source: result.source ?? undefined,
+      source: sourceLabel(from),
+      sourceName: from,
+      startTime: row.startTime ? soqlDateTime(row.startTime) : undefined,
+      channel: row.channel,
       ...(read.columns ? { columns: read.columns } : {}),
     };
     const transcript = toTranscript(entries);
@@ -246,6 +305,7 @@ async function exportSessions({ input, events, startedAt }: Run, { source, journ
       sessionId: row.sessionId,
       conversationIdentifier: row.conversationIdentifier,
       status: read.incomplete ? 'partial' : 'exported',
+      source: from,
       entryCount: entries.length,
       file,
       sha256: hash.digest('hex'),
@@ -257,8 +317,8 @@ async function exportSessions({ input, events, startedAt }: Run, { source, journ
     await record(line);
   };
 
-  /** A session whose entries are to be read: its row, its conversation, and where its file goes. */
-  type Pending = { row: SessionRow & { conversationIdentifier: string }; ref: ConversationRef; file: string; path: string; began: number };
+  /** A session whose entries are to be read: its row, its conversation, the source for it, and where its file goes. */
+  type Pending = { row: SessionRow; ref: ConversationRef; decision: Decision; file: string; path: string; began: number };
 
   /**
    * Before a session's entries are read: records the session that needs no read (no conversation, an unusable Id,
@@ -268,8 +328,15 @@ async function exportSessions({ input, events, startedAt }: Run, { source, journ
     const began = Date.now();
     const done = (line: Omit<ManifestLine, 'at' | 'durationMs'>): Promise<void> => record({ ...line, at: new Date().toISOString(), durationMs: Date.now() - began });
     const base = { sessionId: row.sessionId, conversationIdentifier: row.conversationIdentifier };
-    const conversationIdentifier = row.conversationIdentifier;
-    if (!conversationIdentifier) return void (await done({ ...base, status: 'no-conversation' }));
+    const ref = refOf(row);
+    const decision = source.decide(ref);
+    // Without a Conversation, only the ConversationEntry records can hold it (auto reads them; an API can't).
+    if (!row.conversationIdentifier && decision.source !== 'conversation-entry') return void (await done({ ...base, status: 'no-conversation' }));
+    // Resume: a session an earlier run found without a Conversation and without records is done, as an exported one is.
+    const earlier = journal.previous.get(row.sessionId);
+    if (!row.conversationIdentifier && earlier?.status === 'no-conversation' && earlier.source === 'conversation-entry') {
+      return void (await done({ ...base, status: 'no-conversation', source: 'conversation-entry' }));
+    }
     const file = `${row.sessionId}.${format.extension}`;
     // What the org returned becomes a file name only if it is a record Id (and so a plain name inside the directory).
     // The conversation identifier never becomes part of a path (only of a URL, encoded, or an SQL literal), so it is
@@ -281,22 +348,24 @@ async function exportSessions({ input, events, startedAt }: Run, { source, journ
     if (before?.status === 'exported' && before.file === file && before.sha256 && (await sha256OfFile(path)) === before.sha256) {
       return void (await record({ ...before, skipped: true }));
     }
-    return { row: { ...row, conversationIdentifier }, ref: { recordId: row.sessionId, conversationIdentifier }, file, path, began };
+    return { row, ref, decision, file, path, began };
   };
 
   /** After a session's entries were read (or not): its failure recorded, or its entries handed to the writer. */
-  const received = async ({ row, file, path, began }: Pending, outcome: { read: Read } | { error: unknown } | { missing: true }): Promise<void> => {
+  const received = async ({ row, decision, file, path, began }: Pending, outcome: { read: Read } | { error: unknown } | { missing: true }): Promise<void> => {
     const done = (line: Omit<ManifestLine, 'at' | 'durationMs'>): Promise<void> => record({ ...line, at: new Date().toISOString(), durationMs: Date.now() - began });
     const base = { sessionId: row.sessionId, conversationIdentifier: row.conversationIdentifier };
     if ('missing' in outcome) {
       unreachableInARow = 0;
-      return done({ ...base, status: 'not-in-data-cloud', reason: dataCloud.text('reason.notInDataCloud') });
+      return done({ ...base, status: 'not-in-data-cloud', source: decision.source, reason: dataCloud.text('reason.notInDataCloud') });
     }
     if ('error' in outcome) {
       const e = outcome.error as SfError;
       unreachableInARow = e.exitCode === ExitCode.Unreachable ? unreachableInARow + 1 : 0;
+      // No Conversation and no ConversationEntry records: nothing to export, as for a session without a conversation.
+      if (e.name === 'NoConversationError') return done({ ...base, status: 'no-conversation', source: decision.source });
       const httpStatus = (e.data as { httpStatus?: number } | undefined)?.httpStatus ?? null;
-      await done({ ...base, status: 'failed', reason: `${e.name}: ${e.message}`.slice(0, 500), httpStatus });
+      await done({ ...base, status: 'failed', source: decision.source, reason: `${e.name}: ${e.message}`.slice(0, 500), httpStatus });
       if (unreachableInARow >= UNREACHABLE_STOP_AFTER && !stopped) {
         // The API host can't be reached at all: the sessions after this one would each fail the same way, after
         // their own retries. Stop, and say how to resume once the network is back.
@@ -306,6 +375,7 @@ async function exportSessions({ input, events, startedAt }: Run, { source, journ
       return;
     }
     unreachableInARow = 0;
+    used.add(sourceOf(outcome.read));
     // The slot is free as soon as the writer has room for this conversation.
     await writing.onSizeLessThan(WRITE_BACKLOG);
     writing.add(() => write(row, outcome.read, file, path, began)).catch(stop);
@@ -370,6 +440,7 @@ async function exportSessions({ input, events, startedAt }: Run, { source, journ
   await writing.onIdle();
   result.requests = source.stats.requests;
   result.retries = source.stats.retries;
+  result.source = used.size ? [...used].map(sourceLabel).join(', ') : null;
   const newest = source.newestEntry?.();
   if (newest !== undefined) result.newestEntryAt = iso(newest);
   if (broken) {
@@ -379,7 +450,7 @@ async function exportSessions({ input, events, startedAt }: Run, { source, journ
   for (const sessionId of selected.missing) {
     result.selected++;
     // eslint-disable-next-line no-await-in-loop -- a journal line each, in order
-    await record({ sessionId, conversationIdentifier: null, status: 'failed', reason: messages.text('reason.sessionNotFound'), httpStatus: null, at: new Date().toISOString(), durationMs: 0 });
+    await record({ sessionId, conversationIdentifier: null, status: 'failed', reason: notFoundReason(sessionId), httpStatus: null, at: new Date().toISOString(), durationMs: 0 });
   }
   // The per-session statuses only when asked for (--json): a run without them holds nothing per session at the end.
   await journal.finish(
@@ -402,18 +473,23 @@ async function exportSessions({ input, events, startedAt }: Run, { source, journ
   return result;
 }
 
-/** A dry run: what would be exported, with no entries request and nothing written. */
-async function listDryRun({ rows, missing }: Selected, empty: ExportResult, startedAt: number): Promise<ExportResult> {
+/**
+ * A dry run: what would be exported, and by which source (decided as the run would, without a request), with no
+ * entries request and nothing written.
+ */
+async function listDryRun({ rows, missing }: Selected, empty: ExportResult, startedAt: number, decideFor: (ref: ConversationRef) => Decision): Promise<ExportResult> {
   const result: ExportResult = { ...empty, sessions: [] };
   for await (const row of rows) {
     result.selected++;
-    if (!row.conversationIdentifier) result.noConversation++;
-    result.sessions.push({ sessionId: row.sessionId, conversationIdentifier: row.conversationIdentifier, status: row.conversationIdentifier ? 'would-export' : 'no-conversation' });
+    const { source } = decideFor(refOf(row));
+    const readable = Boolean(row.conversationIdentifier) || source === 'conversation-entry';
+    if (!readable) result.noConversation++;
+    result.sessions.push({ sessionId: row.sessionId, conversationIdentifier: row.conversationIdentifier, status: readable ? 'would-export' : 'no-conversation', source });
   }
   for (const sessionId of missing) {
     result.selected++;
     result.failed++;
-    result.sessions.push({ sessionId, conversationIdentifier: null, status: 'failed', reason: messages.text('reason.sessionNotFound'), httpStatus: null });
+    result.sessions.push({ sessionId, conversationIdentifier: null, status: 'failed', reason: notFoundReason(sessionId), httpStatus: null });
   }
   result.elapsedMs = Date.now() - startedAt;
   return result;

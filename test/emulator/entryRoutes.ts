@@ -12,9 +12,14 @@ import { json, NOT_FOUND, sfErrors } from './http.js';
 import { findConversation } from './seed.js';
 import { findObjectConversation } from './seedObjects.js';
 
-/** The stored entries of a conversation of either seed, oldest first. */
-const entriesOf = (conversationIdentifier: string): readonly ApiEntry[] | undefined =>
-  findConversation(conversationIdentifier) ?? findObjectConversation(conversationIdentifier);
+/** A test's own conversations (EmulatorOptions.extraConversations), by ConversationIdentifier. */
+export type ExtraConversations = Readonly<Record<string, readonly ApiEntry[]>>;
+
+/** The stored entries of a conversation of either seed, or of the extras, oldest first. */
+const entriesOf = (conversationIdentifier: string, extra: ExtraConversations = {}): readonly ApiEntry[] | undefined =>
+  findConversation(conversationIdentifier) ??
+  findObjectConversation(conversationIdentifier) ??
+  (Object.prototype.hasOwnProperty.call(extra, conversationIdentifier) ? extra[conversationIdentifier] : undefined);
 
 export type PagingModel = 'window' | 'token';
 
@@ -57,7 +62,7 @@ function refuseToken(bearer: BearerCheck, policy: TokenPolicy): Reply | undefine
 }
 
 /** GET /platform/engagement/v1.0/conversation-entries */
-export function engagementEntries(query: URLSearchParams, bearer: BearerCheck, paging: PagingModel, policy: TokenPolicy): Reply {
+export function engagementEntries(query: URLSearchParams, bearer: BearerCheck, paging: PagingModel, policy: TokenPolicy, extra?: ExtraConversations): Reply {
   const refused = refuseToken(bearer, policy);
   if (refused) return refused;
   const conversationIdentifier = query.get('conversationIdentifier');
@@ -68,7 +73,7 @@ export function engagementEntries(query: URLSearchParams, bearer: BearerCheck, p
   if (isProblem(parsed)) {
     return apiError(400, 'INVALID_ARGUMENT', `Invalid value '${parsed.value}' for ${parsed.param}: ${parsed.reason}.`);
   }
-  const entries = entriesOf(conversationIdentifier);
+  const entries = entriesOf(conversationIdentifier, extra);
   if (!entries) {
     // GUESS: errorCode and message. Deliberately not the opaque-token 404's body (see refuseToken).
     return apiError(404, 'CONVERSATION_NOT_FOUND', `No conversation found with conversationIdentifier ${conversationIdentifier}.`);
@@ -103,14 +108,14 @@ export function engagementEntries(query: URLSearchParams, bearer: BearerCheck, p
 }
 
 /** GET /services/data/vXX.X/connect/conversation/<id>/entries (the caller has already checked the session). */
-export function connectEntries(conversationIdentifier: string, query: URLSearchParams, apiVersion: number): Reply {
+export function connectEntries(conversationIdentifier: string, query: URLSearchParams, apiVersion: number, extra?: ExtraConversations): Reply {
   if (apiVersion < 51) return NOT_FOUND(); // the resource exists from API 51.0
   const parsed = parseWindow(query);
   if (isProblem(parsed)) {
     // GUESS: Connect's usual bad-parameter answer.
     return sfErrors(400, 'INVALID_API_INPUT', `Invalid value for ${parsed.param}: ${parsed.value} (${parsed.reason})`);
   }
-  const entries = entriesOf(conversationIdentifier);
+  const entries = entriesOf(conversationIdentifier, extra);
   // GUESS: 404 NOT_FOUND for an unknown conversation (Connect could also answer with an empty list).
   if (!entries) return NOT_FOUND();
   return json(200, { conversationEntries: selectWindow(entries, parsed).page.map((e) => toConnectEntry(e, apiVersion)) });

@@ -60,7 +60,10 @@ export const CONVERSATION_ENTRY: Table<ConversationEntryRecord> = {
   keyPrefix: '0XY',
   label: 'Conversation Entry',
   since: 43,
-  rows: (ctx) => (ctx.objects.seedObjects ? CONVERSATION_ENTRY_RECORDS : []),
+  rows: (ctx) => {
+    const seeded = ctx.objects.seedObjects ? CONVERSATION_ENTRY_RECORDS : [];
+    return ctx.objects.extraEntryRecords.length ? [...seeded, ...ctx.objects.extraEntryRecords] : seeded;
+  },
   id: (r) => r.id18,
   // GUESS: the permission applies whatever the request's API version (the reference says it "is available in API
   // version 50.0 and later. Earlier versions do not require permissions").

@@ -26,6 +26,8 @@ import type { SoqlFault } from './soql.js';
 import { batchSizeFrom, CursorStore, nextRecords, queryColumns, runQuery } from './soql.js';
 import { DEFAULT_OBJECT_KNOBS } from './soqlTable.js';
 import type { ObjectKnobs } from './soqlTable.js';
+import type { ApiEntry } from './entries.js';
+import type { ConversationEntryRecord } from './seedObjects.js';
 
 export type { FaultKind } from './faults.js';
 export type { PagingModel, TokenPolicy } from './entryRoutes.js';
@@ -85,6 +87,16 @@ export type EmulatorOptions = {
   voiceCalls?: 'available' | 'unavailable' | 'noConversationField';
   /** ConversationEntry.Message as stored ('raw', the default; GUESS) or HTML-entity-escaped like Connect's text. */
   conversationEntryMessages?: 'raw' | 'escaped';
+  /**
+   * ConversationEntry records besides seedObjects.ts's (served with or without seedObjects), e.g. a conversation full
+   * of generated personal data, or the records of an extraSessions session. Ids must be unique 18-character Ids.
+   */
+  extraEntryRecords?: ConversationEntryRecord[];
+  /**
+   * API conversations besides the seeds', by ConversationIdentifier (entries oldest first, in entries.ts's shape),
+   * served by both entries resources; name them in extraSessions' conversationIdentifier.
+   */
+  extraConversations?: Record<string, ApiEntry[]>;
   /**
    * Data Cloud (dataCloud.ts DataCloudKnobs): the DMO spelling, not enabled, access refused, query time, a silent row
    * cap, conversations not ingested, the volume generator… Unset knobs take their defaults; set() replaces them all.
@@ -202,6 +214,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     conversationEntryAccess: options.conversationEntryAccess ?? DEFAULT_OBJECT_KNOBS.conversationEntryAccess,
     voiceCalls: options.voiceCalls ?? DEFAULT_OBJECT_KNOBS.voiceCalls,
     conversationEntryMessages: options.conversationEntryMessages ?? DEFAULT_OBJECT_KNOBS.conversationEntryMessages,
+    extraEntryRecords: options.extraEntryRecords ?? [],
+    extraConversations: options.extraConversations ?? {},
     dataCloud: options.dataCloud ?? {},
   };
   const username = options.username ?? USERNAME;
@@ -244,8 +258,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (version === undefined) return NOT_FOUND();
     if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed(req.method ?? '');
     if (rest === '' || rest === '/') return resourceMap(versionText, baseUrl);
-    const { seedObjects, conversationEntryAccess, voiceCalls, conversationEntryMessages } = knobs;
-    const objects: ObjectKnobs = { seedObjects, conversationEntryAccess, voiceCalls, conversationEntryMessages };
+    const { seedObjects, conversationEntryAccess, voiceCalls, conversationEntryMessages, extraEntryRecords } = knobs;
+    const objects: ObjectKnobs = { seedObjects, conversationEntryAccess, voiceCalls, conversationEntryMessages, extraEntryRecords };
     const ctx = {
       apiVersion: versionText,
       batchSize: batchSizeFrom(req.headers['sforce-query-options'] as string | undefined),
@@ -265,7 +279,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const sobject = /^\/sobjects(?:\/(.*))?$/.exec(rest);
     if (sobject) return sobjects((sobject[1] ?? '').replace(/\/$/, ''), versionText, username, objects);
     const connect = /^\/connect\/conversation\/([^/]+)\/entries\/?$/.exec(rest);
-    if (connect) return connectEntries(decodeURIComponent(connect[1]), url.searchParams, version);
+    if (connect) return connectEntries(decodeURIComponent(connect[1]), url.searchParams, version, knobs.extraConversations);
     return NOT_FOUND();
   }
 
@@ -293,7 +307,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (data) return dataRoute(req, url, auth, data[1], data[2] ?? '');
     if (ENGAGEMENT_PATH.test(path)) {
       if (method !== 'GET' && method !== 'HEAD') return json(405, { errorCode: 'METHOD_NOT_ALLOWED', message: `${method} is not supported` });
-      return engagementEntries(url.searchParams, bearer, knobs.paging, knobs.tokenPolicy);
+      return engagementEntries(url.searchParams, bearer, knobs.paging, knobs.tokenPolicy, knobs.extraConversations);
     }
     return NOT_FOUND();
   }

@@ -6,6 +6,7 @@
  * themselves are in objects.ts. No runtime dependencies: soql.ts, objects.ts, rest.ts and soqlColumns.ts all read it.
  */
 import type { SessionRecord } from './seed.js';
+import type { ConversationEntryRecord } from './seedObjects.js';
 
 /** How a field's values are compared and which literals it takes. */
 export type FieldType = 'id' | 'datetime' | 'string' | 'int' | 'boolean';
@@ -16,6 +17,8 @@ export type ObjectKnobs = {
   conversationEntryAccess: 'granted' | 'INVALID_TYPE' | 'INSUFFICIENT_ACCESS_OR_READONLY';
   voiceCalls: 'available' | 'unavailable' | 'noConversationField';
   conversationEntryMessages: 'raw' | 'escaped';
+  /** ConversationEntry records besides seedObjects.ts's (EmulatorOptions.extraEntryRecords), served with or without seedObjects. */
+  extraEntryRecords: readonly ConversationEntryRecord[];
 };
 
 export const DEFAULT_OBJECT_KNOBS: Readonly<ObjectKnobs> = {
@@ -23,6 +26,7 @@ export const DEFAULT_OBJECT_KNOBS: Readonly<ObjectKnobs> = {
   conversationEntryAccess: 'granted',
   voiceCalls: 'available',
   conversationEntryMessages: 'raw',
+  extraEntryRecords: [],
 };
 
 /** What a table's rows and getters may depend on. */

@@ -33,6 +33,8 @@ type BadResult = { c: BadCase; r: CliResult; dir?: string };
 const isSessionQuery = (r: LoggedRequest): boolean =>
   (/\/services\/data\/v[\d.]+\/query\/?$/.test(r.path) && /FROM\s+MessagingSession/i.test(r.query.q ?? '')) || /\/services\/data\/v[\d.]+\/query\/[^/]+$/.test(r.path);
 const isEntries = (r: LoggedRequest): boolean => r.path === ENTRIES_PATH;
+/** A ConversationEntry query: how --api auto reads a session without a Conversation. */
+const isEntryQuery = (r: LoggedRequest): boolean => /\/services\/data\/v[\d.]+\/query\/?$/.test(r.path) && /FROM\s+ConversationEntry/i.test(r.query.q ?? '');
 /** What @salesforce/core may send on its own (token refresh, version list, org/user look-ups); excluded from counts. */
 const isCore = (r: LoggedRequest): boolean =>
   r.path === '/services/oauth2/token' ||
@@ -129,7 +131,7 @@ describe('conversation entries export (integration)', function () {
     entriesRequests().filter((r) => r.query.conversationIdentifier === conversationIdentifier);
   /** Nothing but session queries, entries requests and core's own housekeeping reached the emulator. */
   const expectNoStrayRequests = (): void => {
-    const stray = emu.requests.filter((r) => !isSessionQuery(r) && !isEntries(r) && !isCore(r));
+    const stray = emu.requests.filter((r) => !isSessionQuery(r) && !isEntries(r) && !isEntryQuery(r) && !isCore(r));
     expect(stray.map((r) => `${r.method} ${r.path}`), 'unexpected requests').to.deep.equal([]);
   };
   /** The ids of an IN (...) session query, as sent. */
@@ -248,16 +250,18 @@ describe('conversation entries export (integration)', function () {
       const r = await run(['-d', dir, '-s', ids15(SESSIONS.short), '-s', SESSIONS.short, '-s', SESSIONS.long, '-s', ids15(SESSIONS.pii), '-s', SESSIONS.noConversation]);
       const result = ok(r);
       expect(r.json?.warnings ?? []).to.deep.equal([]);
-      expect(result).to.include({ selected: 4, exported: 3, skipped: 0, noConversation: 1, failed: 0, requests: 5, retries: 0 });
+      // 5 entries requests, and 1 ConversationEntry query for the session without a Conversation (--api auto).
+      expect(result).to.include({ selected: 4, exported: 3, skipped: 0, noConversation: 1, failed: 0, requests: 6, retries: 0 });
       const lines = await manifest(dir);
       expect(untimed(lines)).to.deep.equal(
         [SESSIONS.short, SESSIONS.long, SESSIONS.pii, SESSIONS.noConversation].sort(byId).map((id) =>
           id === SESSIONS.noConversation
-            ? { sessionId: id, conversationIdentifier: null, status: 'no-conversation' }
+            ? { sessionId: id, conversationIdentifier: null, status: 'no-conversation', source: 'conversation-entry' }
             : {
                 sessionId: id,
                 conversationIdentifier: conversationOf(id),
                 status: 'exported',
+                source: 'conversation-data',
                 entryCount: entriesOf(conversationOf(id)).length,
                 file: `${id}.json`,
                 sha256: lines.find((l) => l.sessionId === id)?.sha256,
@@ -363,7 +367,9 @@ describe('conversation entries export (integration)', function () {
       const result = ok(await run(['-d', waiting, '--where', "Status = 'Waiting'"]));
       expect(result).to.include({ selected: 1, exported: 0, noConversation: 1 });
       expect(entriesRequests()).to.have.length(0);
-      expect(untimed(await manifest(waiting))).to.deep.equal([{ sessionId: SESSIONS.noConversation, conversationIdentifier: null, status: 'no-conversation' }]);
+      expect(untimed(await manifest(waiting))).to.deep.equal([
+        { sessionId: SESSIONS.noConversation, conversationIdentifier: null, status: 'no-conversation', source: 'conversation-entry' },
+      ]);
       expect(soql()[0].query.q).to.match(/ WHERE \(Status = 'Waiting'\) ORDER BY Id$/);
 
       emu.clearLog();
@@ -447,7 +453,8 @@ describe('conversation entries export (integration)', function () {
       for (const id of ids) args.push('-s', id);
       const r = await run(args);
       const result = ok(r, 7);
-      expect(result).to.include({ selected: 454, exported: 452, noConversation: 1, failed: 1, requests: 454, retries: 0 });
+      // 453 entries requests, and 1 ConversationEntry query for the session without a Conversation (--api auto).
+      expect(result).to.include({ selected: 454, exported: 452, noConversation: 1, failed: 1, requests: 455, retries: 0 });
       expect(r.json?.warnings?.some((w) => w.includes('452'))).to.equal(true);
       const queries = soql();
       expect(queries).to.have.length(3);
@@ -600,7 +607,8 @@ describe('conversation entries export (integration)', function () {
 
       // 4. --force: every conversation again (long: 3 pages), same bytes.
       emu.clearLog();
-      expect(ok(await run([...args, '--force']))).to.include({ exported: 9, skipped: 0, requests: 11 });
+      // And the session without a Conversation: its ConversationEntry records are queried again (1).
+      expect(ok(await run([...args, '--force']))).to.include({ exported: 9, skipped: 0, requests: 12 });
       expect(entriesRequests()).to.have.length(11);
       const forced = await snapshot(dir);
       for (const [name, info] of first) if (name !== 'manifest.jsonl') expect(forced.get(name)?.sha, name).to.equal(info.sha);
@@ -733,12 +741,14 @@ describe('conversation entries export (integration)', function () {
       for (const id of [SESSIONS.short, SESSIONS.pii, SESSIONS.noConversation, SESSIONS.long, SESSIONS.unknown]) args.push('-s', id);
       const r = await run(args);
       const result = ok(r);
-      expect(result).to.include({ dryRun: true, selected: 5, noConversation: 1, failed: 1, exported: 0 });
+      // --api auto would read the session without a Conversation from its ConversationEntry records.
+      expect(result).to.include({ dryRun: true, selected: 5, noConversation: 0, failed: 1, exported: 0 });
       expect(result.sessions.filter((x) => x.status !== 'failed')).to.deep.equal(
         [SESSIONS.short, SESSIONS.pii, SESSIONS.noConversation, SESSIONS.long].map((id) => ({
           sessionId: id,
           conversationIdentifier: sessionRecord(id).conversationIdentifier,
-          status: sessionRecord(id).conversationIdentifier ? 'would-export' : 'no-conversation',
+          status: 'would-export',
+          source: sessionRecord(id).conversationIdentifier ? 'conversation-data' : 'conversation-entry',
         }))
       );
       expect(result.sessions.find((x) => x.sessionId === SESSIONS.unknown)).to.include({ status: 'failed', conversationIdentifier: null });
@@ -753,8 +763,8 @@ describe('conversation entries export (integration)', function () {
       const human = await run(args, { json: false });
       expect(human.code, human.stderr).to.equal(0);
       for (const id of [SESSIONS.short, SESSIONS.pii, SESSIONS.noConversation, SESSIONS.long, SESSIONS.unknown]) expect(human.stdout).to.include(id);
-      expect(human.stdout).to.include(CONVERSATIONS.long).and.include('(no conversation)');
-      expect(human.stdout).to.match(/Would export 3 conversations/);
+      expect(human.stdout).to.include(CONVERSATIONS.long).and.include('(ConversationEntry records)');
+      expect(human.stdout).to.match(/Would export 4 conversations/);
       expect(entriesRequests()).to.have.length(0);
       expect(existsSync(dir)).to.equal(false);
     });

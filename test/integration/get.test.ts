@@ -67,7 +67,7 @@ describe('conversation entries get (integration)', function () {
     for (const line of lines) expect(line).to.match(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d\d:\d\d {2}\S/);
     expect(result.stdout).to.include("I'm here & ready");
     expect(result.stdout).not.to.include('&#39;');
-    expect(result.stdout).to.match(/\[ParticipantChanged\]/);
+    expect(result.stdout).to.match(/\[Participant changed\]/);
     expect(result.stderr).to.include(`${expected.length} entries`);
     expect(result.stdout).not.to.match(/[┌│─]/); // no table
     expect(soqlRequests()).to.equal(1);
@@ -84,6 +84,8 @@ describe('conversation entries get (integration)', function () {
       entryCount: entriesOf(CONVERSATIONS.short).length,
       complete: true,
       incompleteReason: null,
+      // Which source --api auto used.
+      source: 'conversation-data',
       entries: entriesOf(CONVERSATIONS.short),
     });
     // Off a terminal the document is plain JSON, two-space indented, one trailing newline (jsonOutput.ts).

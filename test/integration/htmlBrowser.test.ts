@@ -148,34 +148,34 @@ describe('HTML transcript and index in a real browser (Chromium)', function () {
     const { page, errors } = await open(url);
 
     expect(await bubbles(page)).to.deep.equal([
-      { side: 'left', geometry: 'left', kind: 'customer', label: 'EndUser (iamessage)', time: '11:20:00', text: 'Hi, I need help with my order', chips: [] },
-      { side: 'right', geometry: 'right', kind: 'bot', label: 'Chatbot (chatbot)', time: '11:20:02', text: "I'm here & ready to help.", chips: [] },
+      { side: 'left', geometry: 'left', kind: 'customer', label: 'Customer (In-App and Web)', time: '11:20:00', text: 'Hi, I need help with my order', chips: [] },
+      { side: 'right', geometry: 'right', kind: 'bot', label: 'Bot', time: '11:20:02', text: "I'm here & ready to help.", chips: [] },
       {
         side: 'right',
         geometry: 'right',
         kind: 'bot',
-        label: 'Chatbot (chatbot)',
+        label: 'Bot',
         time: '11:20:03',
         text: 'What can I help you with?',
         chips: ['Options Billing Delivery Talk to an agent'],
       },
-      { side: 'left', geometry: 'left', kind: 'customer', label: 'EndUser (iamessage)', time: '11:20:09', text: '', chips: ['Chose Talk to an agent'] },
-      { side: 'left', geometry: 'left', kind: 'customer', label: 'EndUser (iamessage)', time: '11:20:15', text: '', chips: ['Attachment receipt-4471.pdf'] },
+      { side: 'left', geometry: 'left', kind: 'customer', label: 'Customer (In-App and Web)', time: '11:20:09', text: '', chips: ['Chose Talk to an agent'] },
+      { side: 'left', geometry: 'left', kind: 'customer', label: 'Customer (In-App and Web)', time: '11:20:15', text: '', chips: ['Attachment receipt-4471.pdf'] },
       {
         side: 'right',
         geometry: 'right',
         kind: 'agent',
-        label: 'Agent (agent)',
+        label: 'Agent',
         time: '11:20:30',
         text: 'Thanks, I can see the receipt. Your refund is on its way <3 "soon"',
         chips: [],
       },
-      { side: 'left', geometry: 'left', kind: 'customer', label: 'EndUser (iamessage)', time: '11:20:41', text: 'Great, thank you!', chips: [] },
+      { side: 'left', geometry: 'left', kind: 'customer', label: 'Customer (In-App and Web)', time: '11:20:41', text: 'Great, thank you!', chips: [] },
     ]);
     expect(await notes(page)).to.deep.equal([
-      { what: 'RoutingWorkResult', detail: 'workType=Accepted routingType=Omni', centred: true },
-      { what: 'ParticipantChanged', detail: 'operation=add appType=agent role=Agent displayName=Alex Agent', centred: true },
-      { what: 'SessionStatusChanged', detail: 'previousStatus=Active newStatus=Ended', centred: true },
+      { what: 'Routing work result', detail: 'workType=Accepted routingType=Omni', centred: true },
+      { what: 'Participant changed', detail: 'operation=add appType=agent role=Agent displayName=Alex Agent', centred: true },
+      { what: 'Session status changed', detail: 'previousStatus=Active newStatus=Ended', centred: true },
     ]);
     // Messages and events interleave as they happened.
     expect(await page.$$eval('ol.chat > li:not(.day)', (items) => items.map((li) => li.classList[0]))).to.deep.equal(

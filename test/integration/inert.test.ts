@@ -102,6 +102,7 @@ describe('customer text is inert in every output (integration)', function () {
       entryCount: entries.length,
       complete: true,
       incompleteReason: null,
+      source: 'conversation-data',
       entries,
     });
     const jsonl = await get(['-r', 'jsonl']);

@@ -61,8 +61,18 @@ describe('setup: token diagnosis, client credentials, Connect fallback, doctor, 
     expect(result.json?.warnings).to.deep.equal([]);
   });
 
-  it('an opaque-token org is warned before the call, then gets ApiTokenRejected (3) with the exact fix', async () => {
+  it('an opaque-token org gets the transcript through Connect by default (--api auto), with one warning naming the full-payload setup', async () => {
     const result = await get('opaque', ['-s', SESSIONS.short, '--json']);
+    expect(result.code, result.stdout).to.equal(0);
+    expect((result.json?.result as { source: string; entryCount: number }).source).to.equal('connect');
+    expect((result.json?.result as { entryCount: number }).entryCount).to.equal(entriesOf(CONVERSATIONS.short).length);
+    expect(result.json?.warnings).to.have.length(1);
+    expect(result.json?.warnings?.[0]).to.match(/opaque session token/).and.match(/text only/).and.match(/sfap_api/);
+    expect(emus.opaque.requests.filter((r) => r.path === ENTRIES_PATH)).to.have.length(0);
+  });
+
+  it('an opaque-token org with --api conversation-data is warned before the call, then gets ApiTokenRejected (3) with the exact fix', async () => {
+    const result = await get('opaque', ['-s', SESSIONS.short, '--api', 'conversation-data', '--json']);
     expect(result.code).to.equal(3);
     expect(result.json?.name).to.equal('ApiTokenRejectedError');
     expect(result.json?.message).to.include('an opaque session token');
@@ -73,8 +83,8 @@ describe('setup: token diagnosis, client credentials, Connect fallback, doctor, 
     expect(result.json?.warnings?.join(' ')).to.match(/opaque session token.*sf conversation doctor/);
   });
 
-  it('a JWT org without sfap_api gets ApiTokenRejected naming its scopes', async () => {
-    const result = await get('jwtNoSfap', ['-s', SESSIONS.short, '--json']);
+  it('a JWT org without sfap_api gets ApiTokenRejected naming its scopes (--api conversation-data)', async () => {
+    const result = await get('jwtNoSfap', ['-s', SESSIONS.short, '--api', 'conversation-data', '--json']);
     expect(result.code).to.equal(3);
     expect(result.json?.name).to.equal('ApiTokenRejectedError');
     expect(result.json?.message).to.match(/a JWT \(scopes: api refresh_token/);
@@ -224,7 +234,8 @@ describe('setup: token diagnosis, client credentials, Connect fallback, doctor, 
     it('passes every check for the good setup, exit 0, and reads no real conversation', async () => {
       const { result, checks } = await doctor('jwt');
       expect(result.code, result.stdout).to.equal(0);
-      expect(checks.map((c) => c.status)).to.deep.equal(['pass', 'pass', 'pass', 'skip', 'pass', 'pass', 'pass', 'pass']);
+      // auth, API version, Messaging objects, ConversationEntry, voice calls, (session), token, the two APIs, (auto's pick), Data Cloud, proxy.
+      expect(checks.map((c) => c.status)).to.deep.equal(['pass', 'pass', 'pass', 'pass', 'pass', 'skip', 'pass', 'pass', 'pass', 'skip', 'pass', 'pass']);
       const probed = emus.jwt.requests.filter((r) => r.path === ENTRIES_PATH || r.path.includes('/connect/conversation/'));
       const seeded = new Set<string>([CONVERSATIONS.short, CONVERSATIONS.long, CONVERSATIONS.pii]);
       for (const r of probed) {

@@ -29,7 +29,8 @@ describe('conversation entries get (NUT, testkit execCmd)', function () {
       env: home.env,
       ensureExitCode: 0,
     });
-    const entries = result.jsonOutput?.result.entries ?? [];
+    const document = result.jsonOutput?.result;
+    const entries = document && 'entries' in document ? document.entries : [];
     expect(entries).to.have.length(LONG_ENTRY_COUNT);
     expect(entries).to.deep.equal(entriesOf(CONVERSATIONS.long));
   });

@@ -189,10 +189,10 @@ describe('Data Cloud rows as transcript entries', () => {
     const menu = normalizeEntry(row({ Id: 'r2', ConversationEntryType: 'Message', PayloadText: JSON.stringify({ abstractMessage: { messageType: 'ChoicesMessage', choices: { text: 'Pick', optionItems: [{ titleItem: { title: 'A' } }] } } }) }, 'std__'));
     expect(menu).to.deep.include({ text: 'Pick [choices: A]', identifier: 'r2' });
     const event = normalizeEntry(row({ Id: 'r3', ConversationEntryType: 'RoutingWorkResult', PayloadText: '{"workType":"Accepted"}' }));
-    expect(event.text).to.equal('[RoutingWorkResult] workType=Accepted');
+    expect(event.text).to.equal('[Routing work result] workType=Accepted');
     // A customer who types JSON into a message gets it shown as typed.
     expect(normalizeEntry(row({ Id: 'r4', ConversationEntryType: 'Message', PayloadText: '{"a": 1}' })).text).to.equal('{"a": 1}');
-    expect(normalizeEntry(row({ Id: 'r5', ConversationEntryType: 'ParticipantChanged', PayloadText: null })).text).to.equal('[ParticipantChanged]');
+    expect(normalizeEntry(row({ Id: 'r5', ConversationEntryType: 'ParticipantChanged', PayloadText: null })).text).to.equal('[Participant changed]');
     expect(shapeOf(row({ PayloadText: 'x' }))).to.equal(dataCloudShape);
     expect(shapeOf({ identifier: 'x', messageText: 'hi', serverReceivedTimestamp: 1 })).to.not.equal(dataCloudShape);
   });

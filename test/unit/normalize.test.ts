@@ -28,11 +28,12 @@ describe('normalisation', () => {
     expect(entryText({ entryPayload: payload })).to.equal('stringified & decoded');
   });
 
-  it('renders unknown entry types as the type plus a compact summary, without ids', () => {
+  it("renders events as their type's label plus a compact summary, without ids", () => {
     expect(
       entryText({ entryType: 'SessionStatusChanged', entryPayload: { sessionId: '0Mw', previousStatus: 'Active', newStatus: 'Ended' } })
-    ).to.equal('[SessionStatusChanged] previousStatus=Active newStatus=Ended');
-    expect(entryText({ entryType: 'SomethingNew' })).to.equal('[SomethingNew]');
+    ).to.equal('[Session status changed] previousStatus=Active newStatus=Ended');
+    expect(entryText({ entryType: 'SESSION_STATUS_CHANGED' })).to.equal('[Session status changed]');
+    expect(entryText({ entryType: 'SomethingNew' })).to.equal('[Something new]');
     expect(entryText({})).to.equal('[non-text entry]');
     expect(compactSummary({ a: { b: [{ c: 1 }, { d: true }] }, e: 'x'.repeat(100) }).length).to.be.lessThan(100);
   });

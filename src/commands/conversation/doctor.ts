@@ -6,6 +6,8 @@ import { bundle } from '../../messages.js';
 import { runDoctor, type DoctorResult } from '../../usecases/doctor.js';
 
 const messages = bundle('conversation.doctor');
+/** The flags and lines of the records doctor checks besides sessions, and of --report. */
+const records = bundle('conversation.doctor.records');
 
 export type ConversationDoctorResult = DoctorResult;
 
@@ -19,7 +21,11 @@ export default class ConversationDoctor extends ConversationCommand<Conversation
     'target-org': targetOrgFlag,
     'api-version': apiVersionFlag,
     'session-id': Flags.string({ char: 's', summary: messages.text('flags.session-id.summary') }),
+    'voice-call-id': Flags.string({ summary: records.text('flags.voice-call-id.summary') }),
+    case: Flags.string({ summary: records.text('flags.case.summary') }),
     'client-id': accessFlags['client-id'],
+    report: Flags.string({ summary: records.text('flags.report.summary'), description: records.text('flags.report.description') }),
+    force: Flags.boolean({ summary: records.text('flags.force.summary'), dependsOn: ['report'] }),
   };
 
   public async run(): Promise<ConversationDoctorResult> {
@@ -29,8 +35,13 @@ export default class ConversationDoctor extends ConversationCommand<Conversation
       {
         targetOrg: flags['target-org'],
         sessionId: flags['session-id'],
+        voiceCallId: flags['voice-call-id'],
+        case: flags.case,
         apiVersion: flags['api-version'],
         clientId: flags['client-id'],
+        report: flags.report,
+        force: flags.force,
+        pluginVersion: ConversationDoctor.plugin?.version,
       },
       (message) => this.warn(message)
     );
@@ -40,6 +51,7 @@ export default class ConversationDoctor extends ConversationCommand<Conversation
       this.log(`${messages.text(`symbol.${c.status}`)} ${c.name.padEnd(width)}  ${c.detail}`);
       if (c.action) this.log(`  ${' '.repeat(width)}  ${messages.text('fix', [c.action])}`);
     }
+    if (result.report) this.logToStderr(records.text('info.report', [result.report]));
     if (result.checks.some((c) => c.status === 'fail')) exitWith('CheckFailed');
     return result;
   }

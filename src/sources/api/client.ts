@@ -11,6 +11,7 @@ import { bundle, ExitCode } from '../../messages.js';
 import { unreachableCause, unreachableText } from '../../org/network.js';
 import { sanitizeLine } from '../../sanitize.js';
 import { DEFAULT_MAX_RESPONSE_MB, DEFAULT_TIMEOUT_MS } from '../../input/settings.js';
+import type { Observe } from '../contract.js';
 import type { SourceName } from '../source.js';
 import { displayUrl, isSafeForToken } from '../../input/url.js';
 import { ENTRIES_PATH } from './apiUrl.js';
@@ -53,6 +54,8 @@ export type EntriesHttpOptions = {
   retry?: RetryPolicy;
   /** Awaited before every request, retries included: where a caller puts a shared rate limit. */
   beforeRequest?: () => Promise<void>;
+  /** Told of every page's final answer (doctor --report describes it without its values, sources/contract.ts). */
+  observe?: Observe;
 };
 
 export type HttpStats = { requests: number; retries: number; refreshes: number };
@@ -60,7 +63,7 @@ export type HttpStats = { requests: number; retries: number; refreshes: number }
 /** What every conversation fetched through one client shares: the token, its refresh, timeouts, retries, a rate limit. */
 export type EntriesClientOptions = Pick<
   EntriesHttpOptions,
-  'api' | 'diagnose' | 'getToken' | 'refresh' | 'timeoutMs' | 'maxResponseBytes' | 'retry' | 'beforeRequest'
+  'api' | 'diagnose' | 'getToken' | 'refresh' | 'timeoutMs' | 'maxResponseBytes' | 'retry' | 'beforeRequest' | 'observe'
 >;
 /** One conversation's resource. */
 export type EntriesTarget = Pick<EntriesHttpOptions, 'endpoint' | 'baseUrl' | 'conversationIdentifier' | 'fallback' | 'onServed'>;
@@ -163,6 +166,10 @@ function conversationFetcher(http: Got, options: EntriesHttpOptions, timeoutMs: 
         // eslint-disable-next-line no-await-in-loop -- a retry after a token refresh
         response = await pending.on('downloadProgress', size.onProgress);
       } catch (error) {
+        if (error instanceof RequestError) {
+          const answered = error.response;
+          options.observe?.({ source: options.api, method: 'GET', url, status: answered?.statusCode ?? null, body: answered?.body, limitAsked: request.recordLimit });
+        }
         const where = displayUrl(baseUrl);
         if (size.exceeded()) {
           throw apiFail(options.api, 'ApiResponseTooLarge', ExitCode.ApiFailed, [where, options.conversationIdentifier, Number((maxBytes / 1024 / 1024).toFixed(3))]);
@@ -189,6 +196,7 @@ function conversationFetcher(http: Got, options: EntriesHttpOptions, timeoutMs: 
         }
         throw toNamedError(error, { ...options, baseUrl }, call, timeoutMs);
       }
+      options.observe?.({ source: options.api, method: 'GET', url, status: response.statusCode, body: response.body, limitAsked: request.recordLimit });
       const where = displayUrl(baseUrl);
       const status = response.statusCode;
       // got passes a 3xx (redirects are not followed, so the token goes nowhere else) as if it were a success.

@@ -72,7 +72,7 @@ export type Collected = {
 };
 
 export const INCOMPLETE_REASONS = ['page-cap', 'stuck', 'no-timestamp', 'unrecognised-envelope'] as const;
-export type IncompleteReason = (typeof INCOMPLETE_REASONS)[number];
+export type PagingIncompleteReason = (typeof INCOMPLETE_REASONS)[number];
 
 /**
  * Whether a conversation's transcript is known to be incomplete, and why: the one place this is decided, for get
@@ -87,7 +87,7 @@ export type IncompleteReason = (typeof INCOMPLETE_REASONS)[number];
  * null when paging ended because the API showed there was nothing more: an empty or short page, no next-page token,
  * nothing new on a short page, or the caller's limit reached.
  */
-export function incompleteReason(collected: Pick<Collected, 'stop' | 'unrecognised'>): IncompleteReason | null {
+export function incompleteReason(collected: Pick<Collected, 'stop' | 'unrecognised'>): PagingIncompleteReason | null {
   if (collected.unrecognised) return 'unrecognised-envelope';
   const { stop } = collected;
   return stop === 'page-cap' || stop === 'stuck' || stop === 'no-timestamp' ? stop : null;

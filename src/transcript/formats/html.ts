@@ -9,9 +9,10 @@
  */
 import { createHash } from 'node:crypto';
 import { bundle } from '../../messages.js';
+import { eventPrefix, entryTypeLabel, isMessageType, participantOf } from '../labels.js';
 import { obj, senderLabel, type TranscriptEntry } from '../normalize.js';
 import { formatInstant } from '../time.js';
-import type { Format, TranscriptHeader } from './format.js';
+import type { Format, Rendering, TranscriptHeader } from './format.js';
 
 /** Where an entry is drawn: a customer bubble (left), an agent or bot bubble (right), an unknown sender's bubble (centre), or a centred note. */
 export type Side = 'customer' | 'agent' | 'bot' | 'other' | 'note';
@@ -48,42 +49,13 @@ export function inert(text: string): string {
 
 // ---- who said it ----------------------------------------------------------------------------------------------
 
-/** Role, app type and entry type spellings vary by source (EndUser, END_USER, end-user): compare them folded. */
-const fold = (value: string | undefined): string => (value ?? '').toLowerCase().replace(/[\s_-]/g, '');
-
-const CUSTOMER_ROLES = new Set(['enduser', 'customer', 'visitor', 'guest', 'contact']);
-const AGENT_ROLES = new Set(['agent', 'supervisor', 'humanagent', 'representative']);
-const BOT_ROLES = new Set(['chatbot', 'bot', 'einsteinbot', 'virtualagent', 'aiagent', 'agentforce']);
-const SYSTEM_ROLES = new Set(['system', 'router', 'routing', 'platform']);
-// Used only when the role is missing or unknown. GUESS: the customer's app types are messaging channels.
-const CUSTOMER_APPS = new Set(['iamessage', 'whatsapp', 'sms', 'text', 'facebook', 'messenger', 'line', 'applemessagesforbusiness', 'abc']);
-const SYSTEM_APPS = new Set(['conversation', 'system', 'router', 'routing']);
-/** Entry types that carry something a participant said; every other type (ParticipantChanged, RoutingResult, …) is an event. */
-const MESSAGE_TYPES = new Set(['message', 'text']);
-
 type Who = Pick<TranscriptEntry, 'senderRole' | 'senderAppType' | 'entryType'>;
-
-/** Who sent it: customer, agent, bot, system (a note), or unknown. */
-function participant(e: Who): 'customer' | 'agent' | 'bot' | 'system' | 'unknown' {
-  const role = fold(e.senderRole);
-  const app = fold(e.senderAppType);
-  if (CUSTOMER_ROLES.has(role)) return 'customer';
-  if (SYSTEM_ROLES.has(role)) return 'system';
-  if (BOT_ROLES.has(role)) return 'bot';
-  // An agent-role sender from a bot app (an Agentforce agent) is a bot.
-  if (AGENT_ROLES.has(role)) return BOT_ROLES.has(app) ? 'bot' : 'agent';
-  if (BOT_ROLES.has(app)) return 'bot';
-  if (AGENT_ROLES.has(app)) return 'agent';
-  if (CUSTOMER_APPS.has(app)) return 'customer';
-  if (SYSTEM_APPS.has(app)) return 'system';
-  return 'unknown';
-}
 
 /** Where an entry is drawn. Decided here only: the page, the counts and the index all ask this. */
 export function sideOf(e: Who): Side {
-  const type = fold(e.entryType);
-  if (type && !MESSAGE_TYPES.has(type)) return 'note';
-  const who = participant(e);
+  // Who sent it, and what is a message, are decided once for every format (transcript/labels.ts).
+  if (e.entryType?.trim() && !isMessageType(e.entryType)) return 'note';
+  const who = participantOf(e);
   if (who === 'system') return 'note';
   return who === 'unknown' ? 'other' : who;
 }
@@ -184,6 +156,7 @@ ol.chat{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;ga
 .note time{margin-left:8px}
 .day{align-self:center;font-size:12px;color:var(--muted);padding:6px 0 0}
 time{font-variant-numeric:tabular-nums}
+section.conversation+section.conversation{margin-top:40px;padding-top:20px;border-top:2px solid var(--line)}
 `;
 
 const INDEX_CSS = `${BASE_CSS}
@@ -301,10 +274,10 @@ function entryHtml(e: TranscriptEntry, utc: boolean): string {
   const side = sideOf(e);
   if (side === 'note') {
     const type = e.entryType;
-    // Events read "[ParticipantChanged] operation=add …": the type becomes the note's label.
-    const prefix = type ? `[${type}]` : undefined;
+    // Events read "[Participant changed] operation=add …": the type's label becomes the note's label.
+    const prefix = type ? eventPrefix(type) : undefined;
     const detail = prefix && e.text.startsWith(prefix) ? e.text.slice(prefix.length).trim() : e.text;
-    const what = type && !MESSAGE_TYPES.has(fold(type)) ? type : senderLabel(e);
+    const what = type && !isMessageType(type) ? entryTypeLabel(type) ?? type : senderLabel(e);
     return `<li class="note"><bdi class="what">${inert(what)}</bdi><span class="detail" dir="auto">${inert(detail)}</span>${timeHtml(e.time, utc)}</li>\n`;
   }
   const { text, chips } = splitChips(e);
@@ -322,9 +295,13 @@ function headerHtml(header: TranscriptHeader, summary: TranscriptSummary, utc: b
   const zone = start === undefined ? '' : parts(start, utc).zone;
   let html = `<header class="meta">\n<h1>${escapeHtml(t('transcript.heading'))}</h1>\n<dl>\n`;
   if (header.sessionId) html += row('field.session', code(header.sessionId));
-  html += row('field.conversation', code(header.conversationIdentifier));
+  if (header.voiceCallId) html += row('field.voiceCall', code(header.voiceCallId));
+  if (header.conversationIdentifier) html += row('field.conversation', code(header.conversationIdentifier));
   if (header.orgId) html += row('field.org', code(header.orgId));
+  if (header.startTime !== undefined) html += row('field.started', escapeHtml(formatInstant(header.startTime, utc)));
+  if (header.channel) html += row('field.channel', inert(header.channel));
   if (header.source) html += row('field.source', inert(header.source));
+  if (header.note) html += row('field.note', inert(header.note));
   html += row(
     'field.timeRange',
     start === undefined || end === undefined ? escapeHtml(t('none')) : `${escapeHtml(formatInstant(start, utc))} – ${escapeHtml(formatInstant(end, utc))}`
@@ -339,15 +316,9 @@ function headerHtml(header: TranscriptHeader, summary: TranscriptSummary, utc: b
   return `${html}</dl>\n</header>\n`;
 }
 
-/**
- * The transcript as one self-contained HTML page: a header (session, conversation, org, source, time range,
- * counts), then one bubble per message (customer left; agent and bot right, styled apart; an unknown sender
- * centred) and a centred note per event, with a divider at each new day. Times are local, or UTC when `utc`.
- */
-export function* htmlTranscript(entries: readonly TranscriptEntry[], header: TranscriptHeader, utc: boolean): Generator<string> {
-  const summary = summarize(entries);
-  yield head(t('transcript.title', [header.sessionId ?? header.conversationIdentifier]), TRANSCRIPT_CSS, TRANSCRIPT_STYLE_HASH);
-  yield `<body>\n<main>\n${headerHtml(header, summary, utc)}`;
+/** One conversation: its header, then its messages and events, with a divider at each new day. */
+function* conversationHtml(entries: readonly TranscriptEntry[], header: TranscriptHeader, utc: boolean): Generator<string> {
+  yield headerHtml(header, summarize(entries), utc);
   yield `<ol class="chat" aria-label="${escapeHtml(t('transcript.chatLabel'))}">\n`;
   let day: string | undefined;
   for (const e of entries) {
@@ -358,12 +329,37 @@ export function* htmlTranscript(entries: readonly TranscriptEntry[], header: Tra
     }
     yield entryHtml(e, utc);
   }
-  yield '</ol>\n</main>\n</body>\n</html>\n';
+  yield '</ol>\n';
+}
+
+/**
+ * The transcript as one self-contained HTML page: a header (session, conversation, org, source, time range,
+ * counts), then one bubble per message (customer left; agent and bot right, styled apart; an unknown sender
+ * centred) and a centred note per event, with a divider at each new day. Times are local, or UTC when `utc`.
+ */
+export function* htmlTranscript(entries: readonly TranscriptEntry[], header: TranscriptHeader, utc: boolean): Generator<string> {
+  yield head(t('transcript.title', [header.sessionId ?? header.voiceCallId ?? header.conversationIdentifier ?? '']), TRANSCRIPT_CSS, TRANSCRIPT_STYLE_HASH);
+  yield '<body>\n<main>\n';
+  yield* conversationHtml(entries, header, utc);
+  yield '</main>\n</body>\n</html>\n';
+}
+
+/** Several conversations (get --case) on one page, each under its own header, in the order given. */
+export function* htmlTranscripts(renderings: readonly Rendering[]): Generator<string> {
+  yield head(t('transcripts.title', [renderings.length]), TRANSCRIPT_CSS, TRANSCRIPT_STYLE_HASH);
+  yield '<body>\n<main>\n';
+  for (const { entries, header, utc } of renderings) {
+    yield '<section class="conversation">\n';
+    yield* conversationHtml(entries, header, utc);
+    yield '</section>\n';
+  }
+  yield '</main>\n</body>\n</html>\n';
 }
 
 export const htmlFormat: Format = {
   extension: 'html',
   render: ({ entries, header, utc }) => htmlTranscript(entries, header, utc),
+  renderMany: htmlTranscripts,
 };
 
 // ---- the export's index page ----------------------------------------------------------------------------------

@@ -10,8 +10,16 @@ import { json } from './json.js';
 import { jsonl } from './jsonl.js';
 import { markdown } from './markdown.js';
 
+import { renderEach, type Rendering } from './format.js';
+
 export type { Format, Rendering, TranscriptHeader } from './format.js';
-export { conversationDocument, type ConversationDocument } from './json.js';
+export {
+  caseConversationDocument,
+  conversationDocument,
+  type CaseConversationDocument,
+  type CaseDocument,
+  type ConversationDocument,
+} from './json.js';
 
 const FORMATS = { human, csv, jsonl, markdown, html, json } satisfies Record<string, Format>;
 export type FormatName = keyof typeof FORMATS;
@@ -22,3 +30,9 @@ export const GET_FORMATS = ['human', 'csv', 'jsonl', 'markdown', 'html'] as cons
 export const EXPORT_FORMATS = ['json', 'jsonl', 'csv', 'markdown', 'html'] as const satisfies readonly FormatName[];
 
 export const formatOf = (name: FormatName): Format => FORMATS[name];
+
+/** Several conversations in one output (get --case), each under its own header, in the format's own way. */
+export function renderConversations(name: FormatName, renderings: readonly Rendering[]): Iterable<string> {
+  const format = FORMATS[name];
+  return format.renderMany ? format.renderMany(renderings) : renderEach(format, renderings, '');
+}

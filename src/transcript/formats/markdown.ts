@@ -6,7 +6,7 @@ import { bundle } from '../../messages.js';
 import { sanitizeLine, sanitizeText } from '../../sanitize.js';
 import { senderLabel } from '../normalize.js';
 import { formatInstant } from '../time.js';
-import type { Format } from './format.js';
+import { renderEach, type Format } from './format.js';
 
 const labels = bundle('transcript');
 
@@ -57,15 +57,21 @@ export const markdown: Format = {
     yield `# ${labels.text('markdown.title')}\n\n`;
     yield `| ${labels.text('markdown.field')} | ${labels.text('markdown.value')} |\n| --- | --- |\n`;
     if (header.sessionId) yield row('session', markdownCell(header.sessionId));
-    yield row('conversation', markdownCell(header.conversationIdentifier));
+    if (header.voiceCallId) yield row('voiceCall', markdownCell(header.voiceCallId));
+    if (header.conversationIdentifier) yield row('conversation', markdownCell(header.conversationIdentifier));
     yield row('org', markdownCell(header.orgId));
+    if (header.startTime !== undefined) yield row('started', formatInstant(header.startTime, utc));
+    if (header.channel) yield row('channel', markdownCell(header.channel));
     if (header.source) yield row('source', escapeMarkdown(header.source));
     yield row('timeRange', range);
     yield row('entries', String(header.entryCount));
     if (!header.complete) yield row('incomplete', escapeMarkdown(header.incompleteReason ?? ''));
+    if (header.note) yield row('note', escapeMarkdown(header.note));
     for (const e of entries) {
       const when = e.time === undefined ? labels.text('markdown.noTime') : formatInstant(e.time, utc);
       yield `\n**${escapeMarkdown(sanitizeLine(senderLabel(e)))}** · ${when}  \n${escapeMarkdown(e.text)}\n`;
     }
   },
+  // Each conversation as its own document (its header table says which), a thematic break between them.
+  renderMany: (renderings) => renderEach(markdown, renderings, '\n---\n\n'),
 };

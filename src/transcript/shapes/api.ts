@@ -8,6 +8,7 @@ import { decodeHTML } from 'entities';
 import { orderTime } from '../../sources/api/entryTime.js';
 import type { ConversationEntry } from '../../sources/api/page.js';
 import { bundle } from '../../messages.js';
+import { canonicalAppType, canonicalEntryType, canonicalRole, eventPrefix } from '../labels.js';
 import { obj, str, type Shape, type TranscriptEntry } from './shape.js';
 
 const labels = bundle('transcript');
@@ -15,8 +16,6 @@ const labels = bundle('transcript');
 type Obj = Record<string, unknown>;
 
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-
-
 
 const titleOf = (item: unknown): string | undefined => {
   const o = obj(item);
@@ -75,9 +74,10 @@ export function entryText(entry: ConversationEntry): string {
   const payload = obj(entry.entryPayload);
   const text = str(entry.messageText) ?? payloadText(obj(payload?.abstractMessage) ?? payload);
   if (text) return decodeHTML(text);
-  const type = str(entry.entryType) ?? labels.text('part.nonText');
+  // An event (or a message with nothing readable): its type's label, then a summary of its payload.
+  const prefix = eventPrefix(str(entry.entryType));
   const summary = payload ? compactSummary(payload) : '';
-  return decodeHTML(summary ? `[${type}] ${summary}` : `[${type}]`);
+  return decodeHTML(summary ? `${prefix} ${summary}` : prefix);
 }
 
 function normalizeEntry(entry: ConversationEntry): TranscriptEntry {
@@ -85,11 +85,11 @@ function normalizeEntry(entry: ConversationEntry): TranscriptEntry {
   const name = str(sender?.name) ?? str(sender?.displayName);
   return {
     time: orderTime(entry),
-    senderRole: str(sender?.role),
-    senderAppType: str(sender?.appType),
+    senderRole: canonicalRole(str(sender?.role)),
+    senderAppType: canonicalAppType(str(sender?.appType)),
     senderSubject: str(sender?.subject),
     senderName: name,
-    entryType: str(entry.entryType),
+    entryType: canonicalEntryType(str(entry.entryType)),
     text: entryText(entry),
     identifier: str(entry.identifier),
     raw: entry,

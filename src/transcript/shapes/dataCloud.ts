@@ -15,6 +15,7 @@
  */
 import { decodeHTML } from 'entities';
 import type { RawEntry } from '../../sources/source.js';
+import { canonicalEntryType, eventPrefix, isMessageType as isMessage } from '../labels.js';
 import { entryText } from './api.js';
 import { obj, str, type OrderKey, type Shape, type TranscriptEntry } from './shape.js';
 
@@ -57,7 +58,8 @@ const numberOf = (value: unknown): number | undefined => {
   return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
 };
 
-const isMessageType = (type: string | undefined): boolean => !type || /^(message|text)$/i.test(type.replace(/_/g, ''));
+/** No type, or one of the message types in any spelling (transcript/labels.ts). */
+const isMessageType = (type: string | undefined): boolean => !type || isMessage(type);
 
 /** The entry's text: PayloadText decoded, or its payload read as the API's; `[type]` when there is neither. */
 function rowText(type: string | undefined, payloadText: unknown): string {
@@ -66,7 +68,7 @@ function rowText(type: string | undefined, payloadText: unknown): string {
   // A customer may type JSON: only an entry payload's shape is read as one.
   if (payload && (payload.abstractMessage !== undefined || !isMessageType(type))) return entryText({ entryType: type, entryPayload: payload });
   if (text?.trim()) return decodeHTML(text.trim());
-  return `[${type ?? 'non-text entry'}]`;
+  return eventPrefix(type);
 }
 
 /** Where a row goes in the one order: its server time (else client time), then its sequence number. */
@@ -85,7 +87,7 @@ function normalizeRow(raw: RawEntry): TranscriptEntry {
     senderAppType: undefined,
     senderSubject: str(f.get('engagementparticipantid')),
     senderName: undefined,
-    entryType: type,
+    entryType: canonicalEntryType(type),
     text: rowText(type, f.get('payloadtext')),
     identifier: str(f.get('externalrecordid')) ?? str(f.get('id')),
     raw,

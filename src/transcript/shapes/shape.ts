@@ -8,11 +8,14 @@ import type { RawEntry } from '../../sources/source.js';
 export type TranscriptEntry = {
   /** Epoch ms, the clock the order follows (each shape says which): shown as the entry's time. */
   time: number | undefined;
+  /** In one spelling whatever the source's (transcript/labels.ts): EndUser, Agent, Chatbot, Supervisor, System… */
   senderRole: string | undefined;
+  /** In one spelling: iamessage, chatbot, telephony_integration… */
   senderAppType: string | undefined;
   /** The sender's subject (an id or address), or a display name when that is all there is. */
   senderSubject: string | undefined;
   senderName: string | undefined;
+  /** In one spelling: PARTICIPANT_CHANGED and participant_changed are ParticipantChanged (transcript/labels.ts). */
   entryType: string | undefined;
   /** What was said or happened, HTML entities decoded; never empty. */
   text: string;

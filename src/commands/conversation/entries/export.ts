@@ -10,6 +10,8 @@ import { EXPORT_FORMATS } from '../../../transcript/formats/index.js';
 import { runExport, type ExportResult } from '../../../usecases/export.js';
 
 const messages = bundle('conversation.entries.export');
+/** The flags and lines of the other conversations export selects: calls and cases. */
+const records = bundle('conversation.entries.export.records');
 const dataCloud = bundle('dataCloud');
 
 export type ConversationEntriesExportResult = ExportResult;
@@ -25,6 +27,8 @@ export default class ConversationEntriesExport extends ConversationCommand<Conve
     'api-version': apiVersionFlag,
     'session-id': Flags.string({ char: 's', multiple: true, summary: messages.text('flags.session-id.summary') }),
     'session-file': Flags.string({ summary: messages.text('flags.session-file.summary') }),
+    'voice-call-id': Flags.string({ multiple: true, summary: records.text('flags.voice-call-id.summary') }),
+    case: Flags.string({ multiple: true, summary: records.text('flags.case.summary') }),
     since: Flags.string({ summary: messages.text('flags.since.summary') }),
     until: Flags.string({ summary: messages.text('flags.until.summary') }),
     // Checked by the use case (any case, `whatsapp` works), so its values are in the summary.
@@ -59,6 +63,8 @@ export default class ConversationEntriesExport extends ConversationCommand<Conve
         apiVersion: flags['api-version'],
         sessionIds: flags['session-id'] ?? [],
         sessionFile: flags['session-file'],
+        voiceCallIds: flags['voice-call-id'] ?? [],
+        cases: flags.case ?? [],
         since: flags.since,
         until: flags.until,
         channels: flags.channel ?? [],
@@ -78,12 +84,13 @@ export default class ConversationEntriesExport extends ConversationCommand<Conve
       { warn: (message) => this.warn(message), progress: progress?.update }
     ).finally(() => progress?.stop()); // the bar's last state stays on screen; an error goes on a line of its own
     // Some sessions failed or came back incomplete: the others are written, and the run says so in its exit code.
-    if (!result.dryRun && (result.failed > 0 || result.partial > 0 || result.notInDataCloud > 0)) exitWith('Partial');
+    if (notAllExported(result)) exitWith('Partial');
     if (result.dryRun) {
       const none = messages.text('info.noConversation');
       for (const s of result.sessions) {
         // The identifier and a failure's reason come from the org: shown inert.
-        const detail = s.conversationIdentifier ?? (s.status === 'failed' ? s.reason ?? '' : none);
+        const detail =
+          s.conversationIdentifier ?? (s.status === 'failed' ? s.reason ?? '' : s.status === 'would-export' ? records.text('info.entryRecords') : none);
         this.log(messages.text('info.dryRunLine', [sanitizeLine(s.sessionId), sanitizeLine(detail)]));
       }
       const withConversation = result.sessions.filter((s) => s.status === 'would-export').length;
@@ -103,3 +110,7 @@ export default class ConversationEntriesExport extends ConversationCommand<Conve
     return result;
   }
 }
+
+/** Some sessions failed, came back incomplete or are not in Data Cloud yet, or a --case matched no case (exit Partial). */
+const notAllExported = (result: ExportResult): boolean =>
+  !result.dryRun && (result.failed > 0 || result.partial > 0 || result.notInDataCloud > 0 || result.casesNotFound.length > 0);

@@ -6,9 +6,13 @@ import { writeToStdout } from '../../../cli/stdout.js';
 import { bundle } from '../../../messages.js';
 import { sanitizeLine } from '../../../sanitize.js';
 import { GET_FORMATS } from '../../../transcript/formats/index.js';
-import { getTranscript, type GetResult } from '../../../usecases/get.js';
+import { getCaseTranscripts, getTranscript, type CaseOutcome, type GetEvents, type GetInput, type GetOutcome, type GetResult } from '../../../usecases/get.js';
 
 const messages = bundle('conversation.entries.get');
+/** The flags, help and lines of the other conversations get reads: calls and cases. */
+const records = bundle('conversation.entries.get.records');
+/** The ways to name what to get: exactly one. */
+const ONE_OF = ['session-id', 'conversation-id', 'voice-call-id', 'case'];
 
 export type ConversationEntriesGetResult = GetResult;
 
@@ -25,12 +29,22 @@ export default class ConversationEntriesGet extends ConversationCommand<Conversa
       char: 's',
       summary: messages.text('flags.session-id.summary'),
       description: messages.text('flags.session-id.description'),
-      exactlyOne: ['session-id', 'conversation-id'],
+      exactlyOne: ONE_OF,
     }),
     'conversation-id': Flags.string({
       char: 'c',
       summary: messages.text('flags.conversation-id.summary'),
-      exactlyOne: ['session-id', 'conversation-id'],
+      exactlyOne: ONE_OF,
+    }),
+    'voice-call-id': Flags.string({
+      summary: records.text('flags.voice-call-id.summary'),
+      description: records.text('flags.voice-call-id.description'),
+      exactlyOne: ONE_OF,
+    }),
+    case: Flags.string({
+      summary: records.text('flags.case.summary'),
+      description: records.text('flags.case.description'),
+      exactlyOne: ONE_OF,
     }),
     start: Flags.string({ summary: messages.text('flags.start.summary') }),
     end: Flags.string({ summary: messages.text('flags.end.summary') }),
@@ -59,11 +73,12 @@ export default class ConversationEntriesGet extends ConversationCommand<Conversa
 
   public async run(): Promise<ConversationEntriesGetResult> {
     const { flags } = await this.parse(ConversationEntriesGet);
-    const outcome = await getTranscript(
-      {
+    const input: GetInput = {
         targetOrg: flags['target-org'],
         sessionId: flags['session-id'],
         conversationId: flags['conversation-id'],
+        voiceCallId: flags['voice-call-id'],
+        case: flags.case,
         apiVersion: flags['api-version'],
         start: flags.start,
         end: flags.end,
@@ -75,33 +90,45 @@ export default class ConversationEntriesGet extends ConversationCommand<Conversa
         redact: flags.redact,
         outputFile: flags['output-file'],
         force: flags.force,
+    };
+    const events: GetEvents = {
+      warn: (message) => this.warn(message),
+      debug: (message) => this.debug(message),
+      phase: (phase) => this.spinner.start(messages.text(`spinner.${phase}`)),
+      progress: (entries, pages) => {
+        this.spinner.status = messages.text('spinner.progress', [entries, pages]);
       },
-      {
-        warn: (message) => this.warn(message),
-        debug: (message) => this.debug(message),
-        phase: (phase) => this.spinner.start(messages.text(`spinner.${phase}`)),
-        progress: (entries, pages) => {
-          this.spinner.status = messages.text('spinner.progress', [entries, pages]);
-        },
-      }
-    );
+    };
+    const outcome = flags.case === undefined ? await getTranscript(input, events) : await getCaseTranscripts(input, events);
     this.spinner.stop();
     // Printed or written all the same, with a warning that says why; the exit code (and --json status) says it too.
     if (outcome.partial) exitWith('Partial');
     const { result, file } = outcome;
+    const entries = ('headers' in outcome ? outcome.headers : [outcome.header]).reduce((sum, h) => sum + h.entryCount, 0);
     if (file) {
-      this.log(messages.text(result.entryCount === 1 ? 'info.written.one' : 'info.written', [result.entryCount, file]));
+      this.log(messages.text(entries === 1 ? 'info.written.one' : 'info.written', [entries, file]));
     } else if (!this.jsonEnabled()) {
       await writeToStdout(outcome.lines());
-      // The identifier is the org's data: shown inert, like the transcript.
-      const conversation = sanitizeLine(result.conversationIdentifier);
-      const count = result.entryCount === 1 ? '.one' : '';
-      this.logToStderr(
-        result.sessionId
-          ? messages.text(`info.summaryWithSession${count}`, [conversation, result.sessionId, result.entryCount, outcome.header.source ?? ''])
-          : messages.text(`info.summary${count}`, [conversation, result.entryCount, outcome.header.source ?? ''])
-      );
+      this.logToStderr(summaryOf(outcome, entries));
     }
     return result;
   }
+}
+
+/** The line after the transcript, on stderr: what was shown, and where it came from. Org data is shown inert. */
+function summaryOf(outcome: GetOutcome | CaseOutcome, entries: number): string {
+  const count = entries === 1 ? '.one' : '';
+  if ('case' in outcome) {
+    const sources = [...new Set(outcome.headers.map((h) => h.source ?? ''))].filter(Boolean).join(', ');
+    return records.text(`info.case${count}`, [sanitizeLine(outcome.case.caseNumber ?? outcome.case.caseId), outcome.headers.length, entries, sources || '-']);
+  }
+  const { header } = outcome;
+  const source = header.source ?? '';
+  if (header.voiceCallId) return records.text(`info.call${count}`, [header.voiceCallId, entries, source]);
+  if (!header.conversationIdentifier) return records.text(`info.session${count}`, [header.sessionId ?? '', entries, source]);
+  // The identifier is the org's data: shown inert, like the transcript.
+  const conversation = sanitizeLine(header.conversationIdentifier);
+  return header.sessionId
+    ? messages.text(`info.summaryWithSession${count}`, [conversation, header.sessionId, entries, source])
+    : messages.text(`info.summary${count}`, [conversation, entries, source]);
 }
