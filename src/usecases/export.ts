@@ -145,7 +145,7 @@ type Run = {
 };
 
 const emptyResult = (input: ExportInput): ExportResult => ({
-  dryRun: input.dryRun,
+  dryRun: input.dryRun === true,
   outputDir: input.outputDir,
   source: null,
   casesNotFound: [],
