@@ -124,7 +124,12 @@ export async function packPlugin(destination: string, options: { scripts?: boole
   const args = ['pack', '--json', '--pack-destination', destination, ...(options.scripts === false ? ['--ignore-scripts'] : [])];
   const cwd = options.scripts === false ? ROOT : await workingCopy();
   // npm prints the lifecycle scripts' output before the JSON: the JSON is the last top-level array.
-  const run = await runProcess('npm', args, { cwd, env: process.env, timeoutMs: 600_000 }).finally(() => (cwd === ROOT ? undefined : rm(cwd, { recursive: true, force: true })));
+  let run: ProcessRun;
+  try {
+    run = await runProcess('npm', args, { cwd, env: process.env, timeoutMs: 600_000 });
+  } finally {
+    if (cwd !== ROOT) await rm(cwd, { recursive: true, force: true });
+  }
   const start = run.stdout.lastIndexOf('\n[\n');
   const json = run.stdout.slice(start < 0 ? run.stdout.indexOf('[') : start + 1);
   let packed: Array<{ name: string; version: string; filename: string; size: number; unpackedSize: number; entryCount: number; files: Array<{ path: string }> }>;

@@ -175,10 +175,10 @@ describe('paging', () => {
   });
 
   it('sorts stably by time, keeping untimed entries next to their neighbours', () => {
-    const a = { identifier: 'a', serverReceivedTimestamp: 2000000000000 };
-    const b = { identifier: 'b', serverReceivedTimestamp: 1000000000000 };
+    const a = { identifier: 'a', serverReceivedTimestamp: 2_000_000_000_000 };
+    const b = { identifier: 'b', serverReceivedTimestamp: 1_000_000_000_000 };
     const c = { identifier: 'c' };
-    const d = { identifier: 'd', serverReceivedTimestamp: 1000000000000 };
+    const d = { identifier: 'd', serverReceivedTimestamp: 1_000_000_000_000 };
     expect(ids(orderEntries([a, b, c, d]))).to.deep.equal(['b', 'c', 'd', 'a']);
   });
 });

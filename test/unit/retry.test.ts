@@ -22,7 +22,7 @@ describe('retry decisions', () => {
     for (let attempt = 1; attempt <= policy.limit; attempt++) {
       const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
       expect(retryDelay(attempt, undefined, policy, () => 0)).to.equal(ceiling / 2);
-      expect(retryDelay(attempt, undefined, policy, () => 0.999999)).to.be.within(ceiling - 1, ceiling);
+      expect(retryDelay(attempt, undefined, policy, () => 0.999_999)).to.be.within(ceiling - 1, ceiling);
     }
     const big = { ...policy, limit: 20 };
     expect(retryDelay(20, undefined, big, () => 1)).to.equal(policy.maxDelayMs);

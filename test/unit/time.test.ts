@@ -5,24 +5,24 @@ import { earliestTime, orderTime, toEpochMs } from '../../src/sources/api/entryT
 
 describe('time', () => {
   it('normalises seconds and milliseconds by magnitude', () => {
-    expect(toEpochMs(1600788018)).to.equal(1600788018000);
-    expect(toEpochMs(1736508089610)).to.equal(1736508089610);
-    expect(toEpochMs('1736508089610')).to.equal(1736508089610);
+    expect(toEpochMs(1_600_788_018)).to.equal(1_600_788_018_000);
+    expect(toEpochMs(1_736_508_089_610)).to.equal(1_736_508_089_610);
+    expect(toEpochMs('1736508089610')).to.equal(1_736_508_089_610);
     expect(toEpochMs(0)).to.equal(undefined);
     expect(toEpochMs(null)).to.equal(undefined);
     expect(toEpochMs('soon')).to.equal(undefined);
   });
 
   it("an entry's time (order and display): server-received, then transcripted, then client time", () => {
-    expect(orderTime({ transcriptedTimestamp: 3000000000000, serverReceivedTimestamp: 2000000000000, clientTimestamp: 1 })).to.equal(2000000000000);
-    expect(orderTime({ transcriptedTimestamp: 3000000000000, clientTimestamp: 1000000000000 })).to.equal(3000000000000);
-    expect(orderTime({ clientTimestamp: 1000000000 })).to.equal(1000000000000);
+    expect(orderTime({ transcriptedTimestamp: 3_000_000_000_000, serverReceivedTimestamp: 2_000_000_000_000, clientTimestamp: 1 })).to.equal(2_000_000_000_000);
+    expect(orderTime({ transcriptedTimestamp: 3_000_000_000_000, clientTimestamp: 1_000_000_000_000 })).to.equal(3_000_000_000_000);
+    expect(orderTime({ clientTimestamp: 1_000_000_000 })).to.equal(1_000_000_000_000);
     expect(orderTime({})).to.equal(undefined);
-    expect(earliestTime({ serverReceivedTimestamp: 2000000000000, clientTimestamp: 1999999999990 })).to.equal(1999999999990);
+    expect(earliestTime({ serverReceivedTimestamp: 2_000_000_000_000, clientTimestamp: 1_999_999_999_990 })).to.equal(1_999_999_999_990);
   });
 
   it('parses ISO-8601 and epoch ms, and nothing else', () => {
-    expect(parseInstant('1764000000000')).to.equal(1764000000000);
+    expect(parseInstant('1764000000000')).to.equal(1_764_000_000_000);
     expect(parseInstant('2026-11-24T09:30:00Z')).to.equal(Date.UTC(2026, 10, 24, 9, 30));
     expect(parseInstant('2026-11-24T09:30:00+01:00')).to.equal(Date.UTC(2026, 10, 24, 8, 30));
     expect(parseInstant('2026-11-24')).to.equal(Date.UTC(2026, 10, 24));
