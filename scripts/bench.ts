@@ -199,7 +199,7 @@ const FETCH_ONCE =
  * The plugin through the real sf CLI (scripts/sfCli.ts: sf 2.150.6, logged in to the emulator with
  * `sf org login access-token`) against what a user does by hand without it, all on the short session
  * (SESSIONS.short: its whole conversation, 10 entries today, which the API's default page of 25 holds: one request).
- * A is `sf conversation entries get -s <session> -o bench` (human output), with the plugin linked as npm run test:sf
+ * A is `sf conversation entries get -s <session> -o bench` (human output), with the plugin linked as npm run test:sf:link
  * does (`sf plugins link`); A2 the same with the plugin registered as installed, as users get it from npm: a linked
  * plugin pays for typescript + tsx on every run (see SfCliOptions.plugin), an installed one doesn't.
  * B is the manual path: `sf data query` for the ConversationIdentifier, `sf org auth show-access-token` for the token
@@ -242,7 +242,8 @@ async function realSf(): Promise<void> {
   try {
     const base = emu.url;
     const emulator = { url: base, tokenFor: (app: 'jwt'): string => emu.tokenFor(app) };
-    for (const plugin of ['link', 'installed'] as const) {
+    // 'tarball': npm pack (the release bundle, packed from a copy of the tree) and sf plugins install, as users get it.
+    for (const plugin of ['link', 'tarball'] as const) {
       // eslint-disable-next-line no-await-in-loop -- one sf at a time
       const cli = await createSfCli(emulator, { alias: 'bench', plugin });
       clis.push(cli);
@@ -345,8 +346,8 @@ async function realSf(): Promise<void> {
       steps: ['sf data query', tokenCommandText, httpName].map((name, n) => ({ name, medianMs: median(stepSamples[n].map((x) => x.ms)), cpuMedianMs: cpuMedian(stepSamples[n]), samplesMs: stepSamples[n].map((x) => x.ms) })),
     };
     rows.push(manualRow);
-    rows.push(...versus('getInstalled', 'sf conversation entries get, plugin installed (as from npm)'));
-    rows.push(...versus('getLinked', 'sf conversation entries get, plugin linked (sf plugins link, as npm run test:sf)'));
+    rows.push(...versus('getInstalled', 'sf conversation entries get, packed tarball installed (release bundle, as users get it)'));
+    rows.push(...versus('getLinked', 'sf conversation entries get, plugin linked (sf plugins link, as npm run test:sf:link)'));
     ['sf data query', 'sf org auth show-access-token', `${httpName} GET`].forEach((name, n) =>
       rows.push({ section, name: `manual path, step ${n + 1}: ${name}`, value: median(stepSamples[n].map((x) => x.ms)), unit: 'ms', samples: stepSamples[n].map((x) => x.ms), details: { cpuMedianMs: cpuMedian(stepSamples[n]) } })
     );

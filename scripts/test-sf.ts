@@ -1,13 +1,15 @@
 /*
- * npm run test:sf: the plugin through the real sf CLI. Installs @salesforce/cli 2.150.x and Node 22 from npm into a
- * cache folder outside the repo (reused when present), links this plugin into sf in an isolated home, authorises the
+ * npm run test:sf: the plugin through the real sf CLI, as users get it. Installs @salesforce/cli 2.150.x and Node 22
+ * from npm into a cache folder outside the repo (reused when present), packs the plugin (`npm pack` in a copy of the
+ * tree: prepack builds the release bundle) and installs it with `sf plugins install <tarball>` into an isolated home
+ * (--plugin tarball; --tarball <file> installs that tarball instead of packing), authorises the
  * local org emulator with `sf org login access-token` (all of that in scripts/sfCli.ts, shared with the bench), and
  * runs get (every format), export and doctor; every command's help; errors from the flag parser, sf-plugins-core
  * and the plugin (each renders, no "Missing message"); the org-api-version config default; sf's log file (the
  * plugin's lines, no token); and last a token refresh (a refresh-token org whose access tokens the emulator revokes).
  *
- * npm run test:sf:release (--plugin tarball): the same against what users install: `npm pack` (prepack builds the
- * release bundle) and `sf plugins install <tarball>`. --tarball <file> installs that tarball instead of packing.
+ * npm run test:sf:link (--plugin link, the default here): the same with `sf plugins link` of the working tree, as a
+ * developer runs it.
  * Prints "N passed, N failed" and exits non-zero on any failure.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
