@@ -11,7 +11,7 @@ import { lstat, open, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { MAX_CONVERSATION_ID_LENGTH, isRecordId } from '../input/ids.js';
-import { SOURCE_NAMES, type SourceName } from '../sources/source.js';
+import { SOURCE_NAMES, type SourceName } from '../input/access.js';
 import { writeFileAtomically } from './output.js';
 
 export const MANIFEST = 'manifest.jsonl';

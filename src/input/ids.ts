@@ -147,3 +147,6 @@ export function checkCase(value: string, where = '--case'): CaseKey {
 
 /** A string literal for SOQL: backslashes and single quotes escaped (the value must already be checked). */
 export const soqlString = (value: string): string => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+/** The records a conversation belongs to. */
+export type RecordKind = 'MessagingSession' | 'VoiceCall';

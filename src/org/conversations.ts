@@ -16,8 +16,8 @@ import type { Connection } from '@salesforce/core';
 import PQueue from 'p-queue';
 import { soqlString, type CaseKey } from '../input/ids.js';
 import { bundle, ExitCode } from '../messages.js';
-import type { RecordKind } from '../sources/source.js';
-import { classifyQueryError, ID_BATCH, queryFailed, sessionsOfCases, type SessionRow } from './sessions.js';
+import type { RecordKind } from '../input/ids.js';
+import { classifyQueryError, ID_BATCH, queryAllPages, queryFailed, sessionsOfCases, soqlIds, type SessionRow } from './sessions.js';
 import { coreProxy, unreachableError } from './network.js';
 import { isAuthFailure } from './org.js';
 
@@ -47,7 +47,7 @@ const codeOf = (error: unknown): string | undefined => (error as { errorCode?: s
 const noConversationField = (error: unknown): boolean => codeOf(error) === 'INVALID_FIELD' && ((error as Error).message ?? '').includes('Conversation');
 
 /** A batch's Ids as a SOQL list. */
-const idList = (ids: readonly string[]): string => ids.map((id) => `'${id}'`).join(',');
+const idList = soqlIds;
 
 function batches<T>(items: readonly T[]): T[][] {
   const out: T[][] = [];
@@ -81,7 +81,7 @@ export function voiceCalls(conn: Connection, orgId: string, concurrency = 1): Vo
       const soql = `SELECT ${fields()} FROM VoiceCall WHERE ${where}`;
       try {
         // eslint-disable-next-line no-await-in-loop -- retried once, without the field the org doesn't have
-        return (await queue.add(() => conn.query<CallRecord>(soql)))?.records ?? [];
+        return (await queue.add(() => queryAllPages<CallRecord>(conn, soql)))?.records ?? [];
       } catch (error) {
         if (monitored && noConversationField(error)) {
           monitored = false;
@@ -183,7 +183,7 @@ export async function caseConversations(conn: Connection, key: CaseKey, orgId: s
   }
   const id = caseId as string;
   const calls = voiceCalls(conn, orgId, 2);
-  const [sessions, callRows] = await Promise.all([sessionsOfCases(conn, [id], orgId, caseSessionsFailed), calls.ofCases([id])]);
+  const [{ rows: sessions, unavailable: noMessaging }, callRows] = await Promise.all([sessionsOfCases(conn, [id], orgId, caseSessionsFailed), calls.ofCases([id])]);
   const conversations = oldestFirst([...sessions, ...callRows]);
   if (!conversations.length && key.caseId) {
     // Nothing linked: an empty case, or none at all (or a CaseNumber that looks like an Id).
@@ -192,7 +192,7 @@ export async function caseConversations(conn: Connection, key: CaseKey, orgId: s
     if (found[0].Id !== key.caseId) return caseConversations(conn, { caseNumber: found[0].CaseNumber ?? key.caseId }, orgId);
     caseNumber = found[0].CaseNumber ?? null;
   }
-  const warnings = calls.unavailable ? [messages.text('warning.NoVoice')] : [];
+  const warnings = [...(calls.unavailable ? [messages.text('warning.NoVoice')] : []), ...(noMessaging ? [messages.text('warning.NoMessaging')] : [])];
   return { caseId: id, caseNumber, conversations, warnings };
 }
 
@@ -231,9 +231,9 @@ export async function selectRecords(conn: Connection, selection: RecordSelection
   const numberIds = new Map(byNumber.map((c) => [foldNumber(c.CaseNumber ?? ''), c.Id]));
   const missingCases = numbers.filter((n) => !numberIds.has(foldNumber(n)));
   const caseIds = [...new Set([...givenIds, ...numberIds.values()])];
-  const [sessions, caseCalls] = caseIds.length
+  const [{ rows: sessions, unavailable: noMessaging }, caseCalls] = caseIds.length
     ? await Promise.all([sessionsOfCases(conn, caseIds, orgId, caseSessionsFailed, concurrency), calls.ofCases(caseIds)])
-    : [[], []];
+    : [{ rows: [], unavailable: false }, []];
   const linked = new Set([...sessions, ...caseCalls].map((r) => r.caseId));
   const unlinked = givenIds.filter((id) => !linked.has(id));
   if (unlinked.length) {
@@ -247,7 +247,7 @@ export async function selectRecords(conn: Connection, selection: RecordSelection
     rows,
     missingCalls: selection.voiceCallIds.filter((id) => !foundCalls.has(id)),
     missingCases,
-    warnings: calls.unavailable ? [messages.text('warning.NoVoice')] : [],
+    warnings: [...(calls.unavailable ? [messages.text('warning.NoVoice')] : []), ...(noMessaging ? [messages.text('warning.NoMessaging')] : [])],
   };
 }
 

@@ -7,7 +7,7 @@ import type { Connection } from '@salesforce/core';
 import PQueue from 'p-queue';
 import type { Selection } from '../input/selection.js';
 import { bundle, ExitCode } from '../messages.js';
-import type { RecordKind } from '../sources/source.js';
+import { isRecordId, printable, type RecordKind } from '../input/ids.js';
 import { sanitizeLine } from '../sanitize.js';
 import { coreProxy, unreachableError } from './network.js';
 import { isAuthFailure } from './org.js';
@@ -78,6 +78,21 @@ export function queryFailed(error: unknown, make: (detail: string, code: string)
 
 export const ID_BATCH = 200;
 
+/**
+ * Record Ids as a SOQL IN list. Every Id is checked to be a record Id first (15 or 18 letters and digits): the user's
+ * were checked already, and an Id the org returned that isn't one never becomes part of a query.
+ */
+export function soqlIds(ids: readonly string[]): string {
+  const bad = ids.find((id) => !isRecordId(id));
+  if (bad !== undefined) throw messages.fail('UnusableRecordId', ExitCode.ApiFailed, [printable(bad)]);
+  return ids.map((id) => `'${id}'`).join(',');
+}
+
+/** Every record a query matches, page after page (queryMore), not only its first 2,000. */
+export async function queryAllPages<T extends Record<string, unknown>>(conn: Connection, soql: string): Promise<{ records: T[] }> {
+  return conn.query<T>(soql, { autoFetch: true, maxFetch: Number.MAX_SAFE_INTEGER });
+}
+
 export type SessionRow = {
   /** The conversation's record Id: a MessagingSession's, or a VoiceCall's when `kind` says so (org/conversations.ts). */
   sessionId: string;
@@ -132,7 +147,11 @@ export function idQueries(selection: Selection): string[] {
   return batches;
 }
 
-export const filterQuery = (selection: Selection): string => `${FIELDS} WHERE ${conditions(selection).join(' AND ')} ORDER BY Id`;
+export const filterQuery = (selection: Selection, afterId?: string): string =>
+  `${FIELDS} WHERE ${[...conditions(selection), ...(afterId ? [`Id > ${soqlIds([afterId])}`] : [])].join(' AND ')} ORDER BY Id`;
+
+/** A query cursor the org no longer has (it expired, or was released for a newer one). */
+const cursorGone = (error: unknown): boolean => (error as { errorCode?: string }).errorCode === 'INVALID_QUERY_LOCATOR';
 
 /**
  * Sessions of an id selection, queried in batches of 200 (small: at most the ids given), plus the ids not found.
@@ -145,17 +164,33 @@ export async function sessionsById(conn: Connection, selection: Selection, orgId
   return { found, missing: selection.ids.filter((id) => !seen.has(id)) };
 }
 
-/** Sessions of a filter selection, streamed page by page through queryMore. The first page says the total. */
+/**
+ * Sessions of a filter selection, streamed page by page through queryMore. The first page says the total. The next
+ * page is asked for only as the export gets to it, so on a long run the org may have dropped the cursor by then
+ * (INVALID_QUERY_LOCATOR: expired, or released for newer ones): the selection then goes on from the last Id seen, by
+ * the same query (it is ordered by Id) with `Id > last`, so no session is skipped or read twice.
+ */
 export async function streamSessions(conn: Connection, selection: Selection, orgId: string): Promise<{ total: number; rows: AsyncGenerator<SessionRow> }> {
   const first = await query(conn, orgId, selection, () => conn.query<Row>(filterQuery(selection)));
   async function* rows(): AsyncGenerator<SessionRow> {
     let page = first;
+    let last: string | undefined;
     for (;;) {
-      for (const record of page.records) yield toSession(record);
+      for (const record of page.records) {
+        const row = toSession(record);
+        last = row.sessionId;
+        yield row;
+      }
       if (page.done || !page.nextRecordsUrl) return;
       const next: string = page.nextRecordsUrl;
+      const after = last;
       // eslint-disable-next-line no-await-in-loop -- pages are sequential
-      page = await query(conn, orgId, selection, () => conn.queryMore<Row>(next));
+      page = await query(conn, orgId, selection, () =>
+        conn.queryMore<Row>(next).catch(async (error: unknown) => {
+          if (!cursorGone(error) || after === undefined) throw error;
+          return conn.query<Row>(filterQuery(selection, after));
+        })
+      );
     }
   }
   return { total: first.totalSize, rows: rows() };
@@ -193,8 +228,9 @@ export async function selectSessions(conn: Connection, selection: Selection, org
 }
 
 /**
- * The sessions of some cases (MessagingSession.CaseId), one query per batch of 200 case Ids, run `concurrency` at a
- * time. The Ids must be validated 18-character Case Ids. `failed` names a query's failure.
+ * The sessions of some cases (MessagingSession.CaseId), one query per batch of 200 case Ids (every page of it: a batch
+ * of cases can have more than 2,000 sessions), run `concurrency` at a time. `failed` names a query's failure. An org
+ * without Messaging (INVALID_TYPE) has no sessions for any case: `unavailable`, so that a case's calls still count.
  */
 export async function sessionsOfCases(
   conn: Connection,
@@ -202,23 +238,29 @@ export async function sessionsOfCases(
   orgId: string,
   failed: (detail: string, code: string) => Error,
   concurrency = 1
-): Promise<SessionRow[]> {
+): Promise<{ rows: SessionRow[]; unavailable: boolean }> {
   const queue = new PQueue({ concurrency });
   const batches: Array<Promise<{ records: Row[] }>> = [];
+  let unavailable = false;
   for (let i = 0; i < caseIds.length; i += ID_BATCH) {
-    const ids = caseIds.slice(i, i + ID_BATCH).map((id) => `'${id}'`).join(',');
-    const soql = `SELECT Id, StartTime, ChannelType, CaseId, Conversation.ConversationIdentifier FROM MessagingSession WHERE CaseId IN (${ids})`;
+    const soql = `SELECT Id, StartTime, ChannelType, CaseId, Conversation.ConversationIdentifier FROM MessagingSession WHERE CaseId IN (${soqlIds(caseIds.slice(i, i + ID_BATCH))})`;
     batches.push(
       queue.add(async () => {
         try {
-          return await conn.query<Row>(soql);
+          return await queryAllPages<Row>(conn, soql);
         } catch (error) {
-          throw classifyQueryError(error, orgId, conn.instanceUrl) ?? queryFailed(error, failed);
+          const named = classifyQueryError(error, orgId, conn.instanceUrl);
+          if (named?.name === 'MessagingNotAvailableError') {
+            unavailable = true;
+            return { records: [] };
+          }
+          throw named ?? queryFailed(error, failed);
         }
       }) as Promise<{ records: Row[] }>
     );
   }
-  return (await Promise.all(batches)).flatMap((batch) => batch.records.map(toSession));
+  const rows = (await Promise.all(batches)).flatMap((batch) => batch.records.map(toSession));
+  return { rows, unavailable };
 }
 
 /** Runs a selection query, turning its failures into named errors; the advice names --where only when one was given. */

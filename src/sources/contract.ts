@@ -9,7 +9,9 @@
  * kept: any text, identifier, name, token, host of an org, or timestamp value.
  */
 import { isRecordId } from '../input/ids.js';
-import { shapeOf } from '../transcript/normalize.js';
+import { orderTime } from './api/entryTime.js';
+import { entryTime } from './conversationEntryTime.js';
+import { rowOrderKey } from './dataCloud/row.js';
 import type { SourceName } from './source.js';
 
 /** One request and its answer, as a source saw it. Described at once by a Recorder; never stored as it is. */
@@ -151,8 +153,16 @@ function hostOf(exchange: Exchange): string {
   return exchange.source === 'conversation-data' ? '(another host: SF_CONVERSATION_API_URL or api_instance_url)' : "(the org's instance)";
 }
 
-function orderOf(entries: Array<Record<string, unknown>>): ExchangeRecord['order'] {
-  const times = entries.map((e) => shapeOf(e).orderKey(e).time).filter((t): t is number => t !== undefined);
+/** An entry's time as its source reads it (the same readers the transcript's shapes use). */
+const TIME_OF: Record<SourceName, (entry: Record<string, unknown>) => number | undefined> = {
+  'conversation-data': orderTime,
+  connect: orderTime,
+  'conversation-entry': entryTime,
+  'data-cloud': (row) => rowOrderKey(row).time,
+};
+
+function orderOf(entries: Array<Record<string, unknown>>, source: SourceName): ExchangeRecord['order'] {
+  const times = entries.map(TIME_OF[source]).filter((t): t is number => t !== undefined);
   const first = times[0];
   const last = times[times.length - 1];
   if (first === undefined || last === undefined || first === last) return 'unknown';
@@ -201,7 +211,7 @@ export function describeExchange(exchange: Exchange): ExchangeRecord {
     ...envelope,
     entries: entries.length,
     limitAsked: exchange.limitAsked ?? null,
-    order: orderOf(entries),
+    order: orderOf(entries, exchange.source),
     timestampUnits,
     fields,
   };

@@ -9,8 +9,8 @@
  */
 import type { Connection } from '@salesforce/core';
 import { bundle, ExitCode } from '../messages.js';
-import { classifyQueryError, queryFailed } from '../org/sessions.js';
-import { entryTime } from '../transcript/shapes/conversationEntry.js';
+import { classifyQueryError, queryFailed, soqlIds } from '../org/sessions.js';
+import { entryTime } from './conversationEntryTime.js';
 import type { HttpStats } from './api/client.js';
 import type { Observe } from './contract.js';
 import type { ConversationRef, EntrySource, RawEntry, Read, ReadOptions } from './source.js';
@@ -48,10 +48,12 @@ const soqlDateTime = (ms: number): string => new Date(ms).toISOString().replace(
  * makes it safe to put in the statement. The window is applied to EntryTime (whole seconds) and exactly afterwards.
  */
 export function entriesQuery(recordId: string, options: Pick<ReadOptions, 'start' | 'end' | 'limit'> = {}): string {
-  const where = [`ConversationId = '${recordId}'`];
+  const where = [`ConversationId = ${soqlIds([recordId])}`];
   if (options.start !== undefined) where.push(`EntryTime >= ${soqlDateTime(Math.floor(options.start / 1000) * 1000)}`);
   if (options.end !== undefined) where.push(`EntryTime <= ${soqlDateTime(Math.floor(options.end / 1000) * 1000)}`);
-  const limit = options.limit === undefined ? '' : ` LIMIT ${options.limit}`;
+  // EntryTime has whole seconds: a start inside a second selects that whole second, and the records before the start's
+  // milliseconds are dropped after the query, so a LIMIT then could count them and return too few.
+  const limit = options.limit === undefined || (options.start !== undefined && options.start % 1000 !== 0) ? '' : ` LIMIT ${options.limit}`;
   return `SELECT ${ENTRY_FIELDS.join(', ')} FROM ConversationEntry WHERE ${where.join(' AND ')} ORDER BY Seq${limit}`;
 }
 

@@ -15,14 +15,13 @@
 import { ExitCode, bundle } from '../messages.js';
 import { refresh } from '../org/org.js';
 import { printable } from '../input/ids.js';
-import { iso } from '../transcript/formats/format.js';
-import { dataCloudShape } from '../transcript/shapes/dataCloud.js';
 import { dataCloudSettings } from '../input/dataCloudSettings.js';
+import { rowOrderKey } from './dataCloud/row.js';
 import { DataCloudAnswer, createDataCloudHttp, notEnabled, type DataCloudHttp } from './dataCloud/http.js';
 import { dmosOf, modelOf, type Model } from './dataCloud/model.js';
 import { streamQuery, type QueryOutcome, type Row } from './dataCloud/query.js';
 import { CONVERSATION_COLUMN, entriesSql, literalProblem, selectedFields } from './dataCloud/sql.js';
-import type { OpenedSource, OpenInput } from './open.js';
+import type { OpenedSource, OpenInput } from './opened.js';
 import type { BatchItem, Column, ConversationRef, RawEntry, Read, ReadOptions } from './source.js';
 
 const messages = bundle('dataCloud');
@@ -142,7 +141,7 @@ export async function openDataCloudSource(input: OpenInput): Promise<DataCloudSo
         current ??= { id, entries: [] };
         const raw = rawOf(row, names);
         if (raw) current.entries.push(raw);
-        const time = raw && dataCloudShape.orderKey(raw).time;
+        const time = raw && rowOrderKey(raw).time;
         if (time !== undefined && (newest === undefined || time > newest)) newest = time;
       }
       received += value.length;
@@ -216,10 +215,10 @@ export async function openDataCloudSource(input: OpenInput): Promise<DataCloudSo
         if ('error' in item) throw item.error;
         if ('missing' in item) throw messages.fail('NotInDataCloud', ExitCode.NotFound, [printable(conversation.conversationIdentifier ?? '')]);
         const latestMs = item.read.entries.reduce<number | undefined>((max, raw) => {
-          const time = dataCloudShape.orderKey(raw).time;
+          const time = rowOrderKey(raw).time;
           return time !== undefined && (max === undefined || time > max) ? time : max;
         }, undefined);
-        const latest = latestMs === undefined ? messages.text('info.noEntries') : iso(latestMs);
+        const latest = latestMs === undefined ? messages.text('info.noEntries') : new Date(latestMs).toISOString();
         return { ...item.read, warnings: [...item.read.warnings, messages.text('warning.Newest', [latest])] };
       }
       throw new Error('readMany handed over nothing');
@@ -237,7 +236,9 @@ function partition(refs: readonly ConversationRef[]): { byIdentifier: Map<string
     const id = ref.conversationIdentifier;
     const problem = id ? literalProblem(id) : undefined;
     if (!id) refused.push({ ref, error: bundle('org').fail('NoConversation', ExitCode.NotFound, [ref.recordId ?? '']) });
-    else if (problem) refused.push({ ref, error: messages.fail('DataCloudUnusableIdentifier', ExitCode.InvalidInput, [printable(id), problem]) });
+    // The user's own -c is bad input (exit 2); an identifier the org returned is the source's failure, for that one
+    // conversation only.
+    else if (problem) refused.push({ ref, error: messages.fail('DataCloudUnusableIdentifier', ref.recordId ? ExitCode.ApiFailed : ExitCode.InvalidInput, [printable(id), problem]) });
     else byIdentifier.set(id, [...(byIdentifier.get(id) ?? []), ref]);
   }
   return { byIdentifier, refused };
@@ -245,6 +246,6 @@ function partition(refs: readonly ConversationRef[]): { byIdentifier: Map<string
 
 /** An entry inside the window (epoch ms, inclusive), by its time; an entry without one is kept. */
 function inWindow(raw: RawEntry, { start, end }: ReadOptions): boolean {
-  const time = dataCloudShape.orderKey(raw).time;
+  const time = rowOrderKey(raw).time;
   return time === undefined || ((start === undefined || time >= start) && (end === undefined || time <= end));
 }

@@ -10,8 +10,7 @@
  * once on test.api.salesforce.com (UNCONFIRMED; Salesforce's agents library does it), and the host that answered is
  * kept. The Connect REST API lives on the org's own instance and takes the org's token.
  */
-import { Org, type Connection } from '@salesforce/core';
-import type { Settings } from '../input/settings.js';
+import { Org } from '@salesforce/core';
 import { assertSafeForToken } from '../input/url.js';
 import { bundle } from '../messages.js';
 import { refresh } from '../org/org.js';
@@ -21,49 +20,21 @@ import { SANDBOX_API_URL } from './api/apiUrl.js';
 import { connectEntriesUrl, createEntriesClient, entriesUrl, type EntriesTarget, type HttpStats } from './api/client.js';
 import { apiBaseFor, clientCredentialsToken } from './api/clientCredentials.js';
 import { collectEntries, incompleteReason, pagingWarnings } from './api/paging.js';
-import type { RetryPolicy } from './api/retry.js';
 import { classifyToken, describeToken, tokenProblem } from './api/token.js';
 import { decide, type AutoContext, type Decision } from './auto.js';
-import type { Observe } from './contract.js';
 import { conversationEntrySource } from './conversationEntry.js';
-import { rateLimiter, type RateLimit } from './rateLimit.js';
-import type { ApiChoice, BatchReader, ConversationRef, EntrySource, Read, ReadOptions, SourceName } from './source.js';
+import type { OpenInput, TokenCheck } from './opened.js';
+import { rateLimiter } from './rateLimit.js';
+import type { ApiChoice, BatchReader, ConversationRef, Read, ReadOptions, SourceName } from './source.js';
 
 const own = bundle('sources.auto');
 
 const messages = bundle('sources');
 
-export type OpenInput = {
-  /** The source the user chose (default: auto, the source is chosen per conversation). */
-  api?: ApiChoice;
-  /** An External Client App consumer key: the entries token comes by client credentials (settings hold the secret). */
-  clientId?: string;
-  settings: Settings;
-  org: Org;
-  conn: Connection;
-  warn: (message: string) => void;
-  retry?: RetryPolicy;
-  /** At most this many requests in any window (export's --rate-limit), retries and pages included. */
-  rateLimit?: RateLimit;
-  /** Told of every request and its answer (doctor --report describes them, without their values). */
-  observe?: Observe;
-};
-
-/** The source's token for doctor and the up-front warning: its kind, scopes and expiry in words, and whether it can work. */
-export type TokenCheck = { description: string; ok: boolean };
+export type { OpenedSource, OpenInput, TokenCheck } from './opened.js';
 
 /** What a read returned, and which source returned it. */
 export type SourcedRead = Read & { source: SourceName };
-
-/** One source, as its file opens it: the two APIs here, Data Cloud in sources/dataCloud.ts. */
-export type OpenedSource = EntrySource & {
-  /** The source's own token, described; undefined for Connect (the org's token is all it needs). */
-  readonly token?: TokenCheck;
-  /** Every request, retry and token refresh of every read so far. */
-  readonly stats: HttpStats;
-  /** A source that lags the live conversation (Data Cloud): the newest entry time it has returned so far, epoch ms. */
-  readonly newestEntry?: () => number | undefined;
-};
 
 /** The run's source, as get, export and doctor use it: one source (--api <source>), or each conversation's (auto). */
 export type RunSource = {
@@ -269,8 +240,13 @@ export async function openSource(input: OpenInput): Promise<RunSource> {
         // The API has no such conversation: the record's ConversationEntry records may still hold it.
         const fallback = await entriesSource.read(conversation, options).catch(() => undefined);
         if (!fallback) throw error;
+        // A window with nothing in it: whether the record has any ConversationEntry records at all decides between
+        // "not found" (the API's answer stands) and an empty window.
+        const windowed = options?.start !== undefined || options?.end !== undefined;
+        if (windowed && !fallback.entries.length && !(await entriesSource.read(conversation, { limit: 1 }).then(() => true, () => false))) throw error;
         const note = own.text('warning.FallbackToEntries', [sourceLabel(decision.source), conversation.kind ?? 'MessagingSession', conversation.recordId ?? '']);
-        return { ...fallback, warnings: [note, ...fallback.warnings], source: 'conversation-entry' };
+        // The source's own warnings first: an incomplete read says why in its first warning (export journals it).
+        return { ...fallback, warnings: [...fallback.warnings, note], source: 'conversation-entry' };
       }
     },
   };

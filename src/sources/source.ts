@@ -7,17 +7,16 @@
  * sources/open.ts opens the sources for a run; sources/auto.ts picks one per conversation (--api auto).
  */
 import type { SourceName } from '../input/access.js';
+import type { RecordKind } from '../input/ids.js';
 import type { PagingIncompleteReason as PagingStopReason } from './api/paging.js';
 
 export { API_CHOICES, SOURCE_NAMES, type ApiChoice, type SourceName } from '../input/access.js';
+export type { RecordKind } from '../input/ids.js';
 
 /** Why a read is known to be incomplete: paging's stop reasons (sources/api/paging.ts), or Data Cloud's short result. */
 export type IncompleteReason = PagingStopReason | 'short-result';
 
 export type RawEntry = Record<string, unknown>;
-
-/** The records a conversation belongs to. */
-export type RecordKind = 'MessagingSession' | 'VoiceCall';
 
 /**
  * One conversation to read, as the org knows it: the record the user named or a selection found (a MessagingSession,

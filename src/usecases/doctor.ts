@@ -144,10 +144,12 @@ export async function runDoctor(input: DoctorInput, warn: (message: string) => v
 
   const observe = recorder?.observe;
   const data = await probe('conversation-data', access, { org, conn, observe }, real);
-  checks.push(...conversationDataChecks(access, data, real));
   // Connect reads the real conversation only for a report (it is already marked active by the probe above).
-  const connect = await probe('connect', access, { org, conn, observe }, input.report === undefined ? undefined : real);
-  checks.push(connectCheck(conn, connect, input.report === undefined ? undefined : real));
+  const connectReal = input.report === undefined ? undefined : real;
+  const connect = await probe('connect', access, { org, conn, observe }, connectReal);
+  const connectOk = !connect.error || acceptedWith404(connect, connectReal);
+  checks.push(...conversationDataChecks(access, data, real, connectOk));
+  checks.push(connectCheck(conn, connect, connectReal));
   for (const p of [data, connect]) if (isUnreachable(p.error)) unreachable.push(p.error);
 
   const context = autoContext({ ...access, api: 'auto', conn });
@@ -243,11 +245,20 @@ const acceptedWith404 = (p: Probe, real?: string): boolean => !real && (p.error 
 
 /**
  * The token check and the Conversation Data API check, decided together so they never contradict each other: the
- * API's answer is the evidence, the token's shape only explains it.
+ * API's answer is the evidence, the token's shape only explains it. An org token the API refuses is not a broken
+ * setup when Connect takes it (`--api auto` then reads Connect, text only, as get does): both are warnings that say so
+ * and name the setup for the full payload. With --client-id the API was asked for, so its refusal fails.
  */
-function conversationDataChecks(access: CheckedAccess, p: Probe, real?: string): Check[] {
+function conversationDataChecks(access: CheckedAccess, p: Probe, real: string | undefined, connectOk: boolean): Check[] {
   const where = displayUrl(access.settings.baseUrl);
   const accepted = !p.error || acceptedWith404(p, real);
+  const refused = (p.error as { exitCode?: number } | undefined)?.exitCode === ExitCode.Auth;
+  if (p.source?.token && !accepted && refused && connectOk && access.clientId === undefined) {
+    return [
+      check('token', 'warn', [p.source.token.description], text('action.token.fail'), 'textOnly'),
+      check('conversationData', 'warn', [where, messageOf(p.error).split('\n')[0]], text('action.token.fail'), 'textOnly'),
+    ];
+  }
   const token = p.source?.token;
   let tokenCheck: Check;
   if (!p.source) tokenCheck = check('token', 'fail', [messageOf(p.error)], actionsOf(p.error) || null, 'noToken');

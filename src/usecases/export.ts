@@ -32,7 +32,7 @@ import { decide, type Decision } from '../sources/auto.js';
 import { autoContext, openSource, sourceLabel, type RunSource, type SourcedRead } from '../sources/open.js';
 import { RATE_WINDOW_MS } from '../sources/rateLimit.js';
 import type { ConversationRef, Read, SourceName } from '../sources/source.js';
-import { soqlDateTime } from '../transcript/shapes/conversationEntry.js';
+import { soqlDateTime } from '../sources/conversationEntryTime.js';
 import { formatOf, type EXPORT_FORMATS, type TranscriptHeader } from '../transcript/formats/index.js';
 import { iso } from '../transcript/formats/format.js';
 import { htmlIndex, summarize, type IndexRow } from '../transcript/formats/html.js';

@@ -37,7 +37,7 @@ import { toTranscript, type TranscriptEntry } from '../transcript/normalize.js';
 import { orderEntries } from '../transcript/order.js';
 import { emptyCounts, REDACTION_KINDS, type RedactionCounts } from '../transcript/redact.js';
 import { redactConversation, redactionWarning } from '../transcript/redaction.js';
-import { soqlDateTime } from '../transcript/shapes/conversationEntry.js';
+import { soqlDateTime } from '../sources/conversationEntryTime.js';
 
 const own = bundle('get.conversations');
 

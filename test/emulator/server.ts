@@ -169,6 +169,11 @@ export type Emulator = {
   revokeAccessTokens(): void;
   /** Every JWT access token issued so far counts as expired from now on (refresh tokens still work). */
   expireAccessTokens(): void;
+  /**
+   * Query cursors are forgotten (on: every one, as soon as it is opened; off: kept again): a queryMore answers
+   * INVALID_QUERY_LOCATOR (soql.ts CursorStore.clear), as for a cursor the org expired or released.
+   */
+  dropCursors(on: boolean): void;
   /** Holds every request that arrives from now on (before it is answered) until resume(): a run that can't finish yet. */
   pause(): void;
   resume(): void;
@@ -459,6 +464,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     expireAccessTokens(): void {
       store.expireAccessTokens();
+    },
+    dropCursors(on: boolean): void {
+      cursors.keep = !on;
+      if (on) cursors.clear();
     },
     pause(): void {
       if (paused) return;

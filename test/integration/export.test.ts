@@ -491,6 +491,22 @@ describe('conversation entries export (integration)', function () {
       expect((await readdir(dir)).length).to.equal(2101);
     });
 
+    it('a selection cursor the org dropped mid-run (INVALID_QUERY_LOCATOR) goes on from the last Id: every session once, none skipped', async () => {
+      const dir = newDir();
+      // The first page is served; by the time the export asks for the next one, the org has forgotten the cursor.
+      emu.dropCursors(true);
+      try {
+        const result = ok(await run(['-d', dir, '--channel', 'Text', '--max-conversations', '2100', '--rate-limit', '0', '--dry-run']));
+        expect(result).to.include({ selected: 2100 });
+        expect(result.sessions.map((s) => s.sessionId)).to.deep.equal([...BULK_SESSIONS].sort(byId));
+      } finally {
+        emu.dropCursors(false);
+      }
+      const queries = soql();
+      expect(queries.map((q) => q.path.split('/').pop())).to.deep.equal(['query', `${queries[1].path.split('/').pop()}`, 'query']);
+      expect(queries[2].query.q).to.match(/ AND Id > '0Mw\w{15}' ORDER BY Id$/);
+    });
+
     it('--concurrency bounds the entries requests in flight (and is used): 3 with 40 ms latency', async () => {
       emu.set({ latencyMs: 40 });
       const dir = newDir();

@@ -11,8 +11,9 @@ import { expect } from 'chai';
 import type { SfError } from '@salesforce/core';
 import type { ManifestLine } from '../../src/files/manifest.js';
 import { runExport, type ExportInput, type ExportResult } from '../../src/usecases/export.js';
-import { startEmulator, type Emulator } from '../emulator/server.js';
-import { CASE_LINKS, CASE_NUMBERS, CASES, EXPECTED_TRANSCRIPTS, OBJECT_SESSIONS, VOICE_CALLS } from '../emulator/seedObjects.js';
+import { to18 } from '../emulator/ids.js';
+import { startEmulator, type Emulator, type SessionRecord } from '../emulator/server.js';
+import { CASE_LINKS, CASE_NUMBERS, CASES, EXPECTED_TRANSCRIPTS, OBJECT_SESSIONS, sfDateTime, VOICE_CALLS } from '../emulator/seedObjects.js';
 import { authorizeInProcess } from '../helpers/inProcessOrg.js';
 
 const ENTRIES_PATH = '/platform/engagement/v1.0/conversation-entries';
@@ -26,6 +27,7 @@ describe('export: calls, cases and standard channels, each with its source (in-p
   let emu: Emulator;
   let root: string;
   let n = 0;
+  const warnings: string[] = [];
   const exportTo = (extra: Partial<ExportInput>): Promise<ExportResult & { dir: string }> => {
     const dir = join(root, `out-${++n}`);
     return runExport(
@@ -43,7 +45,7 @@ describe('export: calls, cases and standard channels, each with its source (in-p
         env: { SF_CONVERSATION_API_URL: emu.url },
         ...extra,
       },
-      { warn: () => undefined }
+      { warn: (message) => warnings.push(message) }
     ).then((result) => ({ ...result, dir }));
   };
   const queries = (from: string): string[] => emu.requests.filter((r) => /\/query\/?$/.test(r.path) && new RegExp(`FROM ${from}\\b`).test(r.query.q ?? '')).map((r) => r.query.q);
@@ -53,7 +55,10 @@ describe('export: calls, cases and standard channels, each with its source (in-p
     await authorizeInProcess(emu, 'export-convs');
     root = await mkdtemp(join(realpathSync(tmpdir()), 'export-convs-'));
   });
-  beforeEach(() => emu.clearLog());
+  beforeEach(() => {
+    emu.clearLog();
+    warnings.length = 0;
+  });
   after(async () => {
     await emu?.stop();
     if (root) await rm(root, { recursive: true, force: true });
@@ -124,5 +129,41 @@ describe('export: calls, cases and standard channels, each with its source (in-p
     );
     expect([error?.name, error?.exitCode]).to.deep.equal(['FiltersWithRecordsError', 2]);
     expect(emu.requests).to.have.length(0);
+  });
+
+  it('a case with more than 2,000 sessions: every one is selected (the query followed to its last page), each once', async () => {
+    const many: SessionRecord[] = Array.from({ length: 2050 }, (_, i) => ({
+      id18: to18(`0Mw5g0000C${String(i).padStart(5, '0')}`),
+      conversationRecordId: null,
+      conversationIdentifier: null,
+      startTime: sfDateTime(Date.UTC(2025, 2, 1, 0, 0, i)),
+      channelType: 'Text',
+      status: 'Ended',
+      caseId: CASES.callOnly,
+    }));
+    emu.set({ extraSessions: many });
+    try {
+      const result = await exportTo({ cases: [CASES.callOnly], dryRun: true, maxConversations: 5000 });
+      const ids = result.sessions.map((s) => s.sessionId);
+      expect(ids).to.have.length(2051);
+      expect(new Set(ids)).to.deep.equal(new Set([...many.map((s) => s.id18), ...CASE_LINKS.callOnly.calls]));
+      // One query, and one queryMore for its second page.
+      expect(queries('MessagingSession')).to.have.length(1);
+      expect(emu.requests.filter((r) => /\/query\/\w+-2000$/.test(r.path))).to.have.length(1);
+    } finally {
+      emu.set({ extraSessions: [] });
+    }
+  });
+
+  it('an org without Messaging (MessagingSession INVALID_TYPE): a case\'s calls are still exported, with a warning that says why no sessions are', async () => {
+    emu.setSoqlFault('INVALID_TYPE');
+    try {
+      const result = await exportTo({ cases: [CASES.full] });
+      expect(result).to.include({ exported: CASE_LINKS.full.calls.length, failed: 0 });
+      expect(result.sessions.map((s) => s.sessionId)).to.deep.equal([...CASE_LINKS.full.calls]);
+      expect(warnings.join('\n')).to.match(/no MessagingSession object/);
+    } finally {
+      emu.setSoqlFault(undefined);
+    }
   });
 });

@@ -244,20 +244,31 @@ describe('setup: token diagnosis, client credentials, Connect fallback, doctor, 
       }
     });
 
-    it('reports the opaque setup as failed, with the fix, exit 1', async () => {
+    it('an opaque-token org works (get reads Connect): the token and the API are warnings that say so, with the fix for the full payload, exit 0', async () => {
       const { result, checks } = await doctor('opaque');
-      expect(result.code).to.equal(1);
-      expect(byName(checks, 'Access token')?.status).to.equal('fail');
+      expect(result.code, result.stdout).to.equal(0);
+      expect(byName(checks, 'Access token')?.status).to.equal('warn');
+      expect(byName(checks, 'Access token')?.detail).to.include('text-only Connect API');
       expect(byName(checks, 'Access token')?.action).to.include('sfap_api');
-      expect(byName(checks, 'Conversation Data API')?.status).to.equal('fail');
+      expect(byName(checks, 'Conversation Data API')?.status).to.equal('warn');
       expect(byName(checks, 'Connect API fallback')?.status).to.equal('pass');
-      for (const c of checks.filter((x) => x.status === 'fail')) expect(c.action, c.name).to.be.a('string').and.not.equal('');
+      expect(checks.filter((x) => x.status === 'fail')).to.deep.equal([]);
+      // And get agrees: it reads the transcript through Connect.
+      const got = await get('opaque', ['-s', SESSIONS.short, '--json']);
+      expect([got.code, (got.json?.result as { source?: string }).source]).to.deep.equal([0, 'connect']);
     });
 
-    it('reports a JWT without sfap_api as failed, exit 1', async () => {
+    it('a JWT without sfap_api: warnings naming its scopes, exit 0', async () => {
       const { result, checks } = await doctor('jwtNoSfap');
-      expect(result.code).to.equal(1);
+      expect(result.code).to.equal(0);
+      expect(byName(checks, 'Access token')?.status).to.equal('warn');
       expect(byName(checks, 'Access token')?.detail).to.include('scopes: api refresh_token');
+    });
+
+    it('with --client-id the Conversation Data API was asked for: its refusal fails, exit 1, with the fix', async () => {
+      const { result, checks } = await doctor('opaque', ['--client-id', 'not-a-known-app'], { CONVERSATION_CLIENT_SECRET: 'wrong' });
+      expect(result.code).to.equal(1);
+      for (const c of checks.filter((x) => x.status === 'fail')) expect(c.action, c.name).to.be.a('string').and.not.equal('');
     });
 
     it('checks a client-credentials setup, and a session when asked', async () => {
@@ -272,7 +283,7 @@ describe('setup: token diagnosis, client credentials, Connect fallback, doctor, 
     it('prints a checklist for people', async () => {
       const result = await run(emus.opaque, ['conversation', 'doctor', '-o', 'opaque']);
       expect(result.stdout).to.match(/^✓ Org authorization/m);
-      expect(result.stdout).to.match(/^✗ Access token/m);
+      expect(result.stdout).to.match(/^! Access token/m);
       expect(result.stdout).to.match(/^\s+Fix: /m);
     });
   });

@@ -8,12 +8,13 @@ import type { SfError } from '@salesforce/core';
 import { checkCase, checkVoiceCallId, soqlString, to18 } from '../../src/input/ids.js';
 import { checkSelection } from '../../src/input/selection.js';
 import { decide, type AutoContext } from '../../src/sources/auto.js';
-import { autoContext, type OpenInput } from '../../src/sources/open.js';
+import { autoContext } from '../../src/sources/open.js';
+import { type OpenInput } from '../../src/sources/opened.js';
 import { describeExchange, pathTemplate, safeKey, timeUnit } from '../../src/sources/contract.js';
 import { entriesQuery } from '../../src/sources/conversationEntry.js';
 import { normalizeEntry } from '../../src/transcript/normalize.js';
 import { orderEntries } from '../../src/transcript/order.js';
-import { entryTime } from '../../src/transcript/shapes/conversationEntry.js';
+import { entryTime } from '../../src/sources/conversationEntryTime.js';
 import { mulberry32 } from '../emulator/prng.js';
 
 const SESSION = to18('0Mw5g00000AbCdE');

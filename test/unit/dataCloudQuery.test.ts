@@ -13,7 +13,8 @@ import { streamQuery, type QueryOutcome, type Row } from '../../src/sources/data
 import type { Column } from '../../src/sources/source.js';
 import { normalizeEntry, shapeOf } from '../../src/transcript/normalize.js';
 import { orderEntries } from '../../src/transcript/order.js';
-import { dataCloudShape, dateTimeMs } from '../../src/transcript/shapes/dataCloud.js';
+import { dateTimeMs } from '../../src/sources/dataCloud/row.js';
+import { dataCloudShape } from '../../src/transcript/shapes/dataCloud.js';
 
 type Script = {
   /** Rows the query has. */

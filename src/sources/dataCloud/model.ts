@@ -7,7 +7,7 @@
  */
 import { printable } from '../../input/ids.js';
 import { bundle, ExitCode } from '../../messages.js';
-import { logicalName } from '../../transcript/shapes/dataCloud.js';
+import { logicalName } from './row.js';
 
 const messages = bundle('dataCloud');
 
