@@ -77,11 +77,8 @@ export type CaseDocument = {
   conversations: CaseConversationDocument[];
 };
 
-export const caseConversationDocument = (
-  header: TranscriptHeader,
-  entries: RawEntry[],
-  error: CaseConversationDocument['error'] = null
-): CaseConversationDocument => ({
+/** What a case's conversation says of itself, in the one key order: the case document's and jsonl's conversation line. */
+export const conversationFields = (header: TranscriptHeader, entryCount: number): Omit<CaseConversationDocument, 'error' | 'entries'> => ({
   recordType: header.voiceCallId ? 'VoiceCall' : 'MessagingSession',
   sessionId: header.sessionId,
   voiceCallId: header.voiceCallId ?? null,
@@ -89,12 +86,16 @@ export const caseConversationDocument = (
   channel: header.channel ?? null,
   conversationIdentifier: header.conversationIdentifier,
   source: header.sourceName ?? null,
-  entryCount: entries.length,
+  entryCount,
   complete: header.complete,
   incompleteReason: header.incompleteReason,
-  error,
-  entries,
 });
+
+export const caseConversationDocument = (
+  header: TranscriptHeader,
+  entries: RawEntry[],
+  error: CaseConversationDocument['error'] = null
+): CaseConversationDocument => ({ ...conversationFields(header, entries.length), error, entries });
 
 export const json: Format = {
   extension: 'json',

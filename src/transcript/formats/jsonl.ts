@@ -3,6 +3,7 @@
  * conversations (get --case): each one's entries after a line that says whose they are, {"conversation": {…}}.
  */
 import { iso, type Format, type Rendering } from './format.js';
+import { conversationFields } from './json.js';
 
 function* entryLines({ entries }: Rendering): Generator<string> {
   for (const e of entries) {
@@ -27,19 +28,7 @@ export const jsonl: Format = {
     for (const rendering of renderings) {
       const h = rendering.header;
       yield `${JSON.stringify({
-        conversation: {
-          recordType: h.voiceCallId ? 'VoiceCall' : 'MessagingSession',
-          sessionId: h.sessionId,
-          voiceCallId: h.voiceCallId ?? null,
-          startTime: h.startTime === undefined ? null : iso(h.startTime),
-          channel: h.channel ?? null,
-          conversationIdentifier: h.conversationIdentifier,
-          source: h.sourceName ?? null,
-          entryCount: h.entryCount,
-          complete: h.complete,
-          incompleteReason: h.incompleteReason,
-          note: h.note ?? null,
-        },
+        conversation: { ...conversationFields(h, h.entryCount), note: h.note ?? null },
       })}\n`;
       yield* entryLines(rendering);
     }
