@@ -1,5 +1,7 @@
 import { expect } from 'chai';
+import { getProxyForUrl } from 'proxy-from-env';
 import { coreProxy, unreachableCause, unreachableError } from '../../src/org/network.js';
+import { proxyConfigured } from '../../src/sources/api/proxy.js';
 
 /** A socket error as node reports it. */
 const sys = (code: string, extra: Record<string, unknown> = {}): Error => Object.assign(new Error(`${code} something`), { code, ...extra });
@@ -77,4 +79,33 @@ describe('unreachable hosts: recognised in every shape they arrive in', () => {
     expect(coreProxy({ https_proxy: '', HTTPS_PROXY: 'http://c' })).to.equal('');
   });
   /* eslint-enable camelcase */
+
+  it('goes direct only when proxy-agent would: for every mix of proxy variables, a proxy is used whenever proxy-from-env would pick one', () => {
+    const names = ['http_proxy', 'https_proxy', 'all_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'NO_PROXY'];
+    const values = [undefined, '', 'http://proxy.example:3128', 'proxy.example:8080'];
+    const saved = Object.fromEntries(names.map((name) => [name, process.env[name]]));
+    const urls = ['https://api.salesforce.com/platform/engagement/v1.0/conversation-entries', 'http://127.0.0.1:8443/x', 'https://login.salesforce.com/services/oauth2/token'];
+    // A seeded walk through the mixes (7 variables, 4 values each): every variable's every value, in many company.
+    let seed = 7;
+    const next = (n: number): number => Math.floor(((seed = (seed * 48_271) % 2_147_483_647) / 2_147_483_647) * n);
+    try {
+      for (let round = 0; round < 400; round++) {
+        const env: NodeJS.ProcessEnv = {};
+        for (const name of names) {
+          const value = values[next(values.length)];
+          if (value === undefined) delete process.env[name];
+          else process.env[name] = env[name] = value;
+        }
+        const picked = urls.some((url) => getProxyForUrl(url) !== '');
+        if (picked) expect(proxyConfigured(env), JSON.stringify(env)).to.equal(true);
+        // And no proxy variable at all (or only empty ones, or only NO_PROXY): direct.
+        if (!names.slice(0, 6).some((name) => env[name])) expect(proxyConfigured(env), JSON.stringify(env)).to.equal(false);
+      }
+    } finally {
+      for (const name of names) {
+        if (saved[name] === undefined) delete process.env[name];
+        else process.env[name] = saved[name];
+      }
+    }
+  });
 });
