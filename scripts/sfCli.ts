@@ -9,8 +9,8 @@
  * event loop and deadlock any sf command that talks to it.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { copyFile, cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,11 +66,11 @@ export type SfCliOptions = {
    * treats it as a linked ESM plugin with tsx in its devDependencies, so oclif loads typescript (to read tsconfig.json)
    * and registers tsx before loading the command: a cost users never pay. 'installed': registered the way
    * `sf plugins install` leaves a plugin (a `user` plugin in sf's data dir, node_modules/<name> here a symlink to the
-   * repo), so the command loads the compiled lib/ with no tsx, as from npm; its dependencies are the repo's, which an
-   * npm install would give it too (sf never shares its own dependencies with user plugins). Neither is what users
-   * get. 'tarball': what users get: `npm pack` (prepack makes the release bundle; or the tarball option) and
+   * repo), so the command loads the compiled lib/ with no tsx, as from npm; its dependencies are the repo's
+   * node_modules (sf never shares its own dependencies with user plugins). Neither is what users get. 'tarball': what
+   * users get: `npm pack` (prepack makes the release bundle; or the tarball option) and
    * `sf plugins install file:<tarball>`, which installs the package's dependencies from the registry as for any user
-   * plugin.
+   * plugin (for the bundle, only pino: everything else is inside it).
    */
   plugin?: 'link' | 'installed' | 'tarball';
   /**
@@ -113,22 +113,55 @@ async function workingCopy(): Promise<string> {
   return copy;
 }
 
+/** The packages the JavaScript under `dir` imports or requires (bare specifiers), by package name. */
+function importedPackages(dir: string): Set<string> {
+  const names = new Set<string>();
+  const specifier = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)['"]([^'"./][^'"]*)['"]/gm;
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.js')) continue;
+    for (const [, spec] of readFileSync(join(entry.parentPath, entry.name), 'utf8').matchAll(specifier)) {
+      if (spec.startsWith('node:')) continue;
+      const parts = spec.split('/');
+      names.add(spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]);
+    }
+  }
+  return names;
+}
+
+/**
+ * A working copy with the repo's lib/ (the tsc build) and oclif manifest, whose package.json lists every installed
+ * package lib/ imports as a dependency: what `sf plugins install` must fetch for an unbundled build to run.
+ */
+async function unbundledCopy(): Promise<string> {
+  if (existsSync(join(ROOT, 'lib', 'bundle.json'))) throw new Error('lib/ is the release bundle: run npm run build for the tsc build first');
+  const copy = await workingCopy();
+  await cp(join(ROOT, 'lib'), join(copy, 'lib'), { recursive: true });
+  if (existsSync(join(ROOT, 'oclif.manifest.json'))) await copyFile(join(ROOT, 'oclif.manifest.json'), join(copy, 'oclif.manifest.json'));
+  const pjson = JSON.parse(readFileSync(join(copy, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+  const imported = importedPackages(join(copy, 'lib'));
+  const fromDev = Object.entries(pjson.devDependencies ?? {}).filter(([name]) => imported.has(name));
+  pjson.dependencies = { ...pjson.dependencies, ...Object.fromEntries(fromDev) };
+  await writeFile(join(copy, 'package.json'), `${JSON.stringify(pjson, null, 2)}\n`);
+  return copy;
+}
+
 /**
  * `npm pack` of the repo into `destination`. With `scripts` (default) npm runs prepack, which makes lib/ the release
  * bundle (npm run build:release), as npm publish would; that happens in a copy of the working tree (workingCopy), so
  * the repo's lib/ stays as it is. `scripts: false` packs the repo's lib/ as it is (--ignore-scripts), e.g. the plain
- * tsc build of `npm run build`, which is what the package shipped before it was bundled.
+ * tsc build of `npm run build`, which is what the package shipped before it was bundled: with the packages that lib/
+ * imports as its dependencies, as it had them then (the bundle's package.json lists only what the bundle leaves out).
  */
 export async function packPlugin(destination: string, options: { scripts?: boolean } = {}): Promise<PackedPlugin> {
   await mkdir(destination, { recursive: true });
   const args = ['pack', '--json', '--pack-destination', destination, ...(options.scripts === false ? ['--ignore-scripts'] : [])];
-  const cwd = options.scripts === false ? ROOT : await workingCopy();
+  const cwd = options.scripts === false ? await unbundledCopy() : await workingCopy();
   // npm prints the lifecycle scripts' output before the JSON: the JSON is the last top-level array.
   let run: ProcessRun;
   try {
     run = await runProcess('npm', args, { cwd, env: process.env, timeoutMs: 600_000 });
   } finally {
-    if (cwd !== ROOT) await rm(cwd, { recursive: true, force: true });
+    await rm(cwd, { recursive: true, force: true });
   }
   const start = run.stdout.lastIndexOf('\n[\n');
   const json = run.stdout.slice(start < 0 ? run.stdout.indexOf('[') : start + 1);

@@ -139,6 +139,19 @@ try {
   const checks = (JSON.parse(doctor.stdout) as { result?: { checks: Array<{ status: string }> } }).result?.checks ?? [];
   check('doctor: exit 0 and no failed check', doctor.code === 0 && checks.length >= 8 && !checks.some((c) => c.status === 'fail'), doctor.stdout.slice(0, 600));
   noSecrets('doctor', doctor);
+  const doctorText = await sf(['conversation', 'doctor', '-o', 'emu']);
+  check('doctor (human output): exit 0, every check on its own line', doctorText.code === 0 && doctorText.stdout.trim().split('\n').length >= checks.length && !unrendered(doctorText), doctorText.stdout.slice(0, 600) + doctorText.stderr.slice(0, 300));
+
+  // What the release bundle loads only when needed (its own chunks), from an install that has only its one dependency.
+  const cloud = await sf(['conversation', 'entries', 'get', '-s', SESSIONS.short, '-o', 'emu', '--api', 'data-cloud', '--json']);
+  const cloudEntries = (JSON.parse(cloud.stdout) as { result?: { entryCount?: number } }).result?.entryCount;
+  check(`get --api data-cloud: exit 0 and ${entriesOf(CONVERSATIONS.short).length} entries`, cloud.code === 0 && cloudEntries === entriesOf(CONVERSATIONS.short).length, `${cloud.code}\n${cloud.stdout.slice(0, 400)}${cloud.stderr.slice(0, 400)}`);
+  noSecrets('get --api data-cloud', cloud);
+  const page = join(out, 'short.html');
+  const html = await sf(['conversation', 'entries', 'get', '-s', SESSIONS.short, '-o', 'emu', '-r', 'html', '-f', page]);
+  const pageText = existsSync(page) ? readFileSync(page, 'utf8') : '';
+  check('get -r html -f <file>: exit 0, a page with every entry and no script', html.code === 0 && pageText.startsWith('<!DOCTYPE html>') && (pageText.match(/<li class="(?:msg|note)\b/g) ?? []).length === entriesOf(CONVERSATIONS.short).length && !/<script\b/i.test(pageText), `${html.code}\n${html.stderr.slice(0, 400)}${pageText.slice(0, 200)}`);
+  noSecrets('get -r html', html);
   const help = await sf(['conversation', 'entries', 'get', '--help']);
   check('get --help lists the exit codes', help.code === 0 && help.stdout.includes('ERROR CODES'), help.stdout.slice(-400));
 
