@@ -333,6 +333,30 @@ describe('every conversation an admin has: standard channels, voice calls, cases
       expect(outcome.partial).to.equal(false);
     });
 
+    it('a case\'s conversations are read up to four at a time, and still listed, warned about and counted in the case\'s order', async () => {
+      emu.set({ latencyMs: 40 });
+      try {
+        const progress: Array<[number, number]> = [];
+        const warnings: string[] = [];
+        const full: GetInput = { targetOrg: 'convs', retry: QUICK_RETRY, env: { SF_CONVERSATION_API_URL: emu.url }, case: CASES.mixed };
+        const outcome = await getCaseTranscripts(full, { warn: (w) => warnings.push(w), progress: (entries, pages) => progress.push([entries, pages]) });
+        const doc = outcome.result;
+        expect(doc.conversations.map((c) => c.sessionId ?? c.voiceCallId)).to.deep.equal(order('mixed'));
+        // The reads (entries requests and ConversationEntry queries), as the emulator saw them: how many at once.
+        const reads = emu.requests.filter((r) => r.path === ENTRIES_PATH || r.path.includes('/connect/conversation/') || /FROM ConversationEntry\b/.test(r.query.q ?? '') || /\/query\/[^/]+$/.test(r.path));
+        const atOnce = Math.max(...reads.map((r) => reads.filter((o) => o.at <= r.at && (o.doneAt ?? Infinity) > r.at).length));
+        expect(reads.length).to.be.greaterThan(4);
+        expect(atOnce, JSON.stringify(reads.map((r) => [r.at, r.doneAt]))).to.be.within(2, 4);
+        // The spinner's count is the sum over the case: it ends at every entry read.
+        expect(Math.max(...progress.map(([entries]) => entries))).to.equal(doc.conversations.reduce((sum, c) => sum + c.entryCount, 0));
+        // Warnings come in the case's order, whichever read finished first.
+        const positions = warnings.map((w) => order('mixed').findIndex((id) => w.includes(id))).filter((i) => i >= 0);
+        expect([...positions].sort((a, b) => a - b)).to.deep.equal(positions);
+      } finally {
+        emu.set({ latencyMs: 0 });
+      }
+    });
+
     it('a case whose only call has nothing is listed, empty; an empty case has none; an unknown case is CaseNotFound (4)', async () => {
       const callOnly = (await run({ case: CASE_NUMBERS.callOnly })).outcome.result as CaseDocument;
       expect(callOnly.conversations.map((c) => [c.voiceCallId, c.entryCount])).to.deep.equal([[VOICE_CALLS.bare, 0]]);
