@@ -108,7 +108,7 @@ export function engagementEntries(query: URLSearchParams, bearer: BearerCheck, p
 }
 
 /** GET /services/data/vXX.X/connect/conversation/<id>/entries (the caller has already checked the session). */
-export function connectEntries(conversationIdentifier: string, query: URLSearchParams, apiVersion: number, extra?: ExtraConversations): Reply {
+export function connectEntries(conversationIdentifier: string, query: URLSearchParams, apiVersion: number, extra?: ExtraConversations, notFound: '404' | '400' = '404'): Reply {
   if (apiVersion < 51) return NOT_FOUND(); // the resource exists from API 51.0
   const parsed = parseWindow(query);
   if (isProblem(parsed)) {
@@ -116,7 +116,8 @@ export function connectEntries(conversationIdentifier: string, query: URLSearchP
     return sfErrors(400, 'INVALID_API_INPUT', `Invalid value for ${parsed.param}: ${parsed.value} (${parsed.reason})`);
   }
   const entries = entriesOf(conversationIdentifier, extra);
-  // GUESS: 404 NOT_FOUND for an unknown conversation (Connect could also answer with an empty list).
-  if (!entries) return NOT_FOUND();
+  // GUESS: 404 NOT_FOUND for an unknown conversation (Connect could also answer with an empty list), or, with the
+  // connectNotFound knob, 400 RECORD_NOT_FOUND (see EmulatorOptions.connectNotFound).
+  if (!entries) return notFound === '400' ? sfErrors(400, 'RECORD_NOT_FOUND', `Conversation ${conversationIdentifier} was not found.`) : NOT_FOUND();
   return json(200, { conversationEntries: selectWindow(entries, parsed).page.map((e) => toConnectEntry(e, apiVersion)) });
 }

@@ -88,6 +88,12 @@ export type EmulatorOptions = {
   /** ConversationEntry.Message as stored ('raw', the default; GUESS) or HTML-entity-escaped like Connect's text. */
   conversationEntryMessages?: 'raw' | 'escaped';
   /**
+   * How Connect answers an unknown conversation: '404' NOT_FOUND (the default; GUESS), or '400' RECORD_NOT_FOUND
+   * (GUESS: a public capture saw Connect answer RECORD_NOT_FOUND for a voice-in-chat conversation, status not shown;
+   * Connect's documented 400 is "bad ID for the resource").
+   */
+  connectNotFound?: '404' | '400';
+  /**
    * ConversationEntry records besides seedObjects.ts's (served with or without seedObjects), e.g. a conversation full
    * of generated personal data, or the records of an extraSessions session. Ids must be unique 18-character Ids.
    */
@@ -203,8 +209,9 @@ function methodNotAllowed(method: string): Reply {
   return sfErrors(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are GET,HEAD`);
 }
 
-export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const knobs: Knobs = {
+/** Every knob: the options given, the defaults for the rest. */
+function knobsOf(options: EmulatorOptions): Knobs {
+  return {
     latencyMs: options.latencyMs ?? 0,
     paging: options.paging ?? 'window',
     faultRate: options.faultRate ?? 0,
@@ -219,10 +226,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     conversationEntryAccess: options.conversationEntryAccess ?? DEFAULT_OBJECT_KNOBS.conversationEntryAccess,
     voiceCalls: options.voiceCalls ?? DEFAULT_OBJECT_KNOBS.voiceCalls,
     conversationEntryMessages: options.conversationEntryMessages ?? DEFAULT_OBJECT_KNOBS.conversationEntryMessages,
+    connectNotFound: options.connectNotFound ?? '404',
     extraEntryRecords: options.extraEntryRecords ?? [],
     extraConversations: options.extraConversations ?? {},
     dataCloud: options.dataCloud ?? {},
   };
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const knobs = knobsOf(options);
   const username = options.username ?? USERNAME;
   const store = new TokenStore();
   if (options.jwtLifetimeSeconds !== undefined) store.jwtLifetimeSeconds = options.jwtLifetimeSeconds;
@@ -284,7 +296,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const sobject = /^\/sobjects(?:\/(.*))?$/.exec(rest);
     if (sobject) return sobjects((sobject[1] ?? '').replace(/\/$/, ''), versionText, username, objects);
     const connect = /^\/connect\/conversation\/([^/]+)\/entries\/?$/.exec(rest);
-    if (connect) return connectEntries(decodeURIComponent(connect[1]), url.searchParams, version, knobs.extraConversations);
+    if (connect) return connectEntries(decodeURIComponent(connect[1]), url.searchParams, version, knobs.extraConversations, knobs.connectNotFound);
     return NOT_FOUND();
   }
 

@@ -90,7 +90,7 @@ describe('every conversation an admin has: standard channels, voice calls, cases
   before(async () => {
     emu = await startEmulator({ seedObjects: true, username: 'convs@conversation-emulator.example', extraSessions: [lostSession], extraEntryRecords: lostRecords });
     await authorizeInProcess(emu, 'convs');
-    opaque = await startEmulator({ seedObjects: true, username: 'convs-opaque@conversation-emulator.example' });
+    opaque = await startEmulator({ seedObjects: true, username: 'convs-opaque@conversation-emulator.example', extraSessions: [lostSession], extraEntryRecords: lostRecords });
     await authorizeInProcess(opaque, 'convs-opaque', { app: 'opaque' });
     dir = await mkdtemp(join(realpathSync(tmpdir()), 'conversations-'));
   });
@@ -229,6 +229,27 @@ describe('every conversation an admin has: standard channels, voice calls, cases
       // An explicit --api forces its source: no fallback.
       const error = await fails({ sessionId: lost }, 'convs', 'conversation-data');
       expect(error.name).to.equal('ConversationNotFoundError');
+    });
+
+    it('Connect answering an unknown conversation with 404 or with 400 RECORD_NOT_FOUND: the records are read before failing; forced, it is ConversationNotFound (4)', async () => {
+      for (const connectNotFound of ['404', '400'] as const) {
+        opaque.set({ connectNotFound });
+        opaque.clearLog();
+        try {
+          // eslint-disable-next-line no-await-in-loop -- one answer style, then the other
+          const { outcome, warnings } = await run({ sessionId: lost }, 'convs-opaque');
+          expect(single(outcome), connectNotFound).to.include({ source: 'conversation-entry', entryCount: 3 });
+          expect(warnings.join(' '), connectNotFound).to.match(/found no conversation/);
+          expect(opaque.requests.filter((r) => r.path.includes('/connect/conversation/')).map((r) => r.status), connectNotFound).to.deep.equal([Number(connectNotFound)]);
+          emu.set({ connectNotFound });
+          // eslint-disable-next-line no-await-in-loop
+          const error = await fails({ sessionId: lost }, 'convs', 'connect');
+          expect([error.name, error.exitCode], connectNotFound).to.deep.equal(['ConversationNotFoundError', 4]);
+        } finally {
+          opaque.set({ connectNotFound: '404' });
+          emu.set({ connectNotFound: '404' });
+        }
+      }
     });
 
     it('every explicit --api value forces its source', async () => {

@@ -373,23 +373,37 @@ function httpError(error: HTTPError, options: EntriesHttpOptions, where: string,
   if (problem) return apiFail(options.api, 'ApiTokenRejected', ExitCode.Auth, [where, status, problem, said]);
   if (status === 401) return apiFail(options.api, 'ApiUnauthorized', ExitCode.Auth, [where, status, said]);
   if (status === 403) return apiFail(options.api, 'ApiForbidden', ExitCode.Auth, [where, conversation, said]);
-  if (status === 404) return apiFail(options.api, 'ConversationNotFound', ExitCode.NotFound, [where, conversation, said]);
+  if (status === 404 || (status === 400 && NOT_FOUND_CODES.has(errorCodeOf(error.response.body)))) {
+    return apiFail(options.api, 'ConversationNotFound', ExitCode.NotFound, [where, conversation, said]);
+  }
   if (status < 500 && status !== 429) return apiFail(options.api, 'ApiRequestRejected', ExitCode.ApiFailed, [where, conversation, status, said]);
   return unavailable(options, where, all, said, error.response.headers['retry-after']);
 }
 
+/**
+ * The error codes that mean "no such record" when they come with a 400: Connect has been seen answering an unknown
+ * conversation with RECORD_NOT_FOUND (api-notes §8; its status wasn't shown, and Connect's documented 400 is "bad ID
+ * for the resource"). Treated as a 404: the conversation is not found, and --api auto reads the record's
+ * ConversationEntry records before failing.
+ */
+const NOT_FOUND_CODES = new Set(['RECORD_NOT_FOUND', 'NOT_FOUND']);
+
+/** An error body's code and message (Salesforce's `[{errorCode, message}]`, an OAuth-style object, or a string). */
+function errorParts(body: unknown): { code: string; message: string } {
+  const first = Array.isArray(body) ? (body[0] as unknown) : body;
+  if (typeof first === 'string') return { code: '', message: first };
+  if (!first || typeof first !== 'object') return { code: '', message: '' };
+  const o = first as Record<string, unknown>;
+  const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+  return { code: text(o.errorCode ?? o.error ?? o.code), message: text(o.message ?? o.error_description ?? o.errorMessage) };
+}
+
+const errorCodeOf = (body: unknown): string => errorParts(body).code.toUpperCase();
+
 /** The server's own error text, shortened, on one line, inert (sanitize.ts), and without the token should a server ever echo it. */
 export function serverSaid(body: unknown, token: string): string {
-  const first = Array.isArray(body) ? (body[0] as unknown) : body;
-  let text = '';
-  if (first && typeof first === 'object') {
-    const o = first as Record<string, unknown>;
-    const code = o.errorCode ?? o.error ?? o.code;
-    const message = o.message ?? o.error_description ?? o.errorMessage;
-    text = [code, message].filter((v) => typeof v === 'string' && v).join(': ');
-  } else if (typeof first === 'string') {
-    text = first;
-  }
+  const { code, message } = errorParts(body);
+  let text = [code, message].filter(Boolean).join(': ');
   text = text.replace(/\s+/g, ' ').trim();
   if (token) text = text.split(token).join('[token]');
   return text ? ` The API said: ${sanitizeLine(text.slice(0, 300))}` : '';
