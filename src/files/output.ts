@@ -39,15 +39,19 @@ function checkNotBlank(path: string, flag: string, kind: string, example: string
   if (!path.trim() || !basename(path).trim()) throw messages.fail('OutputPathBlank', ExitCode.InvalidInput, [flag, printable(path), kind], [kind, example]);
 }
 
+/** The flag a file to write was given with, as its errors name it: get's --output-file, doctor's --report. */
+export type FileFlag = { flag: string; example: string; stdout: boolean };
+export const OUTPUT_FILE: FileFlag = { flag: '--output-file', example: 'transcript.csv', stdout: true };
+
 /** Before any request: the file must not exist (unless --force), and its directory must. */
-export async function checkOutputFile(path: string, force: boolean): Promise<void> {
-  checkNotBlank(path, '--output-file', 'file', 'transcript.csv');
+export async function checkOutputFile(path: string, force: boolean, as: FileFlag = OUTPUT_FILE): Promise<void> {
+  checkNotBlank(path, as.flag, 'file', as.example);
   const existing = await stat(path).catch(() => undefined);
-  if (existing?.isDirectory()) throw messages.fail('OutputFileIsDirectory', ExitCode.InvalidInput, [path], [path]);
-  if (existing && !force) throw messages.fail('OutputFileExists', ExitCode.InvalidInput, [path]);
+  if (existing?.isDirectory()) throw messages.fail('OutputFileIsDirectory', ExitCode.InvalidInput, [path, as.flag], [path, as.example]);
+  if (existing && !force) throw messages.fail('OutputFileExists', ExitCode.InvalidInput, [path, as.flag], [as.flag]);
   const dir = await stat(dirname(path)).catch(() => undefined);
-  if (!dir?.isDirectory()) throw messages.fail('OutputDirMissing', ExitCode.InvalidInput, [dirname(path), path]);
-  await checkWritable(dirname(path), path);
+  if (!dir?.isDirectory()) throw messages.fail('OutputDirMissing', ExitCode.InvalidInput, [dirname(path), path], [as.flag]);
+  await checkWritable(dirname(path), path, as);
 }
 
 /**
@@ -55,14 +59,15 @@ export async function checkOutputFile(path: string, force: boolean): Promise<voi
  * such as /proc would otherwise fail only after the conversation was fetched, and marked active). Creates and removes
  * a probe file named like this process's temp files, so a kill in between leaves nothing another run won't tidy.
  */
-async function checkWritable(dir: string, path: string): Promise<void> {
+async function checkWritable(dir: string, path: string, as: FileFlag): Promise<void> {
   const probe = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     const handle = await open(probe, 'wx', 0o600);
     await handle.close();
     await unlink(probe);
   } catch (error) {
-    throw writeFailed(error, path) ?? messages.fail('OutputNotWritable', ExitCode.InvalidInput, [printable(path), (error as NodeJS.ErrnoException).code ?? 'error']);
+    const orStdout = as.stdout ? messages.text('hint.orStdout', [as.flag]) : '';
+    throw writeFailed(error, path) ?? messages.fail('OutputNotWritable', ExitCode.InvalidInput, [as.flag, printable(path), (error as NodeJS.ErrnoException).code ?? 'error'], [orStdout]);
   }
 }
 
@@ -101,7 +106,7 @@ export const stdoutWriteFailed = (error: unknown): SfError | undefined => writeF
  * Writes `chunks` to `path` atomically with mode 0600. Without `force`, never replaces a file that appeared meanwhile.
  * A full disk, a read-only one or no permission is a WriteFailed error naming `path`; no temp file is left.
  */
-export async function writeFileAtomically(path: string, chunks: Iterable<string>, force: boolean): Promise<void> {
+export async function writeFileAtomically(path: string, chunks: Iterable<string>, force: boolean, as: FileFlag = OUTPUT_FILE): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   // 'wx': a fresh file, never someone else's; flush: fsync before close, so the rename never exposes a partial file.
   const stream: WriteStream = createWriteStream(temp, { flags: 'wx', mode: 0o600, flush: true });
@@ -117,7 +122,7 @@ export async function writeFileAtomically(path: string, chunks: Iterable<string>
     } else {
       // link() fails if the name exists, so a file created since the check is never overwritten.
       await link(temp, path).catch((error: NodeJS.ErrnoException) => {
-        throw error.code === 'EEXIST' ? messages.fail('OutputFileExists', ExitCode.InvalidInput, [path]) : error;
+        throw error.code === 'EEXIST' ? messages.fail('OutputFileExists', ExitCode.InvalidInput, [path, as.flag], [as.flag]) : error;
       });
       await unlink(temp);
     }

@@ -12,7 +12,7 @@ import { checkAccess, type AccessInput, type CheckedAccess } from '../input/acce
 import { checkCase, checkSessionId, checkVoiceCallId, type CaseKey } from '../input/ids.js';
 import { displayUrl } from '../input/url.js';
 import { missingClientSecret } from '../input/settings.js';
-import { checkOutputFile, writeFileAtomically } from '../files/output.js';
+import { checkOutputFile, writeFileAtomically, type FileFlag } from '../files/output.js';
 import { bundle, ExitCode } from '../messages.js';
 import { caseConversations, kindOf, voiceCallConversation } from '../org/conversations.js';
 import { coreProxy, ownProxy, showProxy, unreachableError } from '../org/network.js';
@@ -29,6 +29,8 @@ import type { ConversationRef, SourceName } from '../sources/source.js';
 const messages = bundle('doctor');
 /** The checks of the sources added since: ConversationEntry, VoiceCall, what auto would pick, and the report. */
 const sources = bundle('doctor.sources');
+/** Doctor's --report, as the errors about its file name it. */
+const REPORT_FILE: FileFlag = { flag: '--report', example: 'conversation-contract.json', stdout: false };
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 export type Check = { name: string; status: CheckStatus; detail: string; action: string | null };
@@ -97,7 +99,7 @@ export async function runDoctor(input: DoctorInput, warn: (message: string) => v
   // Bad flag values stop here, as in `get`, before any request; a missing client secret is a failed check instead.
   const named = checkNamed(input);
   const access = checkAccess(input, { requireSecret: false });
-  if (input.report !== undefined) await checkOutputFile(input.report, input.force ?? false);
+  if (input.report !== undefined) await checkOutputFile(input.report, input.force ?? false, REPORT_FILE);
   access.settings.warnings.forEach(warn);
   const recorder = input.report === undefined ? undefined : contractRecorder();
   const checks: Check[] = [];
@@ -372,6 +374,6 @@ async function finish(checks: Check[], input: DoctorInput, recorder: Recorder | 
     autoDecisions: decisions.map((d) => ({ source: d.source, reason: d.reason, fallback: d.fallback ?? null })),
     sources: recorder.records(),
   };
-  await writeFileAtomically(input.report, [`${JSON.stringify(report, null, 2)}\n`], input.force ?? false);
+  await writeFileAtomically(input.report, [`${JSON.stringify(report, null, 2)}\n`], input.force ?? false, REPORT_FILE);
   return { checks, report: input.report };
 }

@@ -216,8 +216,20 @@ describe('doctor: every source, and a contract report without values (in-process
     );
     expect(error?.name).to.equal('OutputFileExistsError');
     expect(error?.exitCode).to.equal(2);
+    // The error names the flag the file came with, not get's --output-file.
+    expect(`${error?.message ?? ''} ${(error?.actions ?? []).join(' ')}`).to.include('--report').and.not.include('--output-file');
     expect(emu.requests).to.have.length(0);
     expect(await readFile(file, 'utf8')).to.equal('keep me');
+    // A directory, a missing directory, a directory that can't be written: each names --report, and offers no stdout.
+    for (const report of [dir, join(dir, 'no-such-dir', 'r.json'), '/proc/r.json']) {
+      // eslint-disable-next-line no-await-in-loop -- one refused path after another
+      const refused = await doctor({ report }).then(
+        () => undefined,
+        (e: SfError) => e
+      );
+      const text = `${refused?.message ?? ''} ${(refused?.actions ?? []).join(' ')}`;
+      expect([refused?.exitCode, text.includes('--report'), text.includes('--output-file'), text.includes('standard output')], `${report}: ${text}`).to.deep.equal([2, true, false, false]);
+    }
     await doctor({ report: file, force: true });
     expect(JSON.parse(await readFile(file, 'utf8'))).to.have.property('reportVersion', 1);
   });
