@@ -17,6 +17,10 @@
  * Runs are one at a time (a second call waits): the streams, process.exitCode and the environment belong to the
  * whole process. Where the process boundary is the point (kill -9, a terminal, a second process holding a lock,
  * sf's own log of the environment), tests spawn the built CLI (helpers/cli.ts) instead.
+ *
+ * With TEST_COMMANDS=spawn (npm run test:release), every run spawns bin/run.js instead, so the same tests run the
+ * built lib/, which test:release makes the release bundle: the same argv, environment, stdin and working directory,
+ * the error rebuilt from the --json document. The product's own retry policy applies there (its waits are real).
  */
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +30,10 @@ import ConversationDoctor from '../../src/commands/conversation/doctor.js';
 import ConversationEntriesExport from '../../src/commands/conversation/entries/export.js';
 import ConversationEntriesGet from '../../src/commands/conversation/entries/get.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../src/sources/api/retry.js';
-import type { CliResult } from './cli.js';
+import { runCli, type CliResult } from './cli.js';
+
+/** npm run test:release: each command in a child process, running the built lib/ (the release bundle). */
+export const SPAWNED = process.env.TEST_COMMANDS === 'spawn';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -110,7 +117,24 @@ class ProcessExit extends Error {
   }
 }
 
+/** A run of bin/run.js with this process's environment and the run's own, as a user's shell would start it. */
+async function spawnOnce(argv: string[], options: CommandOptions): Promise<CommandResult> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const [key, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
+  const run = await runCli(argv, env, { input: options.input ?? '', cwd: options.cwd });
+  const code = run.code ?? 1;
+  // The error: from the --json document, else from the first line sf prints for it (`Error (Name): message`).
+  const printed = code === 0 ? null : /^Error \(([\w.]+)\): (.*)$/m.exec(run.stderr);
+  const failed = run.json && run.json.status !== 0 ? run.json : printed ? { name: printed[1], message: printed[2], exitCode: code, actions: undefined } : undefined;
+  const error = failed ? Object.assign(new Error(failed.message), { name: failed.name ?? 'Error', exitCode: failed.exitCode, actions: failed.actions }) : undefined;
+  return { code, stdout: run.stdout, stderr: run.stderr, json: run.json, error };
+}
+
 async function runOnce(argv: string[], options: CommandOptions): Promise<CommandResult> {
+  if (SPAWNED) return spawnOnce(argv, options);
   const words = argv.slice(0, argv[1] === 'entries' ? 3 : 2).join(' ');
   const Command = COMMANDS[words] as Runnable | undefined;
   if (!Command) throw new Error(`runCommand: no command "${words}" (argv ${JSON.stringify(argv)})`);
