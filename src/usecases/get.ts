@@ -7,6 +7,7 @@
  * incomplete; the command maps that to an exit code.
  */
 import { basename, dirname } from 'node:path';
+import PQueue from 'p-queue';
 import type { SfError } from '@salesforce/core';
 import { checkAccess, type AccessInput, type CheckedAccess } from '../input/access.js';
 import { checkCase, checkConversationIdentifier, checkSessionId, checkVoiceCallId, type CaseKey } from '../input/ids.js';
@@ -275,7 +276,8 @@ type ReadResult = { read: SourcedRead } | { error: unknown };
 
 /**
  * Starts reading every target, READS_AT_ONCE at a time, in order: one promise per target, which never rejects. The
- * progress is the sum over the conversations read so far. After an error that stops the run, no further read starts.
+ * progress is the sum over the conversations read so far. After an error that stops the run, the reads not yet
+ * started are skipped (the caller stops at that error, before it would look at them).
  */
 function readAll(targets: readonly Target[], { source, window, events }: ReadContext): Array<Promise<ReadResult>> {
   const seen = targets.map(() => ({ entries: 0, pages: 0 }));
@@ -286,26 +288,20 @@ function readAll(targets: readonly Target[], { source, window, events }: ReadCon
       seen.reduce((sum, s) => sum + s.pages, 0)
     );
   };
-  const settles = targets.map(() => {
-    let settle!: (result: ReadResult) => void;
-    const promise = new Promise<ReadResult>((resolve) => (settle = resolve));
-    return { promise, settle };
-  });
-  let next = 0;
-  let stopped = false;
-  const launch = (): void => {
-    if (stopped || next >= targets.length) return;
-    const i = next++;
-    source.read(targets[i].ref, { ...window, onPage: progress(i) }).then(
-      (read) => settles[i].settle({ read }),
-      (error: unknown) => {
-        if (FATAL.has((error as SfError).exitCode ?? -1)) stopped = true;
-        settles[i].settle({ error });
-      }
-    ).finally(launch);
-  };
-  for (let i = 0; i < READS_AT_ONCE; i++) launch();
-  return settles.map((s) => s.promise);
+  const queue = new PQueue({ concurrency: READS_AT_ONCE });
+  let stopped: unknown;
+  return targets.map(
+    (target, i) =>
+      queue.add(async (): Promise<ReadResult> => {
+        if (stopped) return { error: stopped };
+        try {
+          return { read: await source.read(target.ref, { ...window, onPage: progress(i) }) };
+        } catch (error) {
+          if (FATAL.has((error as SfError).exitCode ?? -1)) stopped = error;
+          return { error };
+        }
+      })
+  );
 }
 
 function finishOne(target: Target, result: ReadResult, context: ReadContext): Done {
