@@ -15,6 +15,7 @@ import { to18 } from '../emulator/ids.js';
 import { startEmulator, type Emulator, type SessionRecord } from '../emulator/server.js';
 import { CASE_LINKS, CASE_NUMBERS, CASES, EXPECTED_TRANSCRIPTS, OBJECT_SESSIONS, sfDateTime, VOICE_CALLS } from '../emulator/seedObjects.js';
 import { authorizeInProcess } from '../helpers/inProcessOrg.js';
+import { exportInput } from '../helpers/exportInput.js';
 
 const ENTRIES_PATH = '/platform/engagement/v1.0/conversation-entries';
 
@@ -30,23 +31,10 @@ describe('export: calls, cases and standard channels, each with its source (in-p
   const warnings: string[] = [];
   const exportTo = (extra: Partial<ExportInput>): Promise<ExportResult & { dir: string }> => {
     const dir = join(root, `out-${++n}`);
-    return runExport(
-      {
-        targetOrg: 'export-convs',
-        sessionIds: [],
-        channels: [],
-        outputDir: dir,
-        format: 'json',
-        concurrency: 2,
-        rateLimit: 0,
-        maxConversations: 200,
-        dryRun: false,
-        force: false,
-        env: { SF_CONVERSATION_API_URL: emu.url },
-        ...extra,
-      },
-      { warn: (message) => warnings.push(message) }
-    ).then((result) => ({ ...result, dir }));
+    return runExport(exportInput('export-convs', dir, { env: { SF_CONVERSATION_API_URL: emu.url }, ...extra }), { warn: (message) => warnings.push(message) }).then((result) => ({
+      ...result,
+      dir,
+    }));
   };
   const queries = (from: string): string[] => emu.requests.filter((r) => /\/query\/?$/.test(r.path) && new RegExp(`FROM ${from}\\b`).test(r.query.q ?? '')).map((r) => r.query.q);
 

@@ -15,6 +15,7 @@ import { runExport, UNREACHABLE_STOP_AFTER, type ExportInput, type ExportResult 
 import { startEmulator, type Emulator } from '../emulator/server.js';
 import { BULK_SESSIONS, SESSION_RECORDS } from '../emulator/seed.js';
 import { authorizeInProcess } from '../helpers/inProcessOrg.js';
+import { exportInput } from '../helpers/exportInput.js';
 
 const ENTRIES_PATH = '/platform/engagement/v1.0/conversation-entries';
 /** Retries without real waiting: the tests assert what is retried, not how long it waits. */
@@ -42,24 +43,7 @@ describe('export: only a transcript counts as exported (in-process)', function (
   let n = 0;
   const ids = BULK_SESSIONS.slice(1500, 1506);
   const exportTo = (dir: string, extra: Partial<ExportInput> = {}): Promise<ExportResult> =>
-    runExport(
-      {
-        targetOrg: 'honest',
-        sessionIds: ids,
-        channels: [],
-        outputDir: dir,
-        format: 'json',
-        concurrency: 2,
-        rateLimit: 0,
-        maxConversations: 200,
-        dryRun: false,
-        force: false,
-        retry: QUICK_RETRY,
-        env: { SF_CONVERSATION_API_URL: emu.url },
-        ...extra,
-      },
-      { warn: () => undefined }
-    );
+    runExport(exportInput('honest', dir, { sessionIds: ids, retry: QUICK_RETRY, env: { SF_CONVERSATION_API_URL: emu.url }, ...extra }), { warn: () => undefined });
 
   before(async () => {
     emu = await startEmulator({ username: 'honest@conversation-emulator.example' });

@@ -21,6 +21,7 @@ import { startCli, type CliExit, type CliResult } from '../helpers/cli.js';
 import { runCommand, SPAWNED } from '../helpers/command.js';
 import { authorizeInProcess } from '../helpers/inProcessOrg.js';
 import { createSfHome, type SfHome } from '../helpers/sfHome.js';
+import { exportInput } from '../helpers/exportInput.js';
 
 const ENTRIES_PATH = '/platform/engagement/v1.0/conversation-entries';
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
@@ -47,23 +48,7 @@ describe('export: one writer per output directory', function () {
   const ids = BULK_SESSIONS.slice(2000, 2012);
   const warnings: string[] = [];
   const exportIn = (dir: string, extra: Partial<ExportInput> = {}): Promise<ExportResult> =>
-    runExport(
-      {
-        targetOrg: 'lock',
-        sessionIds: ids.slice(0, 3),
-        channels: [],
-        outputDir: dir,
-        format: 'json',
-        concurrency: 2,
-        rateLimit: 0,
-        maxConversations: 200,
-        dryRun: false,
-        force: false,
-        env: { SF_CONVERSATION_API_URL: emu.url },
-        ...extra,
-      },
-      { warn: (message) => warnings.push(message) }
-    );
+    runExport(exportInput('lock', dir, { sessionIds: ids.slice(0, 3), env: { SF_CONVERSATION_API_URL: emu.url }, ...extra }), { warn: (message) => warnings.push(message) });
   const refusal = async (work: Promise<unknown>): Promise<SfError> => {
     const error = await work.then(
       () => undefined,

@@ -19,6 +19,7 @@ import { runExport } from '../../src/usecases/export.js';
 import { startEmulator, type Emulator } from '../emulator/server.js';
 import { BULK_SESSIONS } from '../emulator/seed.js';
 import { authorizeInProcess } from '../helpers/inProcessOrg.js';
+import { exportInput } from '../helpers/exportInput.js';
 
 const ENTRIES_PATH = '/platform/engagement/v1.0/conversation-entries';
 
@@ -40,20 +41,7 @@ describe('export --rate-limit (in-process, 1 s window)', () => {
     const windowMs = 1000;
     const dir = join(root, 'out');
     const result = await runExport(
-      {
-        targetOrg: 'rate',
-        sessionIds: BULK_SESSIONS.slice(1000, 1008),
-        channels: [],
-        outputDir: dir,
-        format: 'json',
-        concurrency: 8,
-        rateLimit: 5,
-        rateWindowMs: windowMs,
-        maxConversations: 200,
-        dryRun: false,
-        force: false,
-        env: { SF_CONVERSATION_API_URL: emu.url },
-      },
+      exportInput('rate', dir, { sessionIds: BULK_SESSIONS.slice(1000, 1008), concurrency: 8, rateLimit: 5, rateWindowMs: windowMs, env: { SF_CONVERSATION_API_URL: emu.url } }),
       { warn: () => undefined }
     );
     expect(result).to.include({ exported: 8, failed: 0, requests: 8 });
