@@ -9,7 +9,7 @@
  * unknown flag, a flag given twice, an option value none matches (and one in another case, accepted), a bad integer.
  */
 import { existsSync, realpathSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -20,7 +20,7 @@ import { runCommand } from '../helpers/command.js';
 import { authorizeInProcess } from '../helpers/inProcessOrg.js';
 import { createSfHome, type SfHome } from '../helpers/sfHome.js';
 import { generateBadInputs, type BadCase } from './badInputs.js';
-import { EXPORT, findLeaks, GET, show, walk } from './support.js';
+import { EXPORT, GET, leaksLeft, show } from './support.js';
 
 const SEED = 20_251_124;
 
@@ -70,9 +70,7 @@ describe('reliability: generated bad input (get and export) is refused before an
   });
   after(async () => {
     // No token anywhere a run could have left one: its output, or a file under the root.
-    const known = [emu.accessToken, emu.refreshToken];
-    const leaks = outputs.flatMap((r, i) => findLeaks(`${r.stdout}\n${r.stderr}`, known, `output of run ${i + 1}`));
-    for (const file of await walk(root)) leaks.push(...findLeaks(await readFile(file, 'latin1'), known, file));
+    const leaks = await leaksLeft(outputs, root, [emu.accessToken, emu.refreshToken]);
     await emu?.stop();
     if (root) await rm(root, { recursive: true, force: true });
     expect(leaks, 'secrets found in outputs or files').to.deep.equal([]);

@@ -5,7 +5,7 @@
  * retried is the product's, the waits are not what this tests.
  */
 import { realpathSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -16,7 +16,7 @@ import { BULK_SESSIONS, SESSIONS } from '../emulator/seed.js';
 import type { CliResult } from '../helpers/cli.js';
 import { QUICK_RETRY, runCommand } from '../helpers/command.js';
 import { authorizeInProcess } from '../helpers/inProcessOrg.js';
-import { conversationOf, differences, EXPORT, findLeaks, isEntries, show, snapshot, walk } from './support.js';
+import { conversationOf, differences, EXPORT, isEntries, leaksLeft, show, snapshot } from './support.js';
 
 const FAULT_SEED = 20_251_110;
 const FAULT_RATE = 0.1;
@@ -34,9 +34,7 @@ describe('reliability: an export under seeded faults ends as a fault-free one', 
   });
   after(async () => {
     // No token anywhere a run could have left one: its output, or a file it wrote.
-    const known = [emu.accessToken, emu.refreshToken];
-    const leaks = outputs.flatMap((r, i) => findLeaks(`${r.stdout}\n${r.stderr}`, known, `output of run ${i + 1}`));
-    for (const file of await walk(root)) leaks.push(...findLeaks(await readFile(file, 'latin1'), known, file));
+    const leaks = await leaksLeft(outputs, root, [emu.accessToken, emu.refreshToken]);
     await emu?.stop();
     if (root) await rm(root, { recursive: true, force: true });
     expect(leaks, 'secrets found in outputs or files').to.deep.equal([]);

@@ -69,6 +69,14 @@ export function findLeaks(text: string, known: Iterable<string>, where: string):
   return leaks;
 }
 
+/** Secrets left in the runs' output, or in any file under `root` (read as latin1, so binary files are searched too). */
+export async function leaksLeft(outputs: ReadonlyArray<{ stdout: string; stderr: string }>, root: string, known: Iterable<string>): Promise<Leak[]> {
+  const secrets = [...known];
+  const leaks = outputs.flatMap((r, i) => findLeaks(`${r.stdout}\n${r.stderr}`, secrets, `output of run ${i + 1}`));
+  for (const file of await walk(root)) leaks.push(...findLeaks(await readFile(file, 'latin1'), secrets, file));
+  return leaks;
+}
+
 /** Every file under `dir`, recursively (dot-files included). */
 export async function walk(dir: string): Promise<string[]> {
   const found: string[] = [];
