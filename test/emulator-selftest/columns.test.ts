@@ -3,28 +3,14 @@
  * real `sf data query` requests after every query that returns records (see test/emulator/soqlColumns.ts).
  *   npx mocha test/emulator-selftest/columns.test.ts
  */
-import { request } from 'node:http';
 import { expect } from 'chai';
 import { CONVERSATIONS, SESSIONS } from '../emulator/seed.js';
 import { startEmulator } from '../emulator/server.js';
 import type { Emulator } from '../emulator/server.js';
 import type { Column, ColumnsBody } from '../emulator/soqlColumns.js';
+import { send, type Res } from './http.js';
 
-type Res = { status: number; body: string };
-
-function get(base: string, path: string, token?: string): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-    const req = request(`${base}${path}`, { headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const get = (base: string, path: string, token?: string): Promise<Res> => send(`${base}${path}`, { token });
 
 /** A plain (non-relationship) column as the emulator describes it; `overrides` for what differs from read-only text. */
 function field(name: string, overrides: Partial<Column> = {}): Column {

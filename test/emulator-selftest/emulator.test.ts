@@ -2,8 +2,6 @@
  * Self-test of the org emulator and the isolated sf home helper.
  *   npx mocha test/emulator-selftest/emulator.test.ts
  */
-import { request } from 'node:http';
-import type { Agent, IncomingHttpHeaders } from 'node:http';
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect as netConnect } from 'node:net';
@@ -21,11 +19,11 @@ import { startProxy } from '../helpers/proxy.js';
 import type { TestProxy } from '../helpers/proxy.js';
 import { createSfHome, isolatedEnv, runTsx } from '../helpers/sfHome.js';
 import type { SfHome, SfHomeApp } from '../helpers/sfHome.js';
+import { send, type Res, type SendOptions } from './http.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ENTRIES = '/platform/engagement/v1.0/conversation-entries';
 
-type Res = { status: number; headers: IncomingHttpHeaders; body: string };
 type SfError = { message: string; errorCode: string };
 
 /** The first error of a Salesforce REST error array. */
@@ -34,22 +32,7 @@ function firstError(res: Res): SfError {
 }
 
 /** One request on a fresh connection (no pooling, so socket faults hit exactly this request). */
-function call(base: string, path: string, options: { token?: string; method?: string; body?: string; timeoutMs?: number } = {}): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = {};
-    if (options.token) headers.authorization = `Bearer ${options.token}`;
-    if (options.body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const req = request(`${base}${path}`, { method: options.method ?? 'GET', headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    if (options.timeoutMs) req.setTimeout(options.timeoutMs, () => req.destroy(new Error('client timeout')));
-    req.end(options.body);
-  });
-}
+const call = (base: string, path: string, options: SendOptions = {}): Promise<Res> => send(`${base}${path}`, options);
 
 function entriesPath(params: Record<string, string | number>): string {
   return `${ENTRIES}?${new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)])).toString()}`;
@@ -610,21 +593,6 @@ function decodeJwt(token: string): Jwt {
 const assertion = (claims: Record<string, unknown>): string =>
   [{ alg: 'RS256' }, claims].map((v) => Buffer.from(JSON.stringify(v)).toString('base64url')).join('.') + '.c2ln';
 
-/** One request with arbitrary headers, on a fresh connection or through `agent`. */
-function send(url: string, options: { method?: string; headers?: Record<string, string>; body?: string; agent?: Agent } = {}): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    const headers = { ...options.headers };
-    if (options.body !== undefined && !headers['content-type']) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const req = request(url, { method: options.method ?? 'GET', headers, agent: options.agent ?? false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
 
 const form = (fields: Record<string, string>): string => new URLSearchParams(fields).toString();
 

@@ -4,7 +4,6 @@
  * one check reads them through @salesforce/core's Connection (query, queryMore).
  *   npx mocha test/emulator-selftest/objects.test.ts
  */
-import { request } from 'node:http';
 import { Org } from '@salesforce/core';
 import { expect } from 'chai';
 import { to18 } from '../emulator/ids.js';
@@ -30,24 +29,13 @@ import { startEmulator } from '../emulator/server.js';
 import type { Emulator } from '../emulator/server.js';
 import type { ColumnsBody } from '../emulator/soqlColumns.js';
 import { authorizeInProcess } from '../helpers/inProcessOrg.js';
+import { send, type Res } from './http.js';
 
-type Res = { status: number; body: string };
 type SfError = { message: string; errorCode: string };
 type Row = Record<string, unknown> & { attributes: { type: string; url: string } };
 type Page = { totalSize: number; done: boolean; nextRecordsUrl?: string; records: Row[] };
 
-function get(base: string, path: string, headers: Record<string, string> = {}): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${base}${path}`, { headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const get = (base: string, path: string, headers: Record<string, string> = {}): Promise<Res> => send(`${base}${path}`, { headers });
 
 const quote = (ids: readonly string[]): string => ids.map((id) => `'${id}'`).join(', ');
 const ENTRY_FIELDS = 'Id, ConversationId, Seq, EntryTime, EntryTimeMilliSecs, ActorType, ActorName, ActorId, EntryType, Message, MessageStatus, MessageIdentifier, HasAttachments, ClientTimestamp, ServerReceivedTimestamp';
