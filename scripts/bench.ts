@@ -202,10 +202,12 @@ async function startUp(): Promise<void> {
   const getArgs = ['conversation', 'entries', 'get', '-o', 'bench', '-s', SESSIONS.short, '--limit', '5'];
   const command = (): Promise<unknown> => runCli(getArgs, home.env);
   const { runJs: bundleRunJs } = await unpackedBundle();
-  const bundled = (): Promise<unknown> =>
-    new Promise((resolve, reject) =>
-      spawn(process.execPath, [bundleRunJs, ...getArgs], { env: home.env, stdio: 'ignore' }).on('close', (code) => (code === 0 ? resolve(code) : reject(new Error(`the bundle's get exited ${String(code)}`))))
-    );
+  const { runProcess } = await import('../test/helpers/process.js');
+  // Run as the tsc build's get is (runCli: output captured, stdin closed), and checked.
+  const bundled = async (): Promise<void> => {
+    const run = await runProcess(process.execPath, [bundleRunJs, ...getArgs], { env: home.env });
+    if (run.code !== 0) throw new Error(`the bundle's get exited ${String(run.code)}: ${run.stderr.slice(0, 300)}`);
+  };
   try {
     await command(); // warm the file cache and the auth file's cached fields
     await bundled();

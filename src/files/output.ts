@@ -41,7 +41,7 @@ function checkNotBlank(path: string, flag: string, kind: string, example: string
 
 /** The flag a file to write was given with, as its errors name it: get's --output-file, doctor's --report. */
 export type FileFlag = { flag: string; example: string; stdout: boolean };
-export const OUTPUT_FILE: FileFlag = { flag: '--output-file', example: 'transcript.csv', stdout: true };
+const OUTPUT_FILE: FileFlag = { flag: '--output-file', example: 'transcript.csv', stdout: true };
 
 /** Before any request: the file must not exist (unless --force), and its directory must. */
 export async function checkOutputFile(path: string, force: boolean, as: FileFlag = OUTPUT_FILE): Promise<void> {
